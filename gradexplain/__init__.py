@@ -1,0 +1,13 @@
+"""gradexplain: explains backpropagation on a formula you type, step by step, and checks it.
+
+>>> from gradexplain import explain
+>>> explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}).gradient("w")
+Fraction(-4, 1)
+"""
+
+from gradexplain.errors import GradexplainError
+from gradexplain.explain import Explanation, explain
+
+__version__ = "0.1.0"
+
+__all__ = ["Explanation", "GradexplainError", "__version__", "explain"]

@@ -1,0 +1,5 @@
+"""python -m gradexplain"""
+
+from gradexplain.cli import run
+
+run()

@@ -1,0 +1,110 @@
+"""The backward pass: right to left, one step per edge, and a sum wherever paths meet.
+
+Reverse topological order guarantees that every consumer of a node has passed its gradient on
+before the node itself is used, so each edge is visited once: linear in the number of edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gradexplain.errors import EvaluationError
+from gradexplain.formulas import formula_text, with_names
+from gradexplain.forward import at_point
+from gradexplain.graph import Graph
+from gradexplain.kernels import Kernel
+from gradexplain.numbers import Number
+from gradexplain.numeric import ONE, DomainError, settle
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStep:
+    """∂output/∂arg, via node: local derivative ∂node/∂arg times the upstream ∂output/∂node."""
+
+    node: int
+    arg: int
+    slot: int
+    local_formula: str
+    local_value: Number
+    upstream: Number
+    product: Number
+    path: int  # this is contribution `path` of `paths` to ∂output/∂arg
+    paths: int
+
+
+@dataclass(frozen=True, slots=True)
+class SumStep:
+    """Where a node feeds several others: its gradient is the sum of the contributions."""
+
+    node: int
+    terms: tuple[Number, ...]
+    total: Number
+
+
+Step = EdgeStep | SumStep
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardPass:
+    steps: tuple[Step, ...]
+    gradients: tuple[Number | None, ...]  # ∂output/∂node; None where no wanted input lies below
+
+
+def relevant_nodes(graph: Graph, wanted: Sequence[int]) -> list[bool]:
+    """Which nodes lie on a path from a wanted input (forward order, so no recursion)."""
+    relevant = [False] * len(graph.nodes)
+    for index in wanted:
+        relevant[index] = True
+    for node in graph.nodes:
+        if not relevant[node.index] and any(relevant[arg] for arg in node.args):
+            relevant[node.index] = True
+    return relevant
+
+
+def backward(
+    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int]
+) -> BackwardPass:
+    relevant = relevant_nodes(graph, wanted)
+    paths = [0] * len(graph.nodes)
+    for node in graph.nodes:
+        if relevant[node.index]:
+            for arg in node.args:
+                if relevant[arg]:
+                    paths[arg] += 1
+    gradients: list[Number | None] = [None] * len(graph.nodes)
+    terms: list[list[Number]] = [[] for _ in graph.nodes]
+    gradients[graph.output] = ONE
+    steps: list[Step] = []
+    for node in reversed(graph.nodes):
+        kernel = kernels[node.index]
+        upstream = gradients[node.index]
+        if kernel is None or upstream is None or not relevant[node.index]:
+            continue
+        arguments = [values[arg] for arg in node.args]
+        names = tuple(graph.nodes[arg].name for arg in node.args)
+        for position, arg in enumerate(node.args):
+            if not relevant[arg]:
+                continue
+            derivative = kernel.derivatives[position]
+            formula = formula_text(with_names(derivative, kernel.slots, names))
+            try:
+                local = kernel.derivative_values[position](arguments, None)
+            except DomainError as problem:
+                raise EvaluationError(
+                    f"the local derivative ∂{node.name}/∂{names[position]} = {formula} cannot be computed at "
+                    f"{at_point(graph, node, values)}: {problem}",
+                    span=node.span,
+                    hint=f"{node.name} is not differentiable there; choose another point",
+                ) from None
+            product = settle(local * upstream)
+            terms[arg].append(product)
+            steps.append(
+                EdgeStep(node.index, arg, position, formula, local, upstream, product, len(terms[arg]), paths[arg])
+            )
+            if len(terms[arg]) == paths[arg]:
+                total = settle(sum(terms[arg][1:], terms[arg][0]))
+                gradients[arg] = total
+                if paths[arg] > 1:
+                    steps.append(SumStep(arg, tuple(terms[arg]), total))
+    return BackwardPass(tuple(steps), tuple(gradients))

@@ -1,0 +1,108 @@
+"""ε-nudge checks: move one input by ε, rerun the forward pass, compare the slope with ∂J/∂input.
+
+This is the whiteboard check, independent of the backward pass: w goes from 2 to 2.001, J from
+2 to 1.996002, so the slope is (1.996002 - 2)/0.001 = -3.998 against ∂J/∂w = -4.
+
+Tolerance. The forward difference (J(x+ε) - J(x))/ε is off by about ε·|J''|/2, the central
+difference (J(x+ε) - J(x-ε))/(2ε) by about ε²·|J'''|/6. A check passes when
+
+    |estimate - gradient| ≤ 10·ε·max(1, |gradient|)     (forward)
+    |estimate - gradient| ≤ 10·ε²·max(1, |gradient|)    (central)
+
+plus, when the values are floating point, room for rounding: 64·u·n·max(1, |J|)/ε with
+u = 2⁻⁵³ and n nodes. So -3.998 passes against -4 at ε = 0.001 while 1 against 0 (relu at its
+kink) fails. Strong curvature can also fail a correct gradient; a smaller ε or the central
+difference tells the two apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from gradexplain.errors import GradexplainError
+from gradexplain.forward import forward
+from gradexplain.graph import Graph
+from gradexplain.kernels import Kernel
+from gradexplain.numbers import Number, is_exact
+
+TOLERANCE_FACTOR = 10
+FLOAT_UNIT = 2.0**-53
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    input: int
+    method: str  # "forward" or "central"
+    eps: Number
+    value: Number  # the input's value at the point
+    output: Number  # J at the point
+    nudged_value: Number  # value + ε
+    nudged_output: Number | None  # J(value + ε)
+    lower_output: Number | None  # J(value - ε), central difference only
+    estimate: Number | None
+    gradient: Number
+    tolerance: Number
+    ok: bool
+    problem: str | None  # why no estimate could be made
+
+    @property
+    def difference(self) -> Number | None:
+        return None if self.estimate is None else abs(self.estimate - self.gradient)
+
+
+def tolerance(method: str, eps: Number, gradient: Number, output: Number, exact: bool, nodes: int) -> Number:
+    order = eps if method == "forward" else eps * eps
+    allowed: Number = TOLERANCE_FACTOR * order * max(1, abs(gradient))
+    if not exact:
+        allowed = allowed + 64 * FLOAT_UNIT * nodes * max(1, abs(float(output))) / float(eps)
+    return allowed
+
+
+def _output_at(
+    graph: Graph, kernels: Sequence[Kernel | None], inputs: list[Number | None], index: int, value: Number
+) -> Number:
+    nudged = list(inputs)
+    nudged[index] = value
+    return forward(graph, kernels, nudged, notes=False).values[graph.output]
+
+
+def run_checks(
+    graph: Graph,
+    kernels: Sequence[Kernel | None],
+    inputs: list[Number | None],
+    output: Number,
+    gradients: Sequence[Number | None],
+    wanted: Sequence[int],
+    eps: Fraction,
+    central: bool,
+) -> tuple[Check, ...]:
+    method = "central" if central else "forward"
+    checks: list[Check] = []
+    for index in wanted:
+        value = inputs[index]
+        gradient = gradients[index]
+        assert value is not None and gradient is not None
+        upper: Number | None = None
+        lower: Number | None = None
+        estimate: Number | None = None
+        problem: str | None = None
+        try:
+            upper = _output_at(graph, kernels, inputs, index, value + eps)
+            if central:
+                lower = _output_at(graph, kernels, inputs, index, value - eps)
+                estimate = (upper - lower) / (2 * eps)
+            else:
+                estimate = (upper - output) / eps
+        except GradexplainError as error:
+            problem = error.message
+        exact = all(is_exact(v) for v in (upper, lower, output) if v is not None)
+        allowed = tolerance(method, eps, gradient, output, exact, len(graph.nodes))
+        ok = estimate is not None and abs(estimate - gradient) <= allowed
+        checks.append(
+            Check(
+                index, method, eps, value, output, value + eps, upper, lower, estimate, gradient, allowed, ok, problem
+            )
+        )
+    return tuple(checks)

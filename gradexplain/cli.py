@@ -1,0 +1,234 @@
+"""The command line: the only module that reads argv, files and stdin, writes output and picks
+exit codes. Everything else is `explain()` and a renderer.
+
+Exit codes: 0 success, 1 a gradient check failed, 2 bad input or usage, 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gradexplain import __version__
+from gradexplain.argv import split_argv
+from gradexplain.errors import GradexplainError, InputError
+from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class OutputFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    rich = "rich"
+    json = "json"
+
+
+ISSUES_URL = "the project's issue tracker"
+
+HELP = """
+Explain backpropagation through FORMULA at a point: the forward pass, every chain-rule step of
+the backward pass, the gradients, and (with --check) an ε-nudge check of each gradient.
+
+\b
+Values of the inputs: --NAME VALUE, --NAME=VALUE or NAME=VALUE (the last for names that clash
+with an option, such as eps=0.1). Values are numbers or constant formulas: 2, -0.5, 1/3, 2*pi.
+\b
+FORMULA is a bare expression, split into one node per operation:
+    gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2 --check
+or a program of assignments (newlines or ;), one node per assignment:
+    gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
+\b
+Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid
+relu abs max min softplus. Constants: pi e. Comments start with #.
+\b
+More examples:
+    gradexplain -f samples/linear_regression.gx --check
+    gradexplain "relu(w*x)" w=0 x=3 --check         (a kink: the check reports it)
+    gradexplain "sin(w)*w" --w pi/4 --format json
+    echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
+"""
+
+EPILOG = (
+    "Exit codes: 0 success, 1 a gradient check failed, 2 bad input or usage, 3 internal error. "
+    "Output on a terminal is a coloured table (NO_COLOR is honoured); piped or redirected it is "
+    "plain text with a fixed layout, identical on every run."
+)
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@app.command(help=HELP, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+def main(
+    ctx: typer.Context,
+    formula: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads this annotation at runtime
+        typer.Argument(help="The formula or program. A path ending in .gx is read as a program file."),
+    ] = None,
+    file: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--file", "-f", help="Read the formula or program from FILE ('-' for stdin).", metavar="FILE"),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help=(
+                "Check every gradient by nudging its input by ε and rerunning the forward pass. "
+                "Forward difference (J(x+ε)-J(x))/ε passes when |estimate - gradient| ≤ "
+                "10·ε·max(1, |gradient|); central difference when ≤ 10·ε²·max(1, |gradient|) "
+                "(plus float rounding room when values are inexact). Exit code 1 if any fails."
+            ),
+        ),
+    ] = False,
+    eps: Annotated[str, typer.Option("--eps", help="The nudge ε for --check.", metavar="EPS")] = "0.001",
+    central: Annotated[
+        bool, typer.Option("--central", help="Use the central difference (J(x+ε)-J(x-ε))/2ε for --check.")
+    ] = False,
+    wrt: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--wrt",
+            help="Only these inputs get gradients, e.g. --wrt w,b (data such as x, y need none).",
+            metavar="NAMES",
+        ),
+    ] = None,
+    target: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--target", help="Differentiate this computed name instead of the last one.", metavar="NAME"),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="auto (tables on a terminal, plain text otherwise), text, rich, or json."),
+    ] = OutputFormat.auto,
+    digits: Annotated[
+        int,
+        typer.Option(
+            "--digits",
+            min=1,
+            max=30,
+            help="Significant digits for values that are not exact terminating decimals.",
+        ),
+    ] = 6,
+    symbolic_limit: Annotated[
+        int,
+        typer.Option(
+            "--symbolic-limit",
+            min=0,
+            help="Compute symbolic gradients only while the formula, written out, has at most this many operations.",
+        ),
+    ] = DEFAULT_SYMBOLIC_LIMIT,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"gradexplain {__version__}")
+        raise typer.Exit(EXIT_OK)
+    values: dict[str, str] = ctx.obj or {}
+    try:
+        source, origin = _read_source(formula, file)
+        from gradexplain.explain import explain
+
+        explanation = explain(
+            source,
+            values,
+            target=target,
+            wrt=[name.strip() for name in wrt.split(",") if name.strip()] if wrt else None,
+            check=check,
+            eps=eps,
+            central=central,
+            symbolic_limit=symbolic_limit,
+            origin=origin,
+        )
+        for warning in explanation.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        _write(explanation, output_format.value, digits)
+    except GradexplainError as error:
+        sys.stderr.write(error.describe() + "\n")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except Exception:  # a bug: never show a user a traceback unless asked
+        if debug:
+            traceback.print_exc()
+        else:
+            sys.stderr.write(
+                "internal error: gradexplain failed unexpectedly. Please report it with the command you ran "
+                f"at {ISSUES_URL}; rerun with --debug to see the traceback.\n"
+            )
+        raise typer.Exit(EXIT_INTERNAL) from None
+    raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
+
+
+def _read_source(formula: str | None, file: str | None) -> tuple[str, str | None]:
+    if file is not None and formula is not None:
+        raise InputError("give the formula either as an argument or with -f, not both")
+    if file is None and formula is not None and formula.endswith(".gx") and Path(formula).is_file():
+        file = formula
+    if file is None:
+        if formula is None:
+            raise InputError(
+                "no formula given",
+                hint='try: gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2  (or -f FILE; see --help)',
+            )
+        return formula, None
+    if file == "-":
+        data, origin = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(f"no such file: {file}", hint="check the path, or pass the formula itself")
+        data, origin = path.read_bytes(), file
+    try:
+        return data.decode("utf-8-sig"), origin
+    except UnicodeDecodeError as problem:
+        raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
+
+
+def _write(explanation: object, output_format: str, digits: int) -> None:
+    from gradexplain.render import RenderOptions, render_text
+
+    options = RenderOptions(digits=digits)
+    if output_format == "auto":
+        output_format = "rich" if sys.stdout.isatty() else "text"
+    if output_format == "rich":
+        from rich.console import Console
+
+        from gradexplain.render import rich as rich_renderer
+
+        Console(highlight=False, no_color="NO_COLOR" in os.environ or None).print(
+            rich_renderer.render(explanation, options)  # type: ignore[arg-type]
+        )
+        return
+    sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))  # type: ignore[arg-type]
+    sys.stdout.flush()
+
+
+def _known_options() -> tuple[dict[str, bool], tuple[str, ...]]:
+    """Every option spelling of the command, and whether it takes a value (from typer itself)."""
+    command = typer.main.get_command(app)
+    known: dict[str, bool] = {}
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            for spelling in (*param.opts, *param.secondary_opts):
+                known[spelling] = not getattr(param, "is_flag", False)
+    known["-h"] = known["--help"] = False
+    return known, ("-f", "--file")
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    arguments = sys.argv[1:] if argv is None else argv
+    known, file_options = _known_options()
+    try:
+        split = split_argv(arguments, known, file_options)
+    except GradexplainError as error:
+        sys.stderr.write(error.describe() + "\n")
+        sys.exit(EXIT_BAD_INPUT)
+    click_args = split.options + (["--", split.formula] if split.formula is not None else [])
+    command = typer.main.get_command(app)
+    command.main(args=click_args, prog_name="gradexplain", obj=split.values, standalone_mode=True)

@@ -1,0 +1,308 @@
+"""explain(): text and values in, an immutable Explanation out. The whole pipeline, in order:
+
+parse → build → forward → backward → symbolic gradients → ε-checks → Explanation
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from gradexplain.backward import BackwardPass, EdgeStep, Step, SumStep, backward
+from gradexplain.check import Check, run_checks
+from gradexplain.errors import GradexplainError, InputError
+from gradexplain.forward import Note, forward
+from gradexplain.graph import Graph, Node, build, read_value
+from gradexplain.kernels import compile_kernels
+from gradexplain.numbers import Number, json_exact, json_number
+from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
+from gradexplain.syntax import parse
+
+SCHEMA_VERSION = 1
+DEFAULT_EPS = Fraction(1, 1000)
+
+ValueLike = str | int | float | Fraction | Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Everything there is to show about one formula at one point; renderers only format it."""
+
+    graph: Graph
+    values: tuple[Number, ...]  # every node's value, by node index
+    wrt: tuple[int, ...]  # the inputs that get gradients
+    steps: tuple[Step, ...]  # the backward pass, in the order it runs
+    node_gradients: tuple[Number | None, ...]  # ∂output/∂node
+    symbolic: Symbolic
+    checks: tuple[Check, ...] | None  # None unless checks were asked for
+    eps: Number
+    method: str  # "forward" or "central" difference
+    notes: tuple[Note, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return self.graph.source
+
+    @property
+    def output(self) -> Node:
+        return self.graph.nodes[self.graph.output]
+
+    @property
+    def output_value(self) -> Number:
+        return self.values[self.graph.output]
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        return self.graph.inputs
+
+    @property
+    def gradients(self) -> dict[str, Number]:
+        """∂output/∂input for every input in `wrt`, by name."""
+        return {self.graph.nodes[i].name: self.node_gradients[i] for i in self.wrt}  # type: ignore[misc]
+
+    def gradient(self, name: str) -> Number:
+        return self.gradients[name]
+
+    @property
+    def checks_passed(self) -> bool:
+        return self.checks is None or all(check.ok for check in self.checks)
+
+    @property
+    def symbolic_agrees(self) -> bool:
+        return all(g.agrees is not False for g in self.symbolic.gradients)
+
+    @property
+    def ok(self) -> bool:
+        """False when a check failed or a symbolic gradient disagrees with SymPy's diff."""
+        return self.checks_passed and self.symbolic_agrees
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document (see README, "JSON output"); keys always in this order."""
+        return _to_dict(self)
+
+
+def explain(
+    source: str,
+    values: Mapping[str, ValueLike] | None = None,
+    *,
+    target: str | None = None,
+    wrt: list[str] | tuple[str, ...] | None = None,
+    check: bool = False,
+    eps: ValueLike = DEFAULT_EPS,
+    central: bool = False,
+    symbolic_limit: int = DEFAULT_SYMBOLIC_LIMIT,
+    origin: str | None = None,
+) -> Explanation:
+    """Explain backpropagation through `source` (a formula or a program) at `values`.
+
+    `values` maps input names to numbers or number strings ("1/3", "-0.5"); they override values
+    assigned in the program. `origin` names where `source` came from (a file), for messages.
+    Raises GradexplainError (with a message, a span and a hint) for any problem with the input.
+    """
+    try:
+        graph = build(parse(source), target)
+    except GradexplainError as error:
+        raise error.located(source, origin) from None
+    warnings: list[str] = []
+    inputs = _input_values(graph, dict(values or {}), warnings)
+    if graph.unused:
+        warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
+    wanted = _wrt(graph, wrt)
+    step = _eps(eps)
+    kernels = compile_kernels(graph)
+    try:
+        forward_pass = forward(graph, kernels, inputs)
+        backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted)
+    except GradexplainError as error:
+        raise error.located(source, origin) from None
+    symbolic = symbolic_gradients(graph, kernels, wanted, symbolic_limit)
+    checks = None
+    if check:
+        output = forward_pass.values[graph.output]
+        checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, wanted, step, central)
+    return Explanation(
+        graph=graph,
+        values=forward_pass.values,
+        wrt=tuple(wanted),
+        steps=backward_pass.steps,
+        node_gradients=backward_pass.gradients,
+        symbolic=symbolic,
+        checks=checks,
+        eps=step,
+        method="central" if central else "forward",
+        notes=forward_pass.notes,
+        warnings=tuple(warnings),
+    )
+
+
+# ── resolving values and options ───────────────────────────────────────────────────────────
+
+
+def to_number(raw: ValueLike, label: str) -> Number:
+    """A user's value as an exact number: "0.1" and 0.1 both mean 1/10."""
+    if isinstance(raw, bool):
+        raise InputError(f"{label}: expected a number, got {raw!r}")
+    if isinstance(raw, Fraction):
+        return raw
+    if isinstance(raw, int):
+        return Fraction(raw)
+    if isinstance(raw, float | Decimal):
+        if not math.isfinite(raw):
+            raise InputError(f"{label}: {raw} is not a finite number", hint="give a finite number")
+        return Fraction(repr(raw)) if isinstance(raw, float) else Fraction(raw)
+    text = str(raw).strip()
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise InputError(
+            f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
+        )
+    try:
+        return read_value(text)
+    except GradexplainError as error:
+        error.message = f"{label}: {error.message}"
+        raise error.located(text) from None
+
+
+def _input_values(graph: Graph, given: dict[str, ValueLike], warnings: list[str]) -> list[Number | None]:
+    values: list[Number | None] = [None] * len(graph.nodes)
+    for index, value in graph.defaults:
+        values[index] = value
+    for name, raw in given.items():
+        index = graph.index_of(name)
+        if name in graph.unused or (index is not None and not graph.nodes[index].is_input):
+            raise InputError(
+                f"{name} is computed by the formula, so it cannot be given a value",
+                hint="give values only to inputs: " + ", ".join(node.name for node in graph.inputs),
+            )
+        number = to_number(raw, f"value for {name}")
+        if index is None:
+            warnings.append(f"{name} is not used by the formula; its value is ignored")
+            continue
+        values[index] = number
+    missing = [node.name for node in graph.inputs if values[node.index] is None]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        how = " ".join(f"--{name} VALUE" for name in missing[:6])
+        raise InputError(
+            f"missing value{plural} for {', '.join(missing)}",
+            hint=f"pass {'them' if missing[1:] else 'it'} as {how} (or NAME=VALUE)",
+        )
+    return values
+
+
+def _wrt(graph: Graph, wrt: list[str] | tuple[str, ...] | None) -> list[int]:
+    if not wrt:
+        return [node.index for node in graph.inputs]
+    chosen: list[int] = []
+    input_names = ", ".join(node.name for node in graph.inputs)
+    for name in wrt:
+        index = graph.index_of(name)
+        if index is None:
+            raise InputError(
+                f"--wrt {name}: the formula has no input named {name}", hint=f"the inputs are {input_names}"
+            )
+        if not graph.nodes[index].is_input:
+            raise InputError(
+                f"--wrt {name}: {name} is computed, not an input",
+                hint=f"its gradient is in the backward pass; --wrt takes inputs: {input_names}",
+            )
+        if index not in chosen:
+            chosen.append(index)
+    return sorted(chosen)
+
+
+def _eps(raw: ValueLike) -> Number:
+    step = to_number(raw, "--eps")
+    if step <= 0:
+        raise InputError(f"--eps must be positive, got {raw}", hint="a small positive step such as 0.001")
+    return step
+
+
+# ── JSON ───────────────────────────────────────────────────────────────────────────────────
+
+
+def _number(target: dict[str, Any], key: str, value: Number | None) -> None:
+    """Put `value` under `key`, and its exact form under `key_exact` if the JSON number loses it."""
+    target[key] = None if value is None else json_number(value)
+    exact = None if value is None else json_exact(value)
+    if exact is not None:
+        target[key + "_exact"] = exact
+
+
+def _number_map(pairs: list[tuple[str, Number]]) -> tuple[dict[str, Any], dict[str, str]]:
+    numbers = {name: json_number(value) for name, value in pairs}
+    exact = {name: text for name, value in pairs if (text := json_exact(value)) is not None}
+    return numbers, exact
+
+
+def _to_dict(explanation: Explanation) -> dict[str, Any]:
+    graph = explanation.graph
+    nodes = graph.nodes
+    name = [node.name for node in nodes]
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": graph.source}
+    output: dict[str, Any] = {"name": explanation.output.name}
+    _number(output, "value", explanation.output_value)
+    document["output"] = output
+    document["inputs"], document["inputs_exact"] = _number_map(
+        [(node.name, explanation.values[node.index]) for node in graph.inputs]
+    )
+    document["nodes"] = []
+    for node in nodes:
+        if node.is_input:
+            continue
+        entry: dict[str, Any] = {
+            "name": node.name,
+            "operation": node.operation,
+            "definition": graph.definition(node),
+            "arguments": [name[arg] for arg in node.args],
+        }
+        _number(entry, "value", explanation.values[node.index])
+        _number(entry, "gradient", explanation.node_gradients[node.index])
+        document["nodes"].append(entry)
+    document["backward"] = []
+    document["sums"] = []
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            edge: dict[str, Any] = {
+                "gradient_of": name[step.arg],
+                "via": name[step.node],
+                "argument": step.slot + 1,
+                "local_derivative": step.local_formula,
+            }
+            _number(edge, "local_value", step.local_value)
+            _number(edge, "upstream", step.upstream)
+            _number(edge, "product", step.product)
+            edge["path"], edge["paths"] = step.path, step.paths
+            document["backward"].append(edge)
+        elif isinstance(step, SumStep):
+            total: dict[str, Any] = {"name": name[step.node], "terms": [json_number(t) for t in step.terms]}
+            _number(total, "total", step.total)
+            document["sums"].append(total)
+    document["gradients"], document["gradients_exact"] = _number_map(list(explanation.gradients.items()))
+    symbolic = explanation.symbolic
+    if symbolic.skipped is None:
+        document["symbolic_gradients"] = {name[g.input]: g.formula for g in symbolic.gradients}
+        document["symbolic_agrees"] = {name[g.input]: g.agrees for g in symbolic.gradients}
+    else:
+        document["symbolic_gradients"] = None
+        document["symbolic_agrees"] = None
+    document["symbolic_note"] = symbolic.skipped
+    document["checks"] = None if explanation.checks is None else [_check_dict(c, name) for c in explanation.checks]
+    document["notes"] = [{"node": name[note.node], "text": note.text} for note in explanation.notes]
+    document["ok"] = explanation.ok
+    return document
+
+
+def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"input": name[check.input], "method": check.method}
+    for key in ("eps", "value", "nudged_value", "output", "nudged_output", "lower_output", "estimate", "gradient"):
+        _number(entry, key, getattr(check, key))
+    _number(entry, "difference", check.difference)
+    entry["tolerance"] = float(check.tolerance)
+    entry["ok"] = check.ok
+    entry["problem"] = check.problem
+    return entry

@@ -1,0 +1,39 @@
+"""Showing SymPy expressions (local derivatives, symbolic gradients) as short plain text."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+from gradexplain.numbers import terminating_decimal
+
+
+class _Printer(StrPrinter):
+    """SymPy's str printer, but e for Euler's number and 0.5 rather than 1/2 when it terminates."""
+
+    def _print_Exp1(  # noqa: N802 - SymPy's printer dispatches on this name
+        self, expr: sp.Expr
+    ) -> str:
+        return "e"
+
+    def _print_Rational(  # noqa: N802
+        self, expr: sp.Rational
+    ) -> str:
+        decimal = terminating_decimal(Fraction(int(expr.p), int(expr.q)))
+        if decimal is not None and len(decimal) <= 8:
+            return decimal
+        return super()._print_Rational(expr)
+
+
+_PRINTER = _Printer({"order": None})
+
+
+def formula_text(expr: sp.Expr) -> str:
+    return _PRINTER.doprint(expr)
+
+
+def with_names(expr: sp.Expr, slots: tuple[sp.Symbol, ...], names: tuple[str, ...]) -> sp.Expr:
+    """A template expression with its slot symbols replaced by the arguments' names."""
+    return expr.xreplace({s: sp.Symbol(name, real=True) for s, name in zip(slots, names, strict=True)})

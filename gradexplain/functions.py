@@ -1,0 +1,103 @@
+"""SymPy functions that SymPy lacks, with the derivative conventions deep learning uses.
+
+`relu'(0)` is the subgradient 0 (PyTorch's and micrograd's choice), so relu differentiates to
+`step`, which is 0 at 0; SymPy's own Heaviside would say 1/2 there.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+class step(sp.Function):  # noqa: N801 - prints as the user-facing name
+    """1 for positive arguments, 0 otherwise (including 0): the derivative of relu."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_positive:
+            return sp.S.One
+        if x.is_nonpositive:
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        return self.args[0].is_real
+
+
+class relu(sp.Function):  # noqa: N801
+    """max(x, 0)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_nonnegative:
+            return x
+        if x.is_nonpositive:
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return step(self.args[0])
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        return self.args[0].is_real
+
+
+class sigmoid(sp.Function):  # noqa: N801
+    """The logistic function 1/(1 + exp(-x))."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_zero:
+            return sp.S.Half
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return self * (1 - self)
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return 1 / (1 + sp.exp(-x))
+
+
+class softplus(sp.Function):  # noqa: N801
+    """log(1 + exp(x)), the smooth relu; its derivative is sigmoid."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_zero:
+            return sp.log(2)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sigmoid(self.args[0])
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(x))

@@ -1,0 +1,50 @@
+"""Each distinct node template, compiled for evaluation and differentiated by SymPy, once.
+
+A graph of 100,000 multiplications has one `_0*_1` kernel: SymPy derives its local derivatives
+once and every node reuses the compiled closures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from gradexplain.graph import Graph, slot
+from gradexplain.numeric import Evaluator, compile_expression
+
+
+@dataclass(frozen=True, slots=True)
+class Kernel:
+    template: sp.Expr
+    slots: tuple[sp.Symbol, ...]
+    value: Evaluator
+    derivatives: tuple[sp.Expr, ...]  # ∂template/∂slot_i
+    derivative_values: tuple[Evaluator, ...]
+
+
+def make_kernel(template: sp.Expr, arity: int) -> Kernel:
+    slots = tuple(slot(i) for i in range(arity))
+    derivatives = tuple(sp.diff(template, s) for s in slots)
+    return Kernel(
+        template=template,
+        slots=slots,
+        value=compile_expression(template, slots),
+        derivatives=derivatives,
+        derivative_values=tuple(compile_expression(d, slots) for d in derivatives),
+    )
+
+
+def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
+    """One kernel per operation node (None for inputs), shared between identical templates."""
+    cache: dict[tuple[sp.Expr, int], Kernel] = {}
+    kernels: list[Kernel | None] = []
+    for node in graph.nodes:
+        if node.template is None:
+            kernels.append(None)
+            continue
+        key = (node.template, len(node.args))
+        if key not in cache:
+            cache[key] = make_kernel(node.template, len(node.args))
+        kernels.append(cache[key])
+    return tuple(kernels)

@@ -1,0 +1,134 @@
+"""Reading and showing numbers: the one place that decides how a value looks.
+
+Values are exact `Fraction`s while the arithmetic stays rational and `float`s once it cannot
+(exp, sin, irrational roots) or once exact numbers grow too large to pay for themselves.
+Display rule, everywhere: integers as integers, terminating decimals in full, everything else
+rounded to a stated number of significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from fractions import Fraction
+
+Number = Fraction | float
+
+DEFAULT_DIGITS = 6
+# A terminating decimal is shown in full while it has at most this many significant digits.
+FULL_DECIMAL_DIGITS = 15
+# Exact values whose numerator or denominator need more bits than this become floats.
+EXACT_BITS_LIMIT = 1024
+
+_LITERAL = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def read_literal(text: str) -> Fraction:
+    """A decimal literal as written ("0.5", "1e-3", ".5") as an exact fraction."""
+    if not _LITERAL.match(text):
+        raise ValueError(f"not a decimal literal: {text!r}")
+    return Fraction(text)
+
+
+def is_exact(value: Number) -> bool:
+    return isinstance(value, Fraction)
+
+
+def too_large_for_exact(value: Fraction) -> bool:
+    return max(value.numerator.bit_length(), value.denominator.bit_length()) > EXACT_BITS_LIMIT
+
+
+def terminating_decimal(value: Fraction) -> str | None:
+    """The exact decimal expansion of `value` if it terminates, else None (1/3, 1/7)."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return None
+    places = max(twos, fives)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    digits = str(scaled).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    if places == 0:
+        return sign + digits
+    whole, fraction = digits[:-places], digits[-places:].rstrip("0")
+    return sign + whole + ("." + fraction if fraction else "")
+
+
+def _significant_digits(decimal_text: str) -> int:
+    return len(decimal_text.lstrip("-").replace(".", "").lstrip("0").rstrip("0")) or 1
+
+
+def _rounded(value: Number, digits: int) -> str:
+    """`value` to `digits` significant digits, exactly rounded (no float double rounding)."""
+    context = Context(prec=digits + 30, rounding=ROUND_HALF_EVEN)
+    if isinstance(value, Fraction):
+        decimal = context.divide(Decimal(value.numerator), Decimal(value.denominator))
+    else:
+        decimal = Decimal(value)
+    text = format(decimal, f".{digits}g")
+    text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m[1] == "-" else "") + m[2], text)
+    if text.startswith("-") and float(decimal) == 0:
+        text = text[1:]
+    return text
+
+
+def format_number(value: Number, digits: int = DEFAULT_DIGITS) -> str:
+    """How every value is shown: 2, -3.998, 1.996002, 0.333333, 1.23457e20."""
+    if isinstance(value, Fraction):
+        full = terminating_decimal(value)
+        if (
+            full is not None
+            and _significant_digits(full) <= max(digits, FULL_DECIMAL_DIGITS)
+            and len(full) <= FULL_DECIMAL_DIGITS + 8
+        ):
+            return full
+        return _rounded(value, digits)
+    if value == 0:
+        return "0"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return _rounded(value, digits)
+
+
+def exact_text(value: Number) -> str | None:
+    """The exact form of a value as a string ("1/3", "2.0005"), or None for floats."""
+    if not isinstance(value, Fraction):
+        return None
+    return terminating_decimal(value) or f"{value.numerator}/{value.denominator}"
+
+
+def json_number(value: Number) -> int | float:
+    """A JSON number: integers stay integers, everything else the nearest float."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return value.numerator
+    return float(value)
+
+
+def json_exact(value: Number) -> str | None:
+    """The exact string to put beside a JSON number, only where the number loses something."""
+    text = exact_text(value)
+    if text is None:
+        return None
+    number = json_number(value)
+    if isinstance(number, int) or repr(number) == text:
+        return None
+    return text
+
+
+def to_float(value: Number) -> float:
+    """`float(value)`, but an OverflowError says which value was too large."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise OverflowError(f"{format_number(value)} is too large for floating point") from None
+
+
+def is_finite(value: Number) -> bool:
+    return isinstance(value, Fraction) or math.isfinite(value)

@@ -1,0 +1,298 @@
+"""Explanation → Report: the tables every text format shows, as plain strings.
+
+The plain-text and rich renderers lay out the same Report, so a terminal and a file always
+carry the same content. Only formatting happens here: no parsing, no derivatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradexplain.backward import EdgeStep, SumStep
+from gradexplain.check import TOLERANCE_FACTOR, Check
+from gradexplain.explain import Explanation
+from gradexplain.graph import Node, Ref
+from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
+
+LEFT, RIGHT = "left", "right"
+# A sum of many paths is shown by its first and last terms.
+SUM_TERMS_SHOWN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    digits: int = DEFAULT_DIGITS
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    style: str = ""  # a hint for renderers with colour: "value", "gradient", "ok", "bad", "dim"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    align: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    heading: tuple[str, ...]
+    tables: tuple[Table, ...]
+    summary: tuple[Cell, ...]
+
+
+def d(node_name: str, of: str) -> str:
+    """∂of/∂node_name."""
+    return f"∂{of}/∂{node_name}"
+
+
+class _Shown:
+    """Number formatting bound to the chosen digits."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __call__(self, value: Number | None) -> str:
+        return "" if value is None else format_number(value, self.digits)
+
+    def operand(self, value: Number, paren_if_negative: bool = True) -> str:
+        text = self(value)
+        return f"({text})" if paren_if_negative and text.startswith("-") else text
+
+
+def build_report(explanation: Explanation, options: RenderOptions | None = None) -> Report:
+    shown = _Shown((options or RenderOptions()).digits)
+    tables = [
+        _forward_table(explanation, shown),
+        _backward_table(explanation, shown),
+        _gradient_table(explanation, shown),
+    ]
+    if explanation.checks is not None:
+        tables.append(_check_table(explanation, shown))
+    return Report(_heading(explanation, shown), tuple(tables), _summary(explanation))
+
+
+def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
+    graph = explanation.graph
+    output = explanation.output.name
+    if graph.bare:
+        first = f"Formula: {output} = {' '.join(graph.source.split())}"
+    else:
+        first = f"Program: output {output}, {len(graph.nodes) - len(graph.inputs)} computed nodes"
+    values = ", ".join(f"{node.name} = {shown(explanation.values[node.index])}" for node in graph.inputs)
+    lines = [first, f"Inputs: {values}"]
+    if len(explanation.wrt) < len(graph.inputs):
+        lines.append("Gradients with respect to: " + ", ".join(graph.nodes[i].name for i in explanation.wrt))
+    return tuple(lines)
+
+
+def with_values(explanation: Explanation, node: Node, shown: _Shown) -> str:
+    """The node's definition with its arguments' values in place of their names: `2*(-2)`."""
+    parts = []
+    for piece in node.pieces:
+        if isinstance(piece, Ref):
+            parts.append(shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative))
+        else:
+            parts.append(piece)
+    return "".join(parts)
+
+
+def _forward_table(explanation: Explanation, shown: _Shown) -> Table:
+    graph = explanation.graph
+    rows = tuple(
+        (
+            Cell(node.name),
+            Cell(graph.definition(node)),
+            Cell(with_values(explanation, node, shown), "dim"),
+            Cell(shown(explanation.values[node.index]), "value"),
+        )
+        for node in graph.nodes
+        if not node.is_input
+    )
+    notes = tuple(f"note: {graph.nodes[note.node].name}: {note.text}" for note in explanation.notes)
+    return Table(
+        "Forward pass (left to right)",
+        ("node", "definition", "with values", "value"),
+        (LEFT, LEFT, LEFT, RIGHT),
+        rows,
+        notes,
+    )
+
+
+def _sum_text(terms: tuple[Number, ...], shown: _Shown) -> str:
+    if len(terms) <= SUM_TERMS_SHOWN:
+        picked = [shown(t) for t in terms]
+    else:
+        picked = [shown(t) for t in terms[: SUM_TERMS_SHOWN - 1]] + ["…", shown(terms[-1])]
+    text = picked[0]
+    for term in picked[1:]:
+        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    return text
+
+
+def _backward_table(explanation: Explanation, shown: _Shown) -> Table:
+    graph = explanation.graph
+    out = explanation.output.name
+    rows = []
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            node, arg = graph.nodes[step.node], graph.nodes[step.arg]
+            gradient = d(arg.name, out) + (f" ({step.path} of {step.paths})" if step.paths > 1 else "")
+            chain = f"{d(arg.name, node.name)} · {d(node.name, out)}"
+            if node.args.count(step.arg) > 1:
+                chain += f" (argument {step.slot + 1})"
+            rows.append(
+                (
+                    Cell(gradient),
+                    Cell(chain, "dim"),
+                    Cell(step.local_formula),
+                    Cell(shown(step.local_value), "value"),
+                    Cell(shown(step.upstream), "value"),
+                    Cell(shown(step.product), "gradient"),
+                )
+            )
+        elif isinstance(step, SumStep):
+            name = graph.nodes[step.node].name
+            rows.append(
+                (
+                    Cell(d(name, out)),
+                    Cell(f"sum of {len(step.terms)} paths: {_sum_text(step.terms, shown)}", "dim"),
+                    Cell(""),
+                    Cell(""),
+                    Cell(""),
+                    Cell(shown(step.total), "gradient"),
+                )
+            )
+    return Table(
+        f"Backward pass (right to left), starting from {d(out, out)} = 1",
+        ("gradient", "chain rule", "local derivative", "local", "upstream", "product"),
+        (LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT),
+        tuple(rows),
+    )
+
+
+def _gradient_table(explanation: Explanation, shown: _Shown) -> Table:
+    graph = explanation.graph
+    out = explanation.output.name
+    symbolic = {g.input: g for g in explanation.symbolic.gradients}
+    rows = []
+    for index in explanation.wrt:
+        entry = symbolic.get(index)
+        rows.append(
+            (
+                Cell(d(graph.nodes[index].name, out)),
+                Cell(shown(explanation.node_gradients[index]), "gradient"),
+                Cell(entry.formula if entry else "—"),
+            )
+        )
+    notes: list[str] = []
+    if explanation.symbolic.skipped:
+        notes.append(f"symbolic gradients skipped: {explanation.symbolic.skipped}")
+    else:
+        disagree = [graph.nodes[g.input].name for g in explanation.symbolic.gradients if g.agrees is False]
+        undecided = [graph.nodes[g.input].name for g in explanation.symbolic.gradients if g.agrees is None]
+        if disagree:
+            notes.append(
+                "BUG: the symbolic gradient disagrees with sympy.diff of the whole expression for "
+                + ", ".join(disagree)
+                + "; please report it"
+            )
+        elif undecided:
+            notes.append("SymPy could not decide whether these agree with its diff: " + ", ".join(undecided))
+        else:
+            notes.append("every symbolic gradient agrees with sympy.diff of the whole expression")
+    return Table("Gradients", ("gradient", "value", "symbolic"), (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes))
+
+
+def _check_table(explanation: Explanation, shown: _Shown) -> Table:
+    graph = explanation.graph
+    out = explanation.output.name
+    checks = explanation.checks or ()
+    central = explanation.method == "central"
+    rows = []
+    for check in checks:
+        name = graph.nodes[check.input].name
+        rows.append(
+            (
+                Cell(name),
+                Cell(_nudge_text(check, shown)),
+                Cell(_outputs_text(check, shown), "value"),
+                Cell(_slope_text(check, shown)),
+                Cell(shown(check.gradient), "gradient"),
+                Cell("ok" if check.ok else "MISMATCH", "ok" if check.ok else "bad"),
+            )
+        )
+    eps = shown(explanation.eps)
+    if central:
+        rule = f"central difference ({out}(x+ε) - {out}(x-ε))/2ε with ε = {eps}"
+        bound = f"{TOLERANCE_FACTOR}·ε²·max(1, |gradient|)"
+    else:
+        rule = f"forward difference ({out}(x+ε) - {out}(x))/ε with ε = {eps}"
+        bound = f"{TOLERANCE_FACTOR}·ε·max(1, |gradient|)"
+    rule += f"; passes when |estimate - gradient| ≤ {bound}"
+    notes = [rule]
+    for check in checks:
+        name = graph.nodes[check.input].name
+        if check.problem:
+            notes.append(f"{name}: no estimate: {check.problem}")
+        elif not check.ok:
+            notes.append(
+                f"{name}: estimate and gradient differ by {shown(check.difference)}, more than the "
+                f"{shown(check.tolerance)} allowed: a kink, strong curvature, or a wrong gradient; "
+                "try --central or a smaller --eps to tell which"
+            )
+    columns = (
+        "input",
+        "x ± ε" if central else "x → x+ε",
+        f"{out}(x+ε), {out}(x-ε)" if central else f"{out}(x+ε)",
+        "slope estimate",
+        d("x", out),
+        "verdict",
+    )
+    return Table(
+        "Gradient check (nudge each input by ε)",
+        columns,
+        (LEFT, LEFT, RIGHT, LEFT, RIGHT, LEFT),
+        tuple(rows),
+        tuple(notes),
+    )
+
+
+def _nudge_text(check: Check, shown: _Shown) -> str:
+    if check.method == "central":
+        return f"{shown(check.value)} ± {shown(check.eps)}"
+    return f"{shown(check.value)} → {shown(check.nudged_value)}"
+
+
+def _outputs_text(check: Check, shown: _Shown) -> str:
+    if check.method == "central":
+        return f"{shown(check.nudged_output)}, {shown(check.lower_output)}"
+    return shown(check.nudged_output)
+
+
+def _slope_text(check: Check, shown: _Shown) -> str:
+    if check.estimate is None:
+        return "—"
+    if check.method == "central":
+        difference = f"{shown(check.nudged_output)} - {shown.operand(check.lower_output)}"  # type: ignore[arg-type]
+        return f"({difference})/{shown(2 * check.eps)} = {shown(check.estimate)}"
+    difference = f"{shown(check.nudged_output)} - {shown.operand(check.output)}"
+    return f"({difference})/{shown(check.eps)} = {shown(check.estimate)}"
+
+
+def _summary(explanation: Explanation) -> tuple[Cell, ...]:
+    lines: list[Cell] = []
+    if explanation.checks is not None:
+        failed = [c for c in explanation.checks if not c.ok]
+        total = len(explanation.checks)
+        if failed:
+            names = ", ".join(explanation.graph.nodes[c.input].name for c in failed)
+            lines.append(Cell(f"{len(failed)} of {total} gradient checks FAILED ({names})", "bad"))
+        else:
+            lines.append(Cell(f"all {total} gradient checks pass", "ok"))
+    return tuple(lines)

@@ -1,0 +1,501 @@
+"""The input language: text → Program (statements of expression trees, every piece with its span).
+
+A hand-written tokenizer and an operator-precedence (shunting-yard) parser with explicit stacks:
+nothing here recurses per operand, so a flat sum of 100,000 terms parses, and nothing is ever
+handed to `eval`, `exec` or `sympify`. Grammar, loosely:
+
+    program    := statement ((";" | newline) statement)*
+    statement  := NAME "=" expr | expr
+    expr       := expr ("+" | "-") term | term          (left-associative)
+    term       := term ("*" | "/") unary | unary
+    unary      := ("-" | "+") unary | power
+    power      := atom ("**" | "^") unary | atom        (right-associative, like Python)
+    atom       := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from gradexplain.errors import ParseError, Span
+from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
+
+# ── tokens ─────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # NUMBER NAME OP LPAREN RPAREN COMMA ASSIGN SEP END
+    text: str
+    span: Span
+
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_DIGITS = "0123456789"
+_CHARACTER_HINTS = {
+    "×": "write * for multiplication",
+    "·": "write * for multiplication",
+    "÷": "write / for division",
+    "−": "that is a Unicode minus sign; type - instead",
+    "[": "brackets are not part of the language; use ( ) for grouping",
+    "]": "brackets are not part of the language; use ( ) for grouping",
+    "{": "braces are not part of the language; use ( ) for grouping",
+    "}": "braces are not part of the language; use ( ) for grouping",
+    ".": "attribute access is not part of the language: write a name or a number",
+    "'": "strings are not part of the language",
+    '"': "strings are not part of the language",
+    "@": "write * for multiplication",
+    "%": "there is no modulo operator",
+    "!": "there is no factorial or negation operator",
+    "<": "comparisons are not part of the language",
+    ">": "comparisons are not part of the language",
+    "\\": "write the formula on one line, or split it into assignments",
+}
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into tokens. Newlines inside parentheses are ignored, as in Python."""
+    tokens: list[Token] = []
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\r\f":
+            i += 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+        elif c == "\n" or c == ";":
+            if depth == 0:
+                tokens.append(Token("SEP", c, Span(i, i + 1)))
+            elif c == ";":
+                raise ParseError(
+                    "';' inside parentheses",
+                    span=Span(i, i + 1),
+                    hint="close the parentheses before ending the statement",
+                )
+            i += 1
+        elif c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            i = _number(text, i, tokens)
+        elif c.isalpha() or c == "_":
+            start = i
+            while i < n and (text[i].isalnum() or text[i] == "_") and text[i] not in _SUPERSCRIPTS:
+                i += 1
+            _check_name(text, start, i)
+            tokens.append(Token("NAME", text[start:i], Span(start, i)))
+        elif text.startswith("**", i):
+            if i + 2 < n and text[i + 2] == "*":
+                raise ParseError("'***' is not an operator", span=Span(i, i + 3), hint="write ** for powers")
+            tokens.append(Token("OP", "**", Span(i, i + 2)))
+            i += 2
+        elif c in "+-*/^":
+            if c == "^" and i + 1 < n and text[i + 1] == "^":
+                raise ParseError("'^^' is not an operator", span=Span(i, i + 2), hint="write ^ or ** for powers")
+            if c == "/" and i + 1 < n and text[i + 1] == "/":
+                raise ParseError(
+                    "'//' (floor division) is not supported", span=Span(i, i + 2), hint="write / for division"
+                )
+            tokens.append(Token("OP", c, Span(i, i + 1)))
+            i += 1
+        elif c == "(":
+            depth += 1
+            tokens.append(Token("LPAREN", c, Span(i, i + 1)))
+            i += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+            tokens.append(Token("RPAREN", c, Span(i, i + 1)))
+            i += 1
+        elif c == ",":
+            tokens.append(Token("COMMA", c, Span(i, i + 1)))
+            i += 1
+        elif c == "=":
+            if i + 1 < n and text[i + 1] == "=":
+                raise ParseError("'==' is a comparison", span=Span(i, i + 2), hint="write name = formula to assign")
+            tokens.append(Token("ASSIGN", c, Span(i, i + 1)))
+            i += 1
+        elif c in _SUPERSCRIPTS:
+            raise ParseError(
+                f"superscript '{c}' is not an operator",
+                span=Span(i, i + 1),
+                hint=f"write **{_SUPERSCRIPTS.index(c)} for powers",
+            )
+        else:
+            hint = _CHARACTER_HINTS.get(c, "use numbers, names, + - * / ** ^, parentheses and functions")
+            raise ParseError(f"unexpected character {c!r}", span=Span(i, i + 1), hint=hint)
+    tokens.append(Token("END", "", Span(n, n)))
+    return tokens
+
+
+def _number(text: str, i: int, tokens: list[Token]) -> int:
+    start, n = i, len(text)
+    while i < n and text[i] in _DIGITS:
+        i += 1
+    if i < n and text[i] == ".":
+        i += 1
+        while i < n and text[i] in _DIGITS:
+            i += 1
+    if i < n and text[i] in "eE":
+        j = i + 1
+        if j < n and text[j] in "+-":
+            j += 1
+        if j < n and text[j] in _DIGITS:
+            i = j
+            while i < n and text[i] in _DIGITS:
+                i += 1
+    if i < n and (text[i].isalpha() or text[i] == "_"):
+        end = i
+        while end < n and (text[end].isalnum() or text[end] == "_"):
+            end += 1
+        raise ParseError(
+            f"a number is directly followed by a name in '{text[start:end]}'",
+            span=Span(start, end),
+            hint=f"write {text[start:i]}*{text[i:end]} for a product",
+        )
+    if i < n and text[i] == ".":
+        raise ParseError("a number has two decimal points", span=Span(start, i + 1), hint="write one decimal point")
+    tokens.append(Token("NUMBER", text[start:i], Span(start, i)))
+    return i
+
+
+def _check_name(text: str, start: int, end: int) -> None:
+    name = text[start:end]
+    if not name.isidentifier():
+        raise ParseError(f"{name!r} is not a valid name", span=Span(start, end), hint="names are letters, digits and _")
+    if name.startswith("__") and name.endswith("__"):
+        raise ParseError(
+            f"names like {name!r} are not allowed", span=Span(start, end), hint="choose a plain name such as w or x1"
+        )
+
+
+# ── syntax tree ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "-" or "+"
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # "+", "-", "*", "/", "**" ("^" is read as "**")
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    function: str
+    args: tuple[Expr, ...]
+    span: Span
+
+
+Expr = Num | Name | Unary | Binary | Call
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    target: str | None  # None for a bare expression
+    target_span: Span | None
+    expr: Expr
+    span: Span  # of the right-hand side
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    text: str
+    statements: tuple[Statement, ...]
+
+    @property
+    def is_bare_expression(self) -> bool:
+        return len(self.statements) == 1 and self.statements[0].target is None
+
+
+# ── parser ─────────────────────────────────────────────────────────────────────────────────
+
+_BINARY_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4, "^": 4}
+_UNARY_PRECEDENCE = 3
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An open parenthesis or function call on the operator stack."""
+
+    kind: str  # "paren" or "call"
+    token: Token
+    operand_depth: int  # operand stack height when it opened
+    function: str | None = None
+    start: int = 0  # where the call's function name starts
+
+
+def parse(text: str) -> Program:
+    """Parse a bare expression or a program of assignments."""
+    tokens = tokenize(text)
+    statements: list[Statement] = []
+    position = 0
+    while tokens[position].kind != "END":
+        if tokens[position].kind == "SEP":
+            position += 1
+            continue
+        target: Token | None = None
+        if tokens[position].kind == "NAME" and tokens[position + 1].kind == "ASSIGN":
+            target = tokens[position]
+            _check_target(target.text, target.span)
+            position += 2
+        expr, position = _expression(tokens, position)
+        end = tokens[position]
+        if end.kind not in ("SEP", "END"):
+            raise _unexpected(end, after_operand=True, tokens=tokens, position=position)
+        statements.append(
+            Statement(
+                target=target.text if target else None,
+                target_span=target.span if target else None,
+                expr=expr,
+                span=expr.span,
+            )
+        )
+    if not statements:
+        raise ParseError(
+            "the formula is empty",
+            span=Span(0, len(text)),
+            hint='type a formula such as "w*x + b", or a program such as "w = 2; J = w**2"',
+        )
+    for statement in statements[:-1]:
+        if statement.target is None:
+            raise ParseError(
+                "only the last line may be a bare expression",
+                span=statement.span,
+                hint="give this line a name, as in  name = formula",
+            )
+    return Program(text=text, statements=tuple(statements))
+
+
+def parse_expression(text: str) -> Expr:
+    """Parse exactly one expression (used for values such as "1/3" or "2*pi")."""
+    tokens = tokenize(text)
+    if tokens[0].kind == "END":
+        raise ParseError("the value is empty", span=Span(0, len(text)), hint="give a number such as 2, -0.5 or 1/3")
+    expr, position = _expression(tokens, 0)
+    if tokens[position].kind != "END":
+        raise _unexpected(tokens[position], after_operand=True, tokens=tokens, position=position)
+    return expr
+
+
+def _check_target(name: str, span: Span) -> None:
+    if name in BY_NAME:
+        raise ParseError(f"{name} is a function and cannot be assigned to", span=span, hint="choose another name")
+    if name in CONSTANTS:
+        raise ParseError(f"{name} is a constant and cannot be assigned to", span=span, hint="choose another name")
+
+
+def _expression(tokens: list[Token], position: int) -> tuple[Expr, int]:
+    """Shunting-yard over tokens[position:] up to a separator or the end; returns (tree, position)."""
+    operands: list[Expr] = []
+    operators: list[Token | _Frame] = []  # a Token is a pending operator; "u-"/"u+" marks unary
+    expect_operand = True
+
+    def reduce_top() -> None:
+        token = operators.pop()
+        assert isinstance(token, Token)
+        if token.kind == "UNARY":
+            operand = operands.pop()
+            operands.append(Unary(token.text, operand, Span(token.span.start, operand.span.end)))
+        else:
+            right = operands.pop()
+            left = operands.pop()
+            op = "**" if token.text == "^" else token.text
+            operands.append(Binary(op, left, right, Span(left.span.start, right.span.end)))
+
+    def precedence(item: Token | _Frame) -> int:
+        if isinstance(item, _Frame):
+            return -1
+        return _UNARY_PRECEDENCE if item.kind == "UNARY" else _BINARY_PRECEDENCE[item.text]
+
+    while True:
+        token = tokens[position]
+        if expect_operand:
+            if token.kind == "NUMBER":
+                operands.append(Num(token.text, token.span))
+                expect_operand = False
+            elif token.kind == "NAME":
+                if tokens[position + 1].kind == "LPAREN":
+                    _check_function(token)
+                    operators.append(_Frame("call", tokens[position + 1], len(operands), token.text, token.span.start))
+                    position += 1
+                    if tokens[position + 1].kind == "RPAREN":  # f()
+                        position += 1
+                        _close_call(operators.pop(), tokens[position], operands, token)
+                        expect_operand = False
+                else:
+                    if token.text in BY_NAME:
+                        raise ParseError(
+                            f"{token.text} is a function and needs an argument",
+                            span=token.span,
+                            hint=f"write {token.text}(x)",
+                        )
+                    operands.append(Name(token.text, token.span))
+                    expect_operand = False
+            elif token.kind == "OP" and token.text in "+-":
+                operators.append(Token("UNARY", token.text, token.span))
+            elif token.kind == "LPAREN":
+                operators.append(_Frame("paren", token, len(operands)))
+            else:
+                raise _unexpected(token, after_operand=False, tokens=tokens, position=position)
+        else:
+            if token.kind == "OP":
+                mine = _BINARY_PRECEDENCE[token.text]
+                right_associative = token.text in ("**", "^")
+                while operators and not isinstance(operators[-1], _Frame):
+                    theirs = precedence(operators[-1])
+                    if theirs > mine or (theirs == mine and not right_associative):
+                        reduce_top()
+                    else:
+                        break
+                operators.append(token)
+                expect_operand = True
+            elif token.kind in ("RPAREN", "COMMA"):
+                while operators and not isinstance(operators[-1], _Frame):
+                    reduce_top()
+                if not operators:
+                    if token.kind == "RPAREN":
+                        raise ParseError("unmatched ')'", span=token.span, hint="remove it or add a matching '('")
+                    raise ParseError(
+                        "',' outside a function call", span=token.span, hint="commas separate arguments of max(a, b)"
+                    )
+                frame = operators[-1]
+                assert isinstance(frame, _Frame)
+                if token.kind == "COMMA":
+                    if frame.kind != "call":
+                        raise ParseError(
+                            "',' inside parentheses", span=token.span, hint="tuples are not part of the language"
+                        )
+                    expect_operand = True
+                else:
+                    operators.pop()
+                    if frame.kind == "call":
+                        _close_call(frame, token, operands, None)
+                    else:
+                        inner = operands[-1]
+                        operands[-1] = _with_span(inner, Span(frame.token.span.start, token.span.end))
+            elif token.kind in ("SEP", "END"):
+                break
+            else:
+                raise _unexpected(token, after_operand=True, tokens=tokens, position=position)
+        position += 1
+
+    while operators:
+        top = operators[-1]
+        if isinstance(top, _Frame):
+            raise ParseError(
+                "'(' is never closed",
+                span=top.token.span,
+                hint="add the matching ')'",
+            )
+        reduce_top()
+    assert len(operands) == 1
+    return operands[0], position
+
+
+def _with_span(expr: Expr, span: Span) -> Expr:
+    """The same tree, spanning its parentheses too (so errors underline what the user grouped)."""
+    if isinstance(expr, Num):
+        return Num(expr.text, expr.span)  # keep the literal's own span: it is its text
+    if isinstance(expr, Name):
+        return expr
+    if isinstance(expr, Unary):
+        return Unary(expr.op, expr.operand, span)
+    if isinstance(expr, Binary):
+        return Binary(expr.op, expr.left, expr.right, span)
+    return Call(expr.function, expr.args, span)
+
+
+def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr], name_token: Token | None) -> None:
+    assert isinstance(frame, _Frame) and frame.function is not None
+    args = tuple(operands[frame.operand_depth :])
+    del operands[frame.operand_depth :]
+    span = Span(frame.start, closing.span.end)
+    arity = BY_NAME[frame.function].arity
+    if len(args) != arity:
+        plural = "argument" if arity == 1 else "arguments"
+        example = ", ".join("xy"[:arity]) if arity <= 2 else "…"
+        raise ParseError(
+            f"{frame.function} takes {arity} {plural}, got {len(args)}",
+            span=span,
+            hint=f"write {frame.function}({example})",
+        )
+    operands.append(Call(frame.function, args, span))
+
+
+def _check_function(token: Token) -> None:
+    if token.text in BY_NAME:
+        return
+    suggestion = difflib.get_close_matches(token.text, FUNCTION_NAMES, n=1, cutoff=0.6)
+    known = ", ".join(FUNCTION_NAMES)
+    hint = f"did you mean {suggestion[0]}?" if suggestion else f"the functions are {known}"
+    if not suggestion and token.text not in CONSTANTS:
+        hint += f"; for a product write {token.text}*(...)"
+    raise ParseError(f"unknown function {token.text!r}", span=token.span, hint=hint)
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "END":
+        return "the end of the formula"
+    if token.kind == "SEP":
+        return "the end of the line" if token.text == "\n" else "';'"
+    return repr(token.text)
+
+
+def _unexpected(token: Token, *, after_operand: bool, tokens: list[Token], position: int) -> ParseError:
+    previous = tokens[position - 1] if position > 0 else None
+    if after_operand:
+        if token.kind == "ASSIGN":
+            return ParseError(
+                "'=' can only follow a name at the start of a statement",
+                span=token.span,
+                hint="write one assignment per line, as in  J = w*x",
+            )
+        if token.kind in ("NAME", "NUMBER", "LPAREN") and previous is not None:
+            return ParseError(
+                f"missing operator between {previous.text!r} and {token.text!r}",
+                span=Span(previous.span.start, token.span.end),
+                hint=f"write {previous.text}*{token.text} for a product",
+            )
+        return ParseError(f"unexpected {_describe(token)}", span=token.span, hint="check the operators around it")
+    if previous is not None and previous.kind in ("OP", "UNARY"):
+        return ParseError(
+            f"{_describe(token)} where a value should follow {previous.text!r}",
+            span=token.span if token.kind not in ("END", "SEP") else previous.span,
+            hint=f"put a number, a name or a parenthesised formula after {previous.text!r}",
+        )
+    if previous is not None and previous.kind == "COMMA":
+        return ParseError(
+            f"missing argument after ',' (found {_describe(token)})",
+            span=token.span,
+            hint="give every argument a value",
+        )
+    if token.kind == "RPAREN":
+        return ParseError("empty parentheses", span=token.span, hint="put a formula between ( and )")
+    if token.kind == "ASSIGN":
+        return ParseError("'=' needs a name before it", span=token.span, hint="write name = formula")
+    if token.kind in ("SEP", "END"):
+        return ParseError(f"{_describe(token)} where a value was expected", span=token.span, hint="finish the formula")
+    return ParseError(
+        f"unexpected {_describe(token)} where a value was expected",
+        span=token.span,
+        hint="a value is a number, a name, a function call or a parenthesised formula",
+    )
