@@ -76,6 +76,8 @@ def backward(
     terms: list[list[Number]] = [[] for _ in graph.nodes]
     gradients[graph.output] = ONE
     steps: list[Step] = []
+    # The printed formula depends only on the derivative and the names it mentions: print once.
+    formulas: dict[tuple[int, int, tuple[str, ...]], str] = {}
     for node in reversed(graph.nodes):
         kernel = kernels[node.index]
         upstream = gradients[node.index]
@@ -86,8 +88,10 @@ def backward(
         for position, arg in enumerate(node.args):
             if not relevant[arg]:
                 continue
-            derivative = kernel.derivatives[position]
-            formula = formula_text(with_names(derivative, kernel.slots, names))
+            key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
+            if key not in formulas:
+                formulas[key] = formula_text(with_names(kernel.derivatives[position], kernel.slots, names))
+            formula = formulas[key]
             try:
                 local = kernel.derivative_values[position](arguments, None)
             except DomainError as problem:

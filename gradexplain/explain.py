@@ -120,7 +120,7 @@ def explain(
         backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted)
     except GradexplainError as error:
         raise error.located(source, origin) from None
-    symbolic = symbolic_gradients(graph, kernels, wanted, symbolic_limit)
+    symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
     checks = None
     if check:
         output = forward_pass.values[graph.output]

@@ -287,7 +287,9 @@ class _Builder:
             )
             if isinstance(part, Constant):
                 operands.append(part.expr)
-                wrap = not part.atomic or (needs_paren and part.text.startswith("-"))
+                wrap = not _parenthesised(part.text) and (
+                    not part.atomic or (needs_paren and part.text.startswith("-"))
+                )
                 shown.append(f"({part.text})" if wrap else part.text)
             else:
                 assert isinstance(part, _NodeRef)
@@ -298,6 +300,18 @@ class _Builder:
         template = primitive.build(*operands)
         node = Node(len(self.nodes), self.fresh_name(), operation, tuple(args), template, pieces, expr.span)
         return _NodeRef(self.add(node))
+
+
+def _parenthesised(text: str) -> bool:
+    """True when `text` is one parenthesised group, like "(1/3)" but not "(a)*(b)"."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
 
 
 def _fill(template: str, shown: list[str | Ref]) -> tuple[Piece, ...]:

@@ -21,6 +21,7 @@ class Kernel:
     value: Evaluator
     derivatives: tuple[sp.Expr, ...]  # ∂template/∂slot_i
     derivative_values: tuple[Evaluator, ...]
+    derivative_slots: tuple[tuple[int, ...], ...]  # which slots each derivative mentions
 
 
 def make_kernel(template: sp.Expr, arity: int) -> Kernel:
@@ -32,6 +33,7 @@ def make_kernel(template: sp.Expr, arity: int) -> Kernel:
         value=compile_expression(template, slots),
         derivatives=derivatives,
         derivative_values=tuple(compile_expression(d, slots) for d in derivatives),
+        derivative_slots=tuple(tuple(i for i, s in enumerate(slots) if s in d.free_symbols) for d in derivatives),
     )
 
 

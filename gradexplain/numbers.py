@@ -73,6 +73,10 @@ def _rounded(value: Number, digits: int) -> str:
     else:
         decimal = Decimal(value)
     text = format(decimal, f".{digits}g")
+    mantissa, _, exponent = text.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    text = mantissa + ("e" + exponent if exponent else "")
     text = re.sub(r"e([+-])0*(\d)", lambda m: "e" + ("-" if m[1] == "-" else "") + m[2], text)
     if text.startswith("-") and float(decimal) == 0:
         text = text[1:]

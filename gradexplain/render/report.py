@@ -83,7 +83,8 @@ def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
     if graph.bare:
         first = f"Formula: {output} = {' '.join(graph.source.split())}"
     else:
-        first = f"Program: output {output}, {len(graph.nodes) - len(graph.inputs)} computed nodes"
+        computed = len(graph.nodes) - len(graph.inputs)
+        first = f"Program: output {output}, {computed} computed node{'' if computed == 1 else 's'}"
     values = ", ".join(f"{node.name} = {shown(explanation.values[node.index])}" for node in graph.inputs)
     lines = [first, f"Inputs: {values}"]
     if len(explanation.wrt) < len(graph.inputs):
@@ -248,10 +249,10 @@ def _check_table(explanation: Explanation, shown: _Shown) -> Table:
             )
     columns = (
         "input",
-        "x ± ε" if central else "x → x+ε",
-        f"{out}(x+ε), {out}(x-ε)" if central else f"{out}(x+ε)",
+        "nudge",
+        f"{out} after +ε, -ε" if central else f"{out} after",
         "slope estimate",
-        d("x", out),
+        "backprop",
         "verdict",
     )
     return Table(
@@ -293,6 +294,8 @@ def _summary(explanation: Explanation) -> tuple[Cell, ...]:
         if failed:
             names = ", ".join(explanation.graph.nodes[c.input].name for c in failed)
             lines.append(Cell(f"{len(failed)} of {total} gradient checks FAILED ({names})", "bad"))
+        elif total == 1:
+            lines.append(Cell("the gradient check passes", "ok"))
         else:
             lines.append(Cell(f"all {total} gradient checks pass", "ok"))
     return tuple(lines)

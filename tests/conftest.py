@@ -1,0 +1,89 @@
+"""Shared test helpers: plain-text golden files, and an oracle independent of gradexplain."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.gx"))
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    """One readable .txt golden file per test."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+
+class JsonSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "json"
+
+
+@pytest.fixture
+def text_snapshot(snapshot):
+    return snapshot.use_extension(TextSnapshot)
+
+
+@pytest.fixture
+def json_snapshot(snapshot):
+    return snapshot.use_extension(JsonSnapshot)
+
+
+# ── the oracle: SymPy's own parser and standard definitions, nothing from gradexplain ────────
+
+_x = sp.Symbol("x_")
+ORACLE_FUNCTIONS = {
+    "sigmoid": sp.Lambda(_x, 1 / (1 + sp.exp(-_x))),
+    "softplus": sp.Lambda(_x, sp.log(1 + sp.exp(_x))),
+    "relu": sp.Lambda(_x, sp.Max(_x, 0)),
+    "abs": sp.Abs,
+    "max": sp.Max,
+    "min": sp.Min,
+    "e": sp.E,
+    "pi": sp.pi,
+}
+
+
+def oracle_expression(text: str, names: list[str]) -> sp.Expr:
+    """Our own test formulas (never user input) parsed by SymPy, with real symbols."""
+    local = dict(ORACLE_FUNCTIONS)
+    local.update({name: sp.Symbol(name, real=True) for name in names})
+    return sp.sympify(text.replace("^", "**"), locals=local, rational=True)
+
+
+def oracle_gradient(text: str, point: dict[str, Fraction], name: str) -> sp.Expr:
+    expr = oracle_expression(text, list(point))
+    derivative = sp.diff(expr, sp.Symbol(name, real=True))
+    return derivative.subs({sp.Symbol(n, real=True): sp.Rational(v.numerator, v.denominator) for n, v in point.items()})
+
+
+def assert_matches_oracle(ours, oracle: sp.Expr, context: str = "") -> None:
+    oracle = sp.simplify(oracle)
+    if oracle.is_Rational and isinstance(ours, Fraction):
+        assert ours == Fraction(int(oracle.p), int(oracle.q)), context
+    else:
+        expected = float(oracle.evalf(30))
+        assert float(ours) == pytest.approx(expected, rel=1e-9, abs=1e-12), context
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed CLI as a user would: a separate process, bytes in and out."""
+    environment = {**os.environ, **(env or {})}
+    environment.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "gradexplain", *args],
+        input=stdin,
+        capture_output=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+    )

@@ -1,0 +1,67 @@
+from fractions import Fraction
+
+import pytest
+
+from gradexplain import explain
+from gradexplain.check import tolerance
+
+LECTURE = ("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2})
+
+
+def by_input(explanation):
+    return {explanation.graph.nodes[c.input].name: c for c in explanation.checks}
+
+
+def test_whiteboard_numbers_are_exact():
+    checks = by_input(explain(*LECTURE, check=True))
+    w, b = checks["w"], checks["b"]
+    assert (w.nudged_value, w.nudged_output, w.estimate, w.gradient) == (
+        Fraction(2001, 1000),
+        Fraction(1996002, 1000000),
+        Fraction(-3998, 1000),
+        -4,
+    )
+    assert (b.nudged_output, b.estimate) == (Fraction(20020005, 10**7), Fraction(20005, 10**4))
+    assert all(check.ok for check in checks.values())
+
+
+def test_central_difference_is_exact_for_quadratics():
+    check = by_input(explain("w**2", {"w": 3}, check=True, central=True))["w"]
+    assert (check.nudged_output, check.lower_output, check.estimate) == (
+        Fraction(9006001, 10**6),
+        Fraction(8994001, 10**6),
+        6,
+    )
+
+
+def test_tolerance_accepts_curvature_but_rejects_a_wrong_slope():
+    allowed = tolerance("forward", Fraction(1, 1000), -4, 2, exact=True, nodes=5)
+    assert abs(Fraction(-3998, 1000) - -4) <= allowed
+    assert abs(1 - 0) > tolerance("forward", Fraction(1, 1000), 0, 0, exact=True, nodes=1)
+
+
+def test_a_kink_is_reported_as_a_mismatch():
+    explanation = explain("relu(w)", {"w": 0}, check=True)
+    check = by_input(explanation)["w"]
+    assert (check.estimate, check.gradient, check.ok) == (1, 0, False)
+    assert not explanation.ok
+
+
+def test_eps_option_and_float_functions():
+    explanation = explain("exp(w)*sin(w)", {"w": 1}, check=True, eps="1e-5", central=True)
+    assert explanation.ok
+    assert by_input(explanation)["w"].eps == Fraction(1, 10**5)
+
+
+def test_nudge_outside_the_domain_fails_the_check_with_a_reason():
+    explanation = explain("log(w)", {"w": Fraction(1, 2000)}, check=True, central=True)
+    check = by_input(explanation)["w"]
+    assert not check.ok and "log" in check.problem
+
+
+@pytest.mark.parametrize("eps", ["0", "-0.1"])
+def test_eps_must_be_positive(eps):
+    from gradexplain.errors import InputError
+
+    with pytest.raises(InputError, match="--eps must be positive"):
+        explain(*LECTURE, check=True, eps=eps)

@@ -1,0 +1,176 @@
+"""The command line as a user runs it: a separate process, exit codes, stdout vs stderr."""
+
+import json
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+LECTURE = ["0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2"]
+
+
+def test_lecture_example_plain_text_when_piped():
+    result = run_cli(*LECTURE, "--check")
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    assert "\x1b" not in out
+    for expected in ("1.996002", "-3.998", "2.0020005", "2.0005", "all 4 gradient checks pass"):
+        assert expected in out
+
+
+def test_output_is_byte_identical_across_runs_and_hash_seeds():
+    outputs = {run_cli(*LECTURE, "--check", env={"PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "12345")}
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["--w", "2", "--x", "-2", "--b", "8", "--y", "2"],
+        ["--w=2", "--x=-2", "--b=8", "--y=2"],
+        ["w=2", "x=-2", "b=8", "y=2"],
+        ["--w", "2", "x=-2", "--b=8", "y = 2"],
+    ],
+)
+def test_value_spellings(values):
+    result = run_cli("0.5*(w*x+b-y)**2", *values, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["gradients"] == {"w": -4, "x": 4, "b": 2, "y": -2}
+
+
+def test_file_with_values_in_mixed_order_and_override(tmp_path):
+    unit = tmp_path / "unit.gx"
+    unit.write_text("w = 2\nx = -2\nJ = (w*x)**2\n")
+    result = run_cli("-f", str(unit), "--w", "3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["inputs"] == {"w": 3, "x": -2}
+    assert run_cli("--w", "3", "--format=json", "-f", str(unit)).stdout == result.stdout
+
+
+def test_stdin_program():
+    result = run_cli("-f", "-", "--format", "json", stdin=b"w = 3\nJ = w**2\n")
+    assert json.loads(result.stdout)["gradients"] == {"w": 6}
+
+
+def test_positional_gx_path_is_read_as_a_program():
+    result = run_cli("samples/square.gx", "--format", "json")
+    assert json.loads(result.stdout)["output"] == {"name": "J", "value": 9}
+
+
+def test_name_that_clashes_with_an_option_is_passed_as_name_equals_value():
+    result = run_cli("eps*w", "eps=0.5", "--w", "4", "--format", "json")
+    assert json.loads(result.stdout)["gradients"] == {"eps": 4, "w": 0.5}
+
+
+def test_wrt_and_target():
+    result = run_cli("-f", "samples/linear_regression.gx", "--wrt", "w,b", "--target", "d", "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["output"] == {"name": "d", "value": 2}
+    assert document["gradients"] == {"w": -2, "b": 1}
+
+
+def test_a_failed_check_exits_1():
+    result = run_cli("relu(w)", "w=0", "--check")
+    assert result.returncode == 1
+    assert b"MISMATCH" in result.stdout and b"FAILED" in result.stdout
+
+
+def test_kink_without_check_exits_0_with_a_note():
+    result = run_cli("abs(w)", "--w", "0")
+    assert result.returncode == 0
+    assert b"abs is not differentiable at 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["w*", "--w", "1"], "where a value should follow '*'"),
+        (["1/w", "--w", "0"], "cannot compute J = 1/w at w = 0: division by zero"),
+        (["sigmoyd(w)", "--w", "1"], "did you mean sigmoid?"),
+        (["w*x", "--w", "1"], "missing value for x"),
+        (["w*2", "--w", "abc"], "not a number"),
+        (["w*2", "--w"], "--w needs a value"),
+        (["w*2", "--w", "1", "--w", "2"], "given two values"),
+        (["w*2", "--w", "1", "stray"], "unexpected argument 'stray'"),
+        (["-f", "no/such/file.gx"], "no such file"),
+        ([], "no formula given"),
+        (["w*2", "--w", "1", "--eps", "0", "--check"], "--eps must be positive"),
+        (["c = w*2; J = c", "--w", "1", "--c", "2"], "c is computed by the formula"),
+    ],
+)
+def test_bad_input_is_one_short_message_and_exit_2(args, message):
+    result = run_cli(*args)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert message in err
+    assert "Traceback" not in err
+    assert result.stdout == b""
+    assert len(err.splitlines()) <= 5
+
+
+def test_error_block_has_caret_under_the_problem():
+    err = run_cli("0.5*(w*x+b-y)**2 + sigmoyd(w)", "--w", "1").stderr.decode().splitlines()
+    assert err[0] == "error: unknown function 'sigmoyd'"
+    line, caret = err[1], err[2]
+    assert line[caret.index("^") : caret.index("^") + 7] == "sigmoyd"
+
+
+def test_error_in_a_file_names_file_and_line(tmp_path):
+    program = tmp_path / "bad.gx"
+    program.write_text("w = 2\nJ = w*\n")
+    err = run_cli("-f", str(program)).stderr.decode()
+    assert f"{program}:2: J = w*" in err
+
+
+def test_not_utf8_file(tmp_path):
+    program = tmp_path / "latin1.gx"
+    program.write_bytes(b"w = 2\nJ = w*\xe9\n")
+    result = run_cli("-f", str(program))
+    assert result.returncode == 2 and b"not UTF-8" in result.stderr
+
+
+def test_unused_value_is_a_warning_on_stderr():
+    result = run_cli("w*2", "--w", "1", "--q", "3")
+    assert result.returncode == 0
+    assert result.stderr.decode() == "warning: q is not used by the formula; its value is ignored\n"
+
+
+def test_internal_errors_are_one_line_and_exit_3(monkeypatch, capsys):
+    from gradexplain import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sys.modules["gradexplain.explain"], "explain", broken)
+    with pytest.raises(SystemExit) as raised:
+        cli.run(["w", "--w", "1"])
+    assert raised.value.code == 3
+    err = capsys.readouterr().err
+    assert err.startswith("internal error:") and "Traceback" not in err and "--debug" in err
+
+
+def test_help_documents_every_option_with_examples():
+    out = " ".join(run_cli("--help").stdout.decode().split())
+    for option in (
+        "--file",
+        "--check",
+        "--eps",
+        "--central",
+        "--wrt",
+        "--target",
+        "--format",
+        "--digits",
+        "--symbolic-limit",
+        "--debug",
+    ):
+        assert option in out
+    assert 'gradexplain "0.5*(w*x+b-y)**2" --w 2' in out
+    assert "10·ε·max(1, |gradient|)" in out
+
+
+def test_module_and_console_script_agree():
+    assert (ROOT / "gradexplain" / "__main__.py").exists()
+    assert run_cli("--version").stdout.decode().startswith("gradexplain ")

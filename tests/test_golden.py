@@ -1,0 +1,41 @@
+"""Golden outputs: every sample in plain text and JSON, plus the lecture's bare formula.
+
+Regenerate only with `pytest --snapshot-update`, and read the diff before committing.
+"""
+
+import pytest
+
+from gradexplain import explain
+from gradexplain.render import render_text
+from tests.conftest import SAMPLES, run_cli
+
+SAMPLE_IDS = [path.stem for path in SAMPLES]
+
+
+def sample_explanation(path):
+    return explain(path.read_text(encoding="utf-8"), check=True, origin=str(path))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_sample_text(path, text_snapshot):
+    assert render_text(sample_explanation(path), "text") == text_snapshot
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_sample_json(path, json_snapshot):
+    assert render_text(sample_explanation(path), "json") == json_snapshot
+
+
+def test_lecture_formula_text(text_snapshot):
+    result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--check")
+    assert result.stdout.decode() == text_snapshot
+
+
+def test_cli_output_is_the_library_rendering():
+    path = SAMPLES[0]
+    result = run_cli("-f", str(path), "--check")
+    assert result.stdout.decode() == render_text(sample_explanation(path), "text")
+
+
+def test_samples_cover_the_issue():
+    assert {"linear_regression", "square", "fan_out", "two_layer_relu"} <= set(SAMPLE_IDS)

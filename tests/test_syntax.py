@@ -1,0 +1,120 @@
+import pytest
+
+from gradexplain.errors import ParseError
+from gradexplain.syntax import Binary, Call, Name, Num, Unary, parse, parse_expression, tokenize
+
+
+def shape(expr) -> str:
+    """A fully parenthesised rendering, to pin precedence and associativity down."""
+    if isinstance(expr, Num):
+        return expr.text
+    if isinstance(expr, Name):
+        return expr.name
+    if isinstance(expr, Unary):
+        return f"({expr.op}{shape(expr.operand)})"
+    if isinstance(expr, Binary):
+        return f"({shape(expr.left)} {expr.op} {shape(expr.right)})"
+    assert isinstance(expr, Call)
+    return f"{expr.function}({', '.join(shape(a) for a in expr.args)})"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("w*x+b-y", "(((w * x) + b) - y)"),
+        ("0.5*(w*x+b-y)**2", "(0.5 * ((((w * x) + b) - y) ** 2))"),
+        ("-w**2", "(-(w ** 2))"),
+        ("w**-2", "(w ** (-2))"),
+        ("2**3**2", "(2 ** (3 ** 2))"),
+        ("w^2", "(w ** 2)"),
+        ("-w*x", "((-w) * x)"),
+        ("a/b/c", "((a / b) / c)"),
+        ("a-b-c", "((a - b) - c)"),
+        ("max(w, x*2) + exp(-w)", "(max(w, (x * 2)) + exp((-w)))"),
+        ("--w", "(-(-w))"),
+        ("+w", "(+w)"),
+        ("sigmoid(w*x+b)", "sigmoid(((w * x) + b))"),
+    ],
+)
+def test_precedence_and_associativity_follow_python(text, expected):
+    assert shape(parse_expression(text)) == expected
+
+
+def test_spans_point_into_the_text():
+    expr = parse_expression("0.5*(w*x + b)")
+    assert isinstance(expr, Binary)
+    inner = expr.right
+    assert "0.5*(w*x + b)"[inner.span.start : inner.span.end] == "(w*x + b)"
+
+
+def test_program_statements_split_on_newlines_and_semicolons():
+    program = parse("w = 2; x = -2\n# a comment\nc = w*x  # trailing comment\n\nJ = c**2")
+    assert [s.target for s in program.statements] == ["w", "x", "c", "J"]
+    assert not program.is_bare_expression
+
+
+def test_newlines_inside_parentheses_continue_the_statement():
+    program = parse("J = (w\n  + x)")
+    assert len(program.statements) == 1
+
+
+def test_flat_sum_of_100000_terms_parses_without_recursion():
+    text = "+".join(f"x{i}" for i in range(100_000))
+    expr = parse_expression(text)
+    depth = 0
+    while isinstance(expr, Binary):
+        expr, depth = expr.left, depth + 1
+    assert depth == 99_999
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "caret"),
+    [
+        ("w*", "where a value should follow '*'", "*"),
+        ("(w", "'(' is never closed", "("),
+        ("w)", "unmatched ')'", ")"),
+        ("2w", "a number is directly followed by a name", "2w"),
+        ("w²", "superscript", "²"),
+        ("x ^^ 2", "'^^' is not an operator", "^^"),
+        ("sigmoyd(w)", "unknown function 'sigmoyd'", "sigmoyd"),
+        ("max(w)", "max takes 2 arguments, got 1", "max(w)"),
+        ("w x", "missing operator", "w x"),
+        ("a.b", "unexpected character '.'", "."),
+        ("__import__('os')", "names like '__import__' are not allowed", "__import__"),
+        ("w == 2", "'==' is a comparison", "=="),
+        ("w; 2*w", "only the last line may be a bare expression", "w"),
+        ("1.2.3", "two decimal points", "1.2."),
+        ("exp", "exp is a function and needs an argument", "exp"),
+        ("exp = 2; J = exp", "exp is a function and cannot be assigned", "exp"),
+        ("[w]", "unexpected character '['", "["),
+        ("w // 2", "floor division", "//"),
+    ],
+)
+def test_errors_name_the_problem_and_point_at_it(text, message, caret):
+    with pytest.raises(ParseError) as raised:
+        parse(text)
+    error = raised.value
+    assert message in error.message
+    assert text[error.span.start : error.span.end] == caret
+    assert error.hint
+
+
+def test_empty_input_is_an_error_with_a_hint():
+    with pytest.raises(ParseError, match="empty"):
+        parse("  # only a comment\n")
+
+
+def test_unknown_function_suggests_nearest_name():
+    with pytest.raises(ParseError) as raised:
+        parse("sigmoyd(w)")
+    assert raised.value.hint == "did you mean sigmoid?"
+
+
+def test_tokens_keep_positions():
+    tokens = tokenize("w**2")
+    assert [(t.kind, t.text, t.span.start) for t in tokens] == [
+        ("NAME", "w", 0),
+        ("OP", "**", 1),
+        ("NUMBER", "2", 3),
+        ("END", "", 4),
+    ]
