@@ -37,7 +37,7 @@ def test_fan_out_is_shown_as_separate_paths_and_their_sum():
 
 
 def test_repeated_argument_gives_one_edge_per_use():
-    explanation, names = steps("w*w", {"w": 3})
+    explanation, _ = steps("w*w", {"w": 3})
     edges = [s for s in explanation.steps if isinstance(s, EdgeStep)]
     assert [(s.slot, s.local_formula, s.product) for s in edges] == [(0, "w", 3), (1, "w", 3)]
     assert explanation.gradient("w") == 6

@@ -59,7 +59,7 @@ def test_undefined_point_names_the_node_and_the_values_that_reached_it():
 
 
 def test_undefined_local_derivative_is_an_error():
-    with pytest.raises(EvaluationError, match="sqrt|cannot be computed"):
+    with pytest.raises(EvaluationError, match=r"cannot be computed at w = 0"):
         explain("sqrt(w)", {"w": 0})
 
 
