@@ -1,0 +1,27 @@
+"""The README never lies: its example output is what the command prints, its commands are CI's."""
+
+import re
+
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_example_output_is_what_the_command_prints():
+    block = README.split("<!-- example-output")[1].split("```text\n", 1)[1].split("```", 1)[0]
+    result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--check")
+    assert result.stdout.decode() == block
+
+
+def test_ci_runs_the_readme_setup_commands_verbatim():
+    commands = re.findall(r"```sh\n(python3 -m venv .+)\n```", README)
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for command in commands:
+        assert command in ci.splitlines()
+
+
+def test_every_cli_option_is_documented():
+    help_text = run_cli("--help").stdout.decode()
+    for option in re.findall(r"(--[a-z][a-z-]+)", help_text):
+        assert option in README, option
