@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sympy as sp
+from mpmath.libmp import prec_to_dps
 
 
 class step(sp.Function):  # noqa: N801 - prints as the user-facing name
@@ -78,6 +79,9 @@ class sigmoid(sp.Function):  # noqa: N801
     def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-x))
 
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self._eval_rewrite_as_exp(self.args[0]).evalf(prec_to_dps(prec))
+
 
 class softplus(sp.Function):  # noqa: N801
     """log(1 + exp(x)), the smooth relu; its derivative is sigmoid."""
@@ -101,3 +105,6 @@ class softplus(sp.Function):  # noqa: N801
 
     def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.log(1 + sp.exp(x))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self._eval_rewrite_as_exp(self.args[0]).evalf(prec_to_dps(prec))

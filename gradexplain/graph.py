@@ -94,12 +94,6 @@ class Constant:
     atomic: bool  # a literal, pi, e, or one of those negated: needs no parentheses of its own
 
 
-def _constant_value(expr: sp.Expr) -> Number:
-    if expr.is_Rational:
-        return Fraction(int(expr.p), int(expr.q))
-    return float(expr.evalf(30))
-
-
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -126,7 +120,8 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span) -> 
         expr = primitive.build(*(c.expr for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
         raise EvaluationError(f"cannot compute {_text(source, span)}", span=span, hint="change the constant")
-    value = _constant_value(expr)
+    if expr.is_Rational:  # SymPy knows some exact values floats miss: sin(pi) is 0
+        value = Fraction(int(expr.p), int(expr.q))
     atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
     return Constant(expr, value, _text(source, span), atomic)
 

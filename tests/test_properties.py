@@ -1,0 +1,73 @@
+"""Property-based: random formulas over the whole function table, random points, independent oracle."""
+
+import re
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from gradexplain import explain
+from gradexplain.errors import EvaluationError
+from gradexplain.ops import FUNCTION_NAMES
+from gradexplain.render import render_text
+from tests.conftest import assert_matches_oracle, oracle_gradient
+
+BINARY = ("+", "-", "*", "/")
+UNARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if name not in ("max", "min"))
+
+leaves = st.sampled_from(["w", "x", "w", "x", "2", "0.5", "3", "pi"])
+
+
+def extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(children, st.sampled_from(BINARY), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(children, st.sampled_from(["2", "3", "-1"])).map(lambda t: f"({t[0]})**{t[1]}"),
+        st.tuples(st.sampled_from(UNARY_FUNCTIONS), children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["max", "min"]), children, children).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        children.map(lambda c: f"-{c}"),
+    )
+
+
+def names_in(text: str) -> list[str]:
+    return [name for name in ("w", "x") if re.search(rf"\b{name}\b", text)]
+
+
+formulas = st.recursive(leaves, extend, max_leaves=8).filter(names_in)
+points = st.fractions(min_value=-3, max_value=3, max_denominator=4)
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
+@given(formula=formulas, w=points, x=points)
+def test_random_formulas_match_sympy_diff(formula, w, x):
+    names = names_in(formula)
+    point = {"w": w, "x": x}
+    try:
+        explanation = explain(formula, {name: point[name] for name in names})
+    except EvaluationError:
+        event("outside the domain")
+        return  # log of a negative, 1/0, overflow at this point
+    if explanation.notes:
+        event("at a kink")
+        return  # the subgradient convention differs from SymPy's Heaviside(0) = 1/2
+    event("compared with the oracle")
+    for name in names:
+        oracle = oracle_gradient(formula, {n: Fraction(point[n]) for n in names}, name)
+        if not oracle.is_finite or not oracle.is_real:
+            continue
+        assert_matches_oracle(explanation.gradient(name), oracle, f"{formula} d/d{name} at {point}")
+    assert explanation.symbolic_agrees
+    for output_format in ("text", "json"):
+        assert render_text(explanation, output_format)
+
+
+@given(text=st.text(alphabet=st.sampled_from("wx+-*/^()., 0123456789=;\nexpmaxlog_#"), max_size=30))
+def test_arbitrary_text_either_explains_or_raises_our_error(text):
+    from gradexplain import GradexplainError
+
+    try:
+        explain(text, {"w": 1, "x": 2})
+    except GradexplainError as error:
+        assert error.message
+        assert error.describe()
