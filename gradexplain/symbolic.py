@@ -9,6 +9,7 @@ a size limit.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +20,8 @@ from gradexplain.backward import relevant_nodes
 from gradexplain.formulas import formula_text
 from gradexplain.graph import Graph
 from gradexplain.kernels import Kernel
-from gradexplain.numbers import Number
+from gradexplain.numbers import Number, is_exact
+from gradexplain.numeric import DomainError, compile_expression
 
 DEFAULT_SYMBOLIC_LIMIT = 200
 
@@ -38,19 +40,20 @@ class Symbolic:
     skipped: str | None  # why there are no symbolic gradients, when there are none
 
 
-def _sympy_number(value: Number) -> sp.Expr:
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    return sp.Float(value, 30)
-
-
-def expanded_size(graph: Graph) -> int:
+def expanded_size(graph: Graph, kernels: Sequence[Kernel | None]) -> int:
     """How many operations the output has when written out as one expression (shared
-    subexpressions counted each time they are used), computed without writing it out."""
+    subexpressions counted each time they are used), computed without writing it out:
+    `sin(a) + cos(a)` counts a twice, so a chain of those doubles at every step."""
     size = [0] * len(graph.nodes)
-    for node in graph.nodes:
-        if not node.is_input:
-            size[node.index] = 1 + sum(size[arg] for arg in node.args)
+    uses: dict[sp.Expr, tuple[int, ...]] = {}
+    for node, kernel in zip(graph.nodes, kernels, strict=True):
+        if kernel is None:
+            continue
+        if kernel.template not in uses:
+            counts = Counter(term for term in sp.preorder_traversal(kernel.template) if term in kernel.slots)
+            uses[kernel.template] = tuple(counts[s] for s in kernel.slots)
+        operations = max(1, sp.count_ops(kernel.template))
+        size[node.index] = operations + sum(n * size[a] for n, a in zip(uses[kernel.template], node.args, strict=True))
     return size[graph.output]
 
 
@@ -66,21 +69,35 @@ def _readable(expr: sp.Expr) -> sp.Expr:
 
 
 # Identity testing: a nonzero expression is almost never zero at several unrelated points.
-_SHIFTS = (sp.Integer(0), sp.Rational(1, 7), sp.Rational(-3, 11))
+_SHIFTS = (Fraction(0), Fraction(1, 7), Fraction(-3, 11))
+# Where values are floating point, a real chain-rule error shows as an O(1) relative difference.
+_FLOAT_AGREEMENT = 1e-7
 
 
-def _agrees(gradient: sp.Expr, oracle: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> bool | None:
-    difference = sp.expand(gradient - oracle)
+def _agrees(gradient: sp.Expr, oracle: sp.Expr, point: dict[sp.Symbol, Number]) -> bool | None:
+    """Whether two formulas are the same function: exactly zero difference, or equal at the point
+    and two shifted points (evaluated with gradexplain's fast exact arithmetic, not SymPy's evalf,
+    which re-evaluates shared subexpressions and can take minutes)."""
+    difference = gradient - oracle  # never expand: (a*a + w) nested 12 times has degree 4096
     if difference == 0:
         return True
+    symbols = tuple(point)
+    try:
+        evaluate_difference = compile_expression(difference, symbols)
+        evaluate_oracle = compile_expression(oracle, symbols)
+    except NotImplementedError:
+        return None
     tested = 0
     for shift in _SHIFTS:
-        at = {symbol: value + shift * (1 + abs(value)) for symbol, value in point.items()}
-        value = difference.evalf(40, subs=at)
-        size = oracle.evalf(40, subs=at)
-        if not all(v.is_real and v.is_finite for v in (value, size)):
+        at = [value + shift * (1 + abs(value)) for value in point.values()]
+        try:
+            gap, size = evaluate_difference(at, None), evaluate_oracle(at, None)
+        except (DomainError, ZeroDivisionError, OverflowError):
             continue  # outside the domain there (a log of a negative, say): try another point
-        if abs(value) > sp.Float("1e-25") * max(1, abs(size)):
+        if is_exact(gap) and is_exact(size):
+            if gap != 0:
+                return False
+        elif abs(gap) > _FLOAT_AGREEMENT * max(1, abs(size)):
             return False
         tested += 1
     return True if tested else None
@@ -93,7 +110,7 @@ def symbolic_gradients(
     wanted: Sequence[int],
     limit: int = DEFAULT_SYMBOLIC_LIMIT,
 ) -> Symbolic:
-    size = expanded_size(graph)
+    size = expanded_size(graph, kernels)
     if size > limit:
         return Symbolic(
             (),
@@ -119,7 +136,7 @@ def symbolic_gradients(
                 local = kernel.derivatives[position].xreplace(arguments)
                 adjoints[arg] = adjoints[arg] + local * adjoints[node.index]
     whole = expressions[graph.output]
-    point = {expressions[node.index]: _sympy_number(values[node.index]) for node in graph.inputs}
+    point = {expressions[node.index]: values[node.index] for node in graph.inputs}
     gradients = []
     for index in wanted:
         readable = _readable(adjoints[index])

@@ -122,3 +122,25 @@ def test_exact_strings_appear_only_where_the_json_number_loses_them():
     document = explain("w/3", {"w": 1}).to_dict()
     assert document["output"] == {"name": "J", "value": 1 / 3, "value_exact": "1/3"}
     assert document["gradients_exact"] == {"w": "1/3"}
+
+
+def nested(step: str, depth: int = 12) -> str:
+    lines, previous = ["w = 1/3"], "w"
+    for i in range(1, depth + 1):
+        lines.append(f"a{i} = {step.format(p=previous)}")
+        previous = f"a{i}"
+    return "\n".join(lines)
+
+
+def test_deep_graph_falls_back_to_float_and_says_where():
+    explanation = explain(nested("{p}*{p} + w"))
+    assert [explanation.graph.nodes[n.node].name for n in explanation.notes] == ["a10"]
+    assert "floating point" in explanation.notes[0].text
+    assert isinstance(explanation.output_value, float)
+    assert explanation.symbolic_agrees  # degree 4096 when written out: checked without expanding
+
+
+def test_expression_that_doubles_when_written_out_skips_symbolic_gradients():
+    explanation = explain(nested("sin({p}) + cos({p})"))
+    assert explanation.symbolic.gradients == ()
+    assert "more than the symbolic limit" in explanation.symbolic.skipped
