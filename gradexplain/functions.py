@@ -10,10 +10,17 @@ import sympy as sp
 from mpmath.libmp import prec_to_dps
 
 
-class step(sp.Function):  # noqa: N801 - prints as the user-facing name
-    """1 for positive arguments, 0 otherwise (including 0): the derivative of relu."""
+class _RealFunction(sp.Function):
+    """A one-argument function that is real for real arguments."""
 
     nargs = 1
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+
+class step(_RealFunction):  # noqa: N801 - prints as the user-facing name
+    """1 for positive arguments, 0 otherwise (including 0): the derivative of relu."""
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
@@ -26,17 +33,12 @@ class step(sp.Function):  # noqa: N801 - prints as the user-facing name
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.Zero
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
     def _eval_is_nonnegative(self) -> bool | None:
         return self.args[0].is_real
 
 
-class relu(sp.Function):  # noqa: N801
+class relu(_RealFunction):  # noqa: N801
     """max(x, 0)."""
-
-    nargs = 1
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
@@ -49,17 +51,12 @@ class relu(sp.Function):  # noqa: N801
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return step(self.args[0])
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
     def _eval_is_nonnegative(self) -> bool | None:
         return self.args[0].is_real
 
 
-class sigmoid(sp.Function):  # noqa: N801
+class sigmoid(_RealFunction):  # noqa: N801
     """The logistic function 1/(1 + exp(-x))."""
-
-    nargs = 1
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
@@ -69,9 +66,6 @@ class sigmoid(sp.Function):  # noqa: N801
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return self * (1 - self)
-
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
     def _eval_is_positive(self) -> bool | None:
         return self.args[0].is_real
@@ -83,10 +77,8 @@ class sigmoid(sp.Function):  # noqa: N801
         return self._eval_rewrite_as_exp(self.args[0]).evalf(prec_to_dps(prec))
 
 
-class softplus(sp.Function):  # noqa: N801
+class softplus(_RealFunction):  # noqa: N801
     """log(1 + exp(x)), the smooth relu; its derivative is sigmoid."""
-
-    nargs = 1
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
@@ -96,9 +88,6 @@ class softplus(sp.Function):  # noqa: N801
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0])
-
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
     def _eval_is_positive(self) -> bool | None:
         return self.args[0].is_real
