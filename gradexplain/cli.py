@@ -204,8 +204,11 @@ def _write(explanation: object, output_format: str, digits: int) -> None:
             rich_renderer.render(explanation, options)  # type: ignore[arg-type]
         )
         return
-    sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))  # type: ignore[arg-type]
-    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))  # type: ignore[arg-type]
+        sys.stdout.flush()
+    except BrokenPipeError:  # `gradexplain ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _known_options() -> tuple[dict[str, bool], tuple[str, ...]]:

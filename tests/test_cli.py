@@ -174,3 +174,19 @@ def test_help_documents_every_option_with_examples():
 def test_module_and_console_script_agree():
     assert (ROOT / "gradexplain" / "__main__.py").exists()
     assert run_cli("--version").stdout.decode().startswith("gradexplain ")
+
+
+def test_closed_pipe_is_not_an_error():
+    import subprocess
+    import sys as system
+
+    formula = "+".join(["x"] * 3000)
+    command = f'"{system.executable}" -m gradexplain "{formula}" --x 1 | true; exit ${{PIPESTATUS[0]}}'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0
+    assert result.stderr == b""
+
+
+def test_long_formula_heading_is_shortened():
+    out = run_cli("+".join(["x"] * 300), "--x", "1").stdout.decode()
+    assert out.splitlines()[0].endswith("… (599 characters)")

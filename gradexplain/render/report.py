@@ -17,6 +17,8 @@ from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
 LEFT, RIGHT = "left", "right"
 # A sum of many paths is shown by its first and last terms.
 SUM_TERMS_SHOWN = 4
+# The heading repeats a bare formula up to this many characters (JSON keeps all of it).
+HEADING_FORMULA_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,10 @@ def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
     graph = explanation.graph
     output = explanation.output.name
     if graph.bare:
-        first = f"Formula: {output} = {' '.join(graph.source.split())}"
+        formula = " ".join(graph.source.split())
+        if len(formula) > HEADING_FORMULA_LIMIT:
+            formula = f"{formula[:HEADING_FORMULA_LIMIT]}… ({len(formula)} characters)"
+        first = f"Formula: {output} = {formula}"
     else:
         computed = len(graph.nodes) - len(graph.inputs)
         first = f"Program: output {output}, {computed} computed node{'' if computed == 1 else 's'}"
