@@ -90,7 +90,8 @@ def backward(
                 continue
             key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
             if key not in formulas:
-                formulas[key] = formula_text(with_names(kernel.derivatives[position], kernel.slots, names))
+                slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
+                formulas[key] = formula_text(with_names(kernel.derivatives[position], slots, names))
             formula = formulas[key]
             try:
                 local = kernel.derivative_values[position](arguments, None)

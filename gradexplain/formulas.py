@@ -34,6 +34,6 @@ def formula_text(expr: sp.Expr) -> str:
     return _PRINTER.doprint(expr)
 
 
-def with_names(expr: sp.Expr, slots: tuple[sp.Symbol, ...], names: tuple[str, ...]) -> sp.Expr:
-    """A template expression with its slot symbols replaced by the arguments' names."""
-    return expr.xreplace({s: sp.Symbol(name, real=True) for s, name in zip(slots, names, strict=True)})
+def with_names(expr: sp.Expr, slots: dict[sp.Symbol, int], names: tuple[str, ...]) -> sp.Expr:
+    """A template expression with its slot symbols (slot → position) replaced by argument names."""
+    return expr.xreplace({s: sp.Symbol(names[slots[s]], real=True) for s in expr.free_symbols if s in slots})

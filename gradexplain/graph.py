@@ -63,16 +63,14 @@ class Graph:
     defaults: tuple[tuple[int, Number], ...]  # inputs given a value by the program itself
     unused: tuple[str, ...]  # assignments that do not feed the output
     bare: bool  # a bare expression (split per operation) rather than a program
+    by_name: dict[str, int]  # name → node index
 
     @property
     def inputs(self) -> tuple[Node, ...]:
         return tuple(node for node in self.nodes if node.is_input)
 
     def index_of(self, name: str) -> int | None:
-        for node in self.nodes:
-            if node.name == name:
-                return node.index
-        return None
+        return self.by_name.get(name)
 
     def definition(self, node: Node) -> str:
         """The node's definition in terms of its arguments' names: `v1 + b`."""
@@ -186,6 +184,14 @@ class _Symbolic:
     expr: sp.Expr
 
 
+@dataclass(frozen=True, slots=True)
+class _Sum:
+    """A chain a + b - c … being collected, so SymPy builds one Add instead of re-flattening a
+    growing Add at every term (quadratic for a long sum in one assignment)."""
+
+    terms: list[sp.Expr]
+
+
 class _Builder:
     """Walks syntax trees bottom-up with an explicit stack, creating nodes as it goes."""
 
@@ -206,8 +212,8 @@ class _Builder:
         assert isinstance(result, Constant)
         return result
 
-    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic:
-        results: dict[int, Constant | _NodeRef | _Symbolic] = {}
+    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Sum:
+        results: dict[int, Constant | _NodeRef | _Symbolic | _Sum] = {}
         stack: list[tuple[Expr, bool]] = [(root, False)]
         while stack:
             expr, ready = stack.pop()
@@ -219,7 +225,9 @@ class _Builder:
             results[id(expr)] = self.combine(expr, [results.pop(id(child)) for child in children])
         return results[id(root)]
 
-    def combine(self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic]) -> Constant | _NodeRef | _Symbolic:
+    def combine(
+        self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Sum]
+    ) -> Constant | _NodeRef | _Symbolic | _Sum:
         if isinstance(expr, Num):
             value = read_literal(expr.text)
             return Constant(sp.Rational(value.numerator, value.denominator), value, expr.text, True)
@@ -237,13 +245,21 @@ class _Builder:
             raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
         if self.bare:
             return self.operation_node(expr, operation, parts)
+        if operation in ("+", "-"):
+            left, right = parts
+            terms = left.terms if isinstance(left, _Sum) else [self.symbolic(left)]
+            addend = self.symbolic(right)
+            terms.append(addend if operation == "+" else -addend)
+            return _Sum(terms)
         return _Symbolic(lookup(operation).build(*(self.symbolic(part) for part in parts)))
 
-    def symbolic(self, part: Constant | _NodeRef | _Symbolic) -> sp.Expr:
+    def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Sum) -> sp.Expr:
         if isinstance(part, Constant):
             return part.expr
         if isinstance(part, _Symbolic):
             return part.expr
+        if isinstance(part, _Sum):
+            return sp.Add(*part.terms)
         if part.index not in self.slots_of_statement:
             self.slots_of_statement[part.index] = len(self.slots_of_statement)
         return slot(self.slots_of_statement[part.index])
@@ -404,12 +420,12 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
             continue
         builder.slots_of_statement = {}
         result = builder.walk(statement.expr)
-        assert isinstance(result, _Symbolic)
+        template = builder.symbolic(result)  # type: ignore[arg-type]
         slot_of_node = builder.slots_of_statement
         args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
         names = _names_in(statement.expr)
         pieces = _program_pieces(source, span, names, {builder.nodes[i].name: s for i, s in slot_of_node.items()})
-        index = builder.add(Node(len(builder.nodes), target, "formula", args, result.expr, pieces, span))
+        index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span))
         builder.names[target] = index
 
 
@@ -469,7 +485,8 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
             hint="use names for the quantities, as in w*x + b",
         )
     kept_defaults = tuple((new_index[i], v) for i, v in defaults.items() if needed[i])
-    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare)
+    by_name = {node.name: node.index for node in kept}
+    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name)
 
 
 __all__ = ["Graph", "Node", "ParseError", "Piece", "Ref", "build", "read_value", "slot"]

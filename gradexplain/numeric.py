@@ -185,12 +185,16 @@ def _constant(expr: sp.Expr) -> Number:
     return value
 
 
-def compile_expression(expr: sp.Expr, slots: Sequence[sp.Symbol]) -> Evaluator:
+def compile_expression(
+    expr: sp.Expr, slots: Sequence[sp.Symbol], position: dict[sp.Symbol, int] | None = None
+) -> Evaluator:
     """Compile `expr` (a function of `slots`) into `evaluate(values, kinks) -> Number`.
 
-    `kinks`, when a list, receives a sentence for each non-differentiable point met.
+    `kinks`, when a list, receives a sentence for each non-differentiable point met. `position`
+    (slot → index) may be passed in when many expressions share the same slots.
     """
-    position = {symbol: index for index, symbol in enumerate(slots)}
+    if position is None:
+        position = {symbol: index for index, symbol in enumerate(slots)}
     compiled: dict[sp.Basic, Evaluator] = {}
     # Post-order walk with an explicit stack: expressions may be deep, recursion is not allowed.
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]

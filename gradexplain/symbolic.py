@@ -50,7 +50,8 @@ def expanded_size(graph: Graph, kernels: Sequence[Kernel | None]) -> int:
         if kernel is None:
             continue
         if kernel.template not in uses:
-            counts = Counter(term for term in sp.preorder_traversal(kernel.template) if term in kernel.slots)
+            slots = set(kernel.slots)
+            counts = Counter(term for term in sp.preorder_traversal(kernel.template) if term in slots)
             uses[kernel.template] = tuple(counts[s] for s in kernel.slots)
         operations = max(1, sp.count_ops(kernel.template))
         size[node.index] = operations + sum(n * size[a] for n, a in zip(uses[kernel.template], node.args, strict=True))
