@@ -14,7 +14,7 @@ from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
 from gradexplain.graph import Graph
 from gradexplain.kernels import Kernel
-from gradexplain.numbers import Number
+from gradexplain.numbers import EXACT_BITS_LIMIT, Number
 from gradexplain.numeric import ONE, DomainError, settle
 
 
@@ -63,7 +63,11 @@ def relevant_nodes(graph: Graph, wanted: Sequence[int]) -> list[bool]:
 
 
 def backward(
-    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int]
+    graph: Graph,
+    kernels: Sequence[Kernel | None],
+    values: Sequence[Number],
+    wanted: Sequence[int],
+    exact_bits: int = EXACT_BITS_LIMIT,
 ) -> BackwardPass:
     relevant = relevant_nodes(graph, wanted)
     paths = [0] * len(graph.nodes)
@@ -102,13 +106,13 @@ def backward(
                     span=node.span,
                     hint=f"{node.name} is not differentiable there; choose another point",
                 ) from None
-            product = settle(local * upstream)
+            product = settle(local * upstream, None, exact_bits)
             terms[arg].append(product)
             steps.append(
                 EdgeStep(node.index, arg, position, formula, local, upstream, product, len(terms[arg]), paths[arg])
             )
             if len(terms[arg]) == paths[arg]:
-                total = settle(sum(terms[arg][1:], terms[arg][0]))
+                total = settle(sum(terms[arg][1:], terms[arg][0]), None, exact_bits)
                 gradients[arg] = total
                 if paths[arg] > 1:
                     steps.append(SumStep(arg, tuple(terms[arg]), total))

@@ -18,6 +18,7 @@ import typer
 from gradexplain import __version__
 from gradexplain.argv import split_argv
 from gradexplain.errors import GradexplainError, InputError
+from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -124,6 +125,20 @@ def main(
             help="Compute symbolic gradients only while the formula, written out, has at most this many operations.",
         ),
     ] = DEFAULT_SYMBOLIC_LIMIT,
+    limit: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--limit",
+            help=(
+                "Raise or lower a resource limit, NAME=N, repeatable: "
+                + "; ".join(
+                    f"{name} ({text}, default {getattr(Limits(), name)})" for name, text in DESCRIPTIONS.items()
+                )
+                + "."
+            ),
+            metavar="NAME=N",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
@@ -132,7 +147,8 @@ def main(
         raise typer.Exit(EXIT_OK)
     values: dict[str, str] = ctx.obj or {}
     try:
-        source, origin = _read_source(formula, file)
+        limits = with_overrides(limit or [])
+        source, origin = _read_source(formula, file, limits)
         from gradexplain.explain import explain
 
         explanation = explain(
@@ -144,6 +160,7 @@ def main(
             eps=eps,
             central=central,
             symbolic_limit=symbolic_limit,
+            limits=limits,
             origin=origin,
         )
         for warning in explanation.warnings:
@@ -164,7 +181,12 @@ def main(
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
 
 
-def _read_source(formula: str | None, file: str | None) -> tuple[str, str | None]:
+def _too_long(origin: str, limits: Limits) -> InputError:
+    return InputError(f"{origin} is longer than the limit of {limits.source} characters", hint=limits.hint("source"))
+
+
+def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple[str, str | None]:
+    """The formula, from the argument, a file or stdin, never reading more than the limit allows."""
     if file is not None and formula is not None:
         raise InputError("give the formula either as an argument or with -f, not both")
     if file is None and formula is not None and formula.endswith(".gx") and Path(formula).is_file():
@@ -176,13 +198,18 @@ def _read_source(formula: str | None, file: str | None) -> tuple[str, str | None
                 hint='try: gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2  (or -f FILE; see --help)',
             )
         return formula, None
+    most = 4 * limits.source  # UTF-8 takes at most 4 bytes a character
     if file == "-":
-        data, origin = sys.stdin.buffer.read(), "<stdin>"
+        data, origin = sys.stdin.buffer.read(most + 1), "<stdin>"
     else:
         path = Path(file)
         if not path.is_file():
             raise InputError(f"no such file: {file}", hint="check the path, or pass the formula itself")
+        if path.stat().st_size > most:
+            raise _too_long(file, limits)
         data, origin = path.read_bytes(), file
+    if len(data) > most:
+        raise _too_long(origin, limits)
     try:
         return data.decode("utf-8-sig"), origin
     except UnicodeDecodeError as problem:

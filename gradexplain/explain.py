@@ -6,6 +6,7 @@ parse → build → forward → backward → symbolic gradients → ε-checks �
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from gradexplain.errors import GradexplainError, InputError
 from gradexplain.forward import Note, forward
 from gradexplain.graph import Graph, Node, build, read_value
 from gradexplain.kernels import compile_kernels
+from gradexplain.limits import Limits
 from gradexplain.numbers import Number, json_exact, json_number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import parse
@@ -96,16 +98,24 @@ def explain(
     eps: ValueLike = DEFAULT_EPS,
     central: bool = False,
     symbolic_limit: int = DEFAULT_SYMBOLIC_LIMIT,
+    limits: Limits | None = None,
     origin: str | None = None,
 ) -> Explanation:
     """Explain backpropagation through `source` (a formula or a program) at `values`.
 
     `values` maps input names to numbers or number strings ("1/3", "-0.5"); they override values
     assigned in the program. `origin` names where `source` came from (a file), for messages.
-    Raises GradexplainError (with a message, a span and a hint) for any problem with the input.
+    Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
+    including input beyond `limits` (see gradexplain.limits).
     """
+    limits = limits or Limits()
+    if len(source) > limits.source:
+        raise InputError(
+            f"the formula is {len(source)} characters long, more than the limit of {limits.source}",
+            hint=limits.hint("source"),
+        )
     try:
-        graph = build(parse(source), target)
+        graph = build(parse(source, limits.depth), target, limits)
     except GradexplainError as error:
         raise error.located(source, origin) from None
     warnings: list[str] = []
@@ -114,10 +124,16 @@ def explain(
         warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
     wanted = _wrt(graph, wrt)
     step = _eps(eps)
-    kernels = compile_kernels(graph)
+    if check and len(wanted) > limits.nudges:
+        raise InputError(
+            f"--check would nudge {len(wanted)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
+            f"the limit is {limits.nudges}",
+            hint="pick the inputs to check with --wrt, or " + limits.hint("nudges"),
+        )
+    kernels = compile_kernels(graph, limits.exact_bits)
     try:
         forward_pass = forward(graph, kernels, inputs)
-        backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted)
+        backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
     except GradexplainError as error:
         raise error.located(source, origin) from None
     symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
@@ -161,10 +177,13 @@ def to_number(raw: ValueLike, label: str) -> Number:
             f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
         )
     try:
-        return read_value(text)
+        value = read_value(text)
     except GradexplainError as error:
         error.message = f"{label}: {error.message}"
         raise error.located(text) from None
+    if abs(value) > sys.float_info.max:
+        raise InputError(f"{label}: {text} is too large", hint="give a number below 1.8e308 in size")
+    return value
 
 
 def _input_values(graph: Graph, given: dict[str, ValueLike], warnings: list[str]) -> list[Number | None]:

@@ -16,6 +16,7 @@ from functools import cache
 import sympy as sp
 
 from gradexplain.errors import EvaluationError, InputError, ParseError, Span
+from gradexplain.limits import Limits
 from gradexplain.numbers import Number, read_literal
 from gradexplain.numeric import DomainError, compile_expression
 from gradexplain.ops import BY_NAME, CONSTANTS, lookup
@@ -99,13 +100,13 @@ def _text(source: str, span: Span) -> str:
     return _WHITESPACE.sub(" ", source[span.start : span.end]).strip()
 
 
-def _fold(operation: str, operands: list[Constant], source: str, span: Span) -> Constant:
+def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
     """Apply a primitive to constants: checked numerically first, so 1/0 or log(-1) is an error
     rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers."""
     primitive = lookup(operation)
     slots = [slot(i) for i in range(len(operands))]
     try:
-        value = compile_expression(primitive.build(*slots), slots)([c.value for c in operands], None)
+        value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
     except DomainError as problem:
         raise EvaluationError(
             f"cannot compute {_text(source, span)}: {problem}",
@@ -195,8 +196,9 @@ class _Sum:
 class _Builder:
     """Walks syntax trees bottom-up with an explicit stack, creating nodes as it goes."""
 
-    def __init__(self, source: str, names: dict[str, int], bare: bool) -> None:
+    def __init__(self, source: str, names: dict[str, int], bare: bool, limits: Limits | None = None) -> None:
         self.source = source
+        self.limits = limits or Limits()
         self.names = names  # name → node index, for everything defined so far
         self.bare = bare
         self.nodes: list[Node] = []
@@ -239,8 +241,14 @@ class _Builder:
         if isinstance(expr, Unary) and expr.op == "+":
             return parts[0]
         operation = _operation(expr)
+        if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
+            raise InputError(
+                f"the exponent {parts[1].text} is larger than the limit of {self.limits.exponent}",
+                span=expr.right.span,  # type: ignore[union-attr]
+                hint=self.limits.hint("exponent"),
+            )
         if all(isinstance(part, Constant) for part in parts):
-            return _fold(operation, parts, self.source, expr.span)  # type: ignore[arg-type]
+            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
         if operation == "/" and isinstance(parts[1], Constant) and parts[1].value == 0:
             raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
         if self.bare:
@@ -274,6 +282,12 @@ class _Builder:
         return _Symbolic(self.symbolic(_NodeRef(index)))
 
     def add(self, node: Node) -> int:
+        if len(self.nodes) >= self.limits.nodes:
+            raise InputError(
+                f"the formula needs more than {self.limits.nodes} nodes",
+                span=node.span,
+                hint=self.limits.hint("nodes"),
+            )
         self.nodes.append(node)
         return node.index
 
@@ -357,10 +371,10 @@ def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[st
     return tuple(piece for piece in pieces if piece != "")
 
 
-def build(program: Program, target: str | None = None) -> Graph:
+def build(program: Program, target: str | None = None, limits: Limits | None = None) -> Graph:
     """Turn a parsed program into a graph whose output is `target` (default: the last statement)."""
     source = program.text
-    builder = _Builder(source, names={}, bare=program.is_bare_expression)
+    builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits)
     defaults: dict[int, Number] = {}
     if program.is_bare_expression:
         statement = program.statements[0]
@@ -422,6 +436,13 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         result = builder.walk(statement.expr)
         template = builder.symbolic(result)  # type: ignore[arg-type]
         slot_of_node = builder.slots_of_statement
+        if len(slot_of_node) > builder.limits.statement_names:
+            raise InputError(
+                f"{target} uses {len(slot_of_node)} names in one assignment, more than the limit of "
+                f"{builder.limits.statement_names}",
+                span=span,
+                hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
+            )
         args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
         names = _names_in(statement.expr)
         pieces = _program_pieces(source, span, names, {builder.nodes[i].name: s for i, s in slot_of_node.items()})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gradexplain.graph import Graph, slot
+from gradexplain.numbers import EXACT_BITS_LIMIT
 from gradexplain.numeric import Evaluator, compile_expression
 
 
@@ -38,23 +39,23 @@ def local_derivatives(template: sp.Expr, slots: tuple[sp.Symbol, ...]) -> tuple[
     return tuple(sp.Add(*(sp.diff(term, s) for term in terms_with[s])) for s in slots)
 
 
-def make_kernel(template: sp.Expr, arity: int) -> Kernel:
+def make_kernel(template: sp.Expr, arity: int, exact_bits: int = EXACT_BITS_LIMIT) -> Kernel:
     slots = tuple(slot(i) for i in range(arity))
     position = {s: i for i, s in enumerate(slots)}
     derivatives = local_derivatives(template, slots)
     return Kernel(
         template=template,
         slots=slots,
-        value=compile_expression(template, slots, position),
+        value=compile_expression(template, slots, position, exact_bits),
         derivatives=derivatives,
-        derivative_values=tuple(compile_expression(d, slots, position) for d in derivatives),
+        derivative_values=tuple(compile_expression(d, slots, position, exact_bits) for d in derivatives),
         derivative_slots=tuple(
             tuple(sorted(position[s] for s in d.free_symbols if s in position)) for d in derivatives
         ),
     )
 
 
-def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
+def compile_kernels(graph: Graph, exact_bits: int = EXACT_BITS_LIMIT) -> tuple[Kernel | None, ...]:
     """One kernel per operation node (None for inputs), shared between identical templates."""
     cache: dict[tuple[sp.Expr, int], Kernel] = {}
     kernels: list[Kernel | None] = []
@@ -64,6 +65,6 @@ def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
             continue
         key = (node.template, len(node.args))
         if key not in cache:
-            cache[key] = make_kernel(node.template, len(node.args))
+            cache[key] = make_kernel(node.template, len(node.args), exact_bits)
         kernels.append(cache[key])
     return tuple(kernels)

@@ -35,8 +35,8 @@ def is_exact(value: Number) -> bool:
     return isinstance(value, Fraction)
 
 
-def too_large_for_exact(value: Fraction) -> bool:
-    return max(value.numerator.bit_length(), value.denominator.bit_length()) > EXACT_BITS_LIMIT
+def too_large_for_exact(value: Fraction, bits: int = EXACT_BITS_LIMIT) -> bool:
+    return max(value.numerator.bit_length(), value.denominator.bit_length()) > bits
 
 
 def terminating_decimal(value: Fraction) -> str | None:

@@ -3,7 +3,7 @@
 SymPy's own substitution is exact but slow; floats are fast but turn 2.001² into 4.004000999….
 So each distinct expression is compiled once into plain Python closures over `Fraction`s that
 switch to `float` only where a value stops being rational (exp, sin, irrational roots) or grows
-past `EXACT_BITS_LIMIT`. Domain problems raise `DomainError`; kinks are reported, not hidden.
+past a size limit (1024 bits by default). Domain problems raise `DomainError`; kinks are reported, not hidden.
 """
 
 from __future__ import annotations
@@ -39,19 +39,19 @@ def _float(value: Number) -> float:
         raise DomainError(f"{format_number(value)} is too large for floating point") from None
 
 
-INEXACT_NOTE = (
-    f"exact numbers grew past {EXACT_BITS_LIMIT} bits here, so this value and those computed from it are floating point"
-)
+def inexact_note(bits: int) -> str:
+    return f"exact numbers grew past {bits} bits here, so this value and those computed from it are floating point"
 
 
-def settle(value: Number, notes: Kinks = None) -> Number:
+def settle(value: Number, notes: Kinks = None, bits: int = EXACT_BITS_LIMIT) -> Number:
+    """`value`, as a float once an exact value needs more than `bits` bits (noted in `notes`)."""
     if isinstance(value, float):
         if math.isinf(value) or math.isnan(value):
             raise DomainError("the result is too large for floating point")
         return value
-    if too_large_for_exact(value):
+    if too_large_for_exact(value, bits):
         if notes is not None:
-            notes.append(INEXACT_NOTE)
+            notes.append(inexact_note(bits))
         return _float(value)
     return value
 
@@ -69,7 +69,7 @@ def _integer_root(n: int, k: int) -> int | None:
     return None
 
 
-def power(base: Number, exponent: Number, notes: Kinks = None) -> Number:
+def power(base: Number, exponent: Number, notes: Kinks = None, bits: int = EXACT_BITS_LIMIT) -> Number:
     if base == 0:
         if exponent == 0:
             raise DomainError("0**0 is undefined")
@@ -87,17 +87,17 @@ def power(base: Number, exponent: Number, notes: Kinks = None) -> Number:
     if isinstance(base, Fraction) and isinstance(exponent, Fraction):
         if is_integer_exponent:
             size = max(base.numerator.bit_length(), base.denominator.bit_length())
-            if size * abs(exponent.numerator) <= EXACT_BITS_LIMIT:
+            if size * abs(exponent.numerator) <= bits:
                 return base**exponent.numerator
             if notes is not None:
-                notes.append(INEXACT_NOTE)
+                notes.append(inexact_note(bits))
         elif exponent.denominator <= 64:
             root_num = _integer_root(base.numerator, exponent.denominator)
             root_den = _integer_root(base.denominator, exponent.denominator)
             if root_num is not None and root_den is not None:
-                return power(Fraction(root_num, root_den), Fraction(exponent.numerator), notes)
+                return power(Fraction(root_num, root_den), Fraction(exponent.numerator), notes, bits)
     try:
-        return settle(_float(base) ** _float(exponent))
+        return settle(_float(base) ** _float(exponent), notes, bits)
     except OverflowError:
         raise DomainError(f"{format_number(base)}**{format_number(exponent)} is too large for floating point") from None
 
@@ -186,7 +186,10 @@ def _constant(expr: sp.Expr) -> Number:
 
 
 def compile_expression(
-    expr: sp.Expr, slots: Sequence[sp.Symbol], position: dict[sp.Symbol, int] | None = None
+    expr: sp.Expr,
+    slots: Sequence[sp.Symbol],
+    position: dict[sp.Symbol, int] | None = None,
+    exact_bits: int = EXACT_BITS_LIMIT,
 ) -> Evaluator:
     """Compile `expr` (a function of `slots`) into `evaluate(values, kinks) -> Number`.
 
@@ -206,11 +209,13 @@ def compile_expression(
             stack.append((node, True))
             stack.extend((arg, False) for arg in node.args if arg not in compiled)
             continue
-        compiled[node] = _compile_node(node, position, compiled)
+        compiled[node] = _compile_node(node, position, compiled, exact_bits)
     return compiled[expr]
 
 
-def _compile_node(node: sp.Basic, position: dict[sp.Symbol, int], compiled: dict[sp.Basic, Evaluator]) -> Evaluator:
+def _compile_node(
+    node: sp.Basic, position: dict[sp.Symbol, int], compiled: dict[sp.Basic, Evaluator], bits: int
+) -> Evaluator:
     if node.is_Symbol:
         if node not in position:
             raise ValueError(f"free symbol {node} is not an argument")
@@ -222,23 +227,23 @@ def _compile_node(node: sp.Basic, position: dict[sp.Symbol, int], compiled: dict
     parts = [compiled[arg] for arg in node.args]
     head = node.func
     if head is sp.Add:
-        return lambda values, kinks: settle(sum((part(values, kinks) for part in parts), ZERO), kinks)
+        return lambda values, kinks: settle(sum((part(values, kinks) for part in parts), ZERO), kinks, bits)
     if head is sp.Mul:
 
         def multiply(values: Sequence[Number], kinks: Kinks) -> Number:
             product: Number = ONE
             for part in parts:
                 product = product * part(values, kinks)
-            return settle(product, kinks)
+            return settle(product, kinks, bits)
 
         return multiply
     if head is sp.Pow:
         base, exponent = parts
-        return lambda values, kinks: power(base(values, kinks), exponent(values, kinks), kinks)
+        return lambda values, kinks: power(base(values, kinks), exponent(values, kinks), kinks, bits)
     if head in _UNARY:
         function = _UNARY[head]
         (argument,) = parts
-        return lambda values, kinks: settle(function(argument(values, kinks)))
+        return lambda values, kinks: settle(function(argument(values, kinks)), None, bits)
     if head in (relu, sp.Abs):
         return _kinked_unary(head, parts[0])
     if head in (sp.Max, sp.Min):

@@ -243,8 +243,11 @@ class _Frame:
     start: int = 0  # where the call's function name starts
 
 
-def parse(text: str) -> Program:
-    """Parse a bare expression or a program of assignments."""
+DEFAULT_MAX_DEPTH = 200
+
+
+def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:
+    """Parse a bare expression or a program of assignments, nested at most `max_depth` deep."""
     tokens = tokenize(text)
     statements: list[Statement] = []
     position = 0
@@ -257,7 +260,7 @@ def parse(text: str) -> Program:
             target = tokens[position]
             _check_target(target.text, target.span)
             position += 2
-        expr, position = _expression(tokens, position)
+        expr, position = _expression(tokens, position, max_depth)
         end = tokens[position]
         if end.kind not in ("SEP", "END"):
             raise _unexpected(end, after_operand=True, tokens=tokens, position=position)
@@ -290,7 +293,7 @@ def parse_expression(text: str) -> Expr:
     tokens = tokenize(text)
     if tokens[0].kind == "END":
         raise ParseError("the value is empty", span=Span(0, len(text)), hint="give a number such as 2, -0.5 or 1/3")
-    expr, position = _expression(tokens, 0)
+    expr, position = _expression(tokens, 0, DEFAULT_MAX_DEPTH)
     if tokens[position].kind != "END":
         raise _unexpected(tokens[position], after_operand=True, tokens=tokens, position=position)
     return expr
@@ -303,8 +306,11 @@ def _check_target(name: str, span: Span) -> None:
         raise ParseError(f"{name} is a constant and cannot be assigned to", span=span, hint="choose another name")
 
 
-def _expression(tokens: list[Token], position: int) -> tuple[Expr, int]:
-    """Shunting-yard over tokens[position:] up to a separator or the end; returns (tree, position)."""
+def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Expr, int]:
+    """Shunting-yard over tokens[position:] up to a separator or the end; returns (tree, position).
+
+    The operator stack holds exactly what a recursive parser would hold on its call stack (open
+    parentheses, calls, pending ** and unary minus), so its height is the nesting depth."""
     operands: list[Expr] = []
     operators: list[Token | _Frame] = []  # a Token is a pending operator; "u-"/"u+" marks unary
     expect_operand = True
@@ -328,6 +334,12 @@ def _expression(tokens: list[Token], position: int) -> tuple[Expr, int]:
 
     while True:
         token = tokens[position]
+        if len(operators) > max_depth:
+            raise ParseError(
+                f"the formula nests deeper than {max_depth} levels",
+                span=tokens[position - 1].span,
+                hint=f"split it into assignments, or raise the limit with --limit depth=N (now {max_depth})",
+            )
         if expect_operand:
             if token.kind == "NUMBER":
                 operands.append(Num(token.text, token.span))

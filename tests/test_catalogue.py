@@ -1,0 +1,134 @@
+"""What people really type wrong: each case gives one short message on stderr that points at the
+problem (a caret under the source where there is a position) and says what to do; no traceback."""
+
+import pytest
+
+from gradexplain import cli
+
+CARET = True
+# (arguments, exit code, a piece of the message, whether a caret points into the source)
+CASES = [
+    # ── syntax ──────────────────────────────────────────────────────────────────────────
+    (["", "--w", "1"], 2, "the formula is empty", CARET),
+    (["w*", "--w", "1"], 2, "where a value should follow '*'", CARET),
+    (["(w + 1", "--w", "1"], 2, "'(' is never closed", CARET),
+    (["w + 1)", "--w", "1"], 2, "unmatched ')'", CARET),
+    (["2w", "--w", "1"], 2, "write 2*w", CARET),
+    (["w²", "--w", "1"], 2, "write **2", CARET),
+    (["x ^^ 2", "--x", "1"], 2, "'^^' is not an operator", CARET),
+    (["w x", "--w", "1", "--x", "1"], 2, "missing operator between 'w' and 'x'", CARET),
+    (["()", "--w", "1"], 2, "empty parentheses", CARET),
+    (["w = ", "--w", "1"], 2, "where a value was expected", CARET),
+    (["= 2"], 2, "'=' needs a name before it", CARET),
+    (["w == 2", "--w", "1"], 2, "'==' is a comparison", CARET),
+    (["w,x", "--w", "1", "--x", "1"], 2, "',' outside a function call", CARET),
+    (["1e", "--w", "1"], 2, "a number is directly followed by a name", CARET),
+    (["w..2", "--w", "1"], 2, "unexpected character '.'", CARET),
+    (["w // 2", "--w", "1"], 2, "floor division", CARET),
+    (["w % 2", "--w", "1"], 2, "no modulo operator", CARET),
+    (["w × 2", "--w", "1"], 2, "write * for multiplication", CARET),
+    (["w − 2", "--w", "1"], 2, "Unicode minus", CARET),
+    (["w; x", "--w", "1", "--x", "1"], 2, "only the last line may be a bare expression", CARET),
+    # ── functions ───────────────────────────────────────────────────────────────────────
+    (["sigmoyd(w)", "--w", "1"], 2, "did you mean sigmoid?", CARET),
+    (["max(w)", "--w", "1"], 2, "max takes 2 arguments, got 1", CARET),
+    (["exp(w, w)", "--w", "1"], 2, "exp takes 1 argument, got 2", CARET),
+    (["exp()", "--w", "1"], 2, "exp takes 1 argument, got 0", CARET),
+    (["max(w,)", "--w", "1"], 2, "missing argument after ','", CARET),
+    (["exp", "--w", "1"], 2, "exp is a function and needs an argument", CARET),
+    (["w(x + 1)", "--w", "1", "--x", "1"], 2, "for a product write w*(...)", CARET),
+    (["exp = 2; J = exp"], 2, "exp is a function and cannot be assigned", CARET),
+    (["pi = 3; J = pi*w", "--w", "1"], 2, "pi is a constant and cannot be assigned", CARET),
+    # ── programs and names ──────────────────────────────────────────────────────────────
+    (["w = 1\nw = 2\nJ = w"], 2, "w is assigned twice", CARET),
+    (["J = c*2\nc = w", "--w", "1"], 2, "c is used before it is assigned", CARET),
+    (["w = 2\nx = 3"], 2, "nothing to differentiate", CARET),
+    (["2*3"], 2, "no inputs", CARET),
+    (["c = w*2; J = c", "--w", "1", "--target", "q"], 2, "--target q: no such name", False),
+    (["c = w*2; J = c", "--w", "1", "--target", "w"], 2, "w is an input", False),
+    (["w*x", "--w", "1", "--x", "1", "--wrt", "q"], 2, "no input named q", False),
+    # ── values ──────────────────────────────────────────────────────────────────────────
+    (["w*x + b - y", "--w", "1", "--x", "2"], 2, "missing values for b, y", False),
+    (["w*2", "--w", "abc"], 2, "'abc' is not a number", False),
+    (["w*2", "--w", "nan"], 2, "nan is not a number", False),
+    (["w*2", "--w", "inf"], 2, "inf is not a number", False),
+    (["w*2", "--w", "-inf"], 2, "-inf is not a number", False),
+    (["w*2", "--w", "1e999"], 2, "1e999 is too large", False),
+    (["w*2", "--w", "1/0"], 2, "cannot compute 1/0", CARET),
+    (["w*2", "--w"], 2, "--w needs a value", False),
+    (["c = w*2; J = c", "--w", "1", "--c", "3"], 2, "c is computed by the formula", False),
+    (["w*2", "--w", "1", "--eps", "0", "--check"], 2, "--eps must be positive", False),
+    (["w*2", "--w", "1", "--eps", "-0.1", "--check"], 2, "--eps must be positive", False),
+    (["w*2", "--w", "1", "--limit", "nodes"], 2, "expected NAME=N", False),
+    # ── files ───────────────────────────────────────────────────────────────────────────
+    (["-f", "no/such/file.gx"], 2, "no such file", False),
+    # ── undefined at the point ──────────────────────────────────────────────────────────
+    (["1/w", "--w", "0"], 2, "cannot compute J = 1/w at w = 0: division by zero", CARET),
+    (["log(w)", "--w", "-1"], 2, "log is only defined for positive numbers, not -1", CARET),
+    (["sqrt(w)", "--w", "-4"], 2, "square root of a negative number (-4)", CARET),
+    (["w**-1", "--w", "0"], 2, "division by zero", CARET),
+    (["w**x", "--w", "0", "--x", "0"], 2, "0**0 is undefined", CARET),
+    (["0**0 + w", "--w", "1"], 2, "0**0 is undefined", CARET),
+    (["exp(w)", "--w", "1000"], 2, "too large for floating point", CARET),
+    (["sqrt(w)", "--w", "0"], 2, "cannot be computed at w = 0", CARET),
+    # ── limits ──────────────────────────────────────────────────────────────────────────
+    (["w**10**9", "--w", "2"], 2, "larger than the limit of 10000", CARET),
+    (["(" * 250 + "w" + ")" * 250, "--w", "1"], 2, "nests deeper than 200 levels", CARET),
+    # ── kinks are not errors ────────────────────────────────────────────────────────────
+    (["relu(w)", "--w", "0"], 0, "", False),
+    (["abs(w)", "--w", "0"], 0, "", False),
+    (["relu(w)", "--w", "0", "--check"], 1, "", False),
+    # ── usage ───────────────────────────────────────────────────────────────────────────
+    (["w", "--w", "1", "--format", "bogus"], 2, "Invalid value for '--format'", False),
+    (["w", "--w", "1", "--digits", "0"], 2, "Invalid value for '--digits'", False),
+    (["w", "--w", "1", "stray"], 2, "unexpected argument 'stray'", False),
+]
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.run(args)
+    captured = capsys.readouterr()
+    return raised.value.code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(("args", "code", "message", "caret"), CASES, ids=[" ".join(c[0])[:40] for c in CASES])
+def test_catalogue(args, code, message, caret, capsys):
+    exit_code, out, err = run(args, capsys)
+    assert exit_code == code, err
+    assert "Traceback" not in err
+    if code == 2:
+        assert message in err
+        assert out == ""
+        assert len(err.splitlines()) <= 5, err
+        if caret:
+            pointer = [line for line in err.splitlines() if line.strip() and set(line.strip()) == {"^"}]
+            assert pointer, err
+        if not err.startswith(("Usage:", "error: --limit")) and "Invalid value" not in err:
+            assert "hint: " in err or "error: " in err
+
+
+def test_catalogue_is_large_enough():
+    assert len(CASES) >= 40
+
+
+def test_kink_exit_0_says_which_subgradient(capsys):
+    code, out, _ = run(["relu(w)", "--w", "0"], capsys)
+    assert code == 0 and "the subgradient 0 is used" in out
+
+
+def test_unused_value_warns(capsys):
+    code, _, err = run(["w*2", "--w", "1", "--q", "2"], capsys)
+    assert code == 0 and err == "warning: q is not used by the formula; its value is ignored\n"
+
+
+def test_file_that_is_not_utf8(tmp_path, capsys):
+    path = tmp_path / "latin1.gx"
+    path.write_bytes(b"J = w*\xe9")
+    code, _, err = run(["-f", str(path), "--w", "1"], capsys)
+    assert code == 2 and "not UTF-8" in err
+
+
+def test_missing_values_show_how_to_pass_each(capsys):
+    _, _, err = run(["w*x + b - y", "--w", "1", "--x", "2"], capsys)
+    assert "hint: pass them as --b VALUE --y VALUE" in err

@@ -1,0 +1,80 @@
+"""Every resource limit is enforced before the work it protects, names itself, and can be raised."""
+
+import math
+
+import pytest
+
+from gradexplain import explain
+from gradexplain.errors import GradexplainError, InputError
+from gradexplain.limits import NAMES, Limits, with_overrides
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "limits", "options", "message"),
+    [
+        ("w*x" + "+w" * 100, {"w": 1, "x": 1}, Limits(source=50), {}, "more than the limit of 50"),
+        ("w*x + w", {"w": 1, "x": 1}, Limits(nodes=3), {}, "more than 3 nodes"),
+        ("(" * 201 + "w" + ")" * 201, {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
+        ("-" * 300 + "w", {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
+        ("w" + "**w" * 250, {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
+        ("9**9**9**9 * w", {"w": 1}, Limits(), {}, "exponent 9**9 is larger than the limit of 10000"),
+        ("w**10**9", {"w": 2}, Limits(), {}, "exponent 10**9 is larger"),
+        ("w*x", {"w": 1, "x": 2}, Limits(nudges=1), {"check": True}, "--check would nudge 2 inputs"),
+        (
+            "J = " + "+".join(f"x{i}" for i in range(30)),
+            {f"x{i}": 1 for i in range(30)},
+            Limits(statement_names=20),
+            {},
+            "30 names in one assignment",
+        ),
+    ],
+)
+def test_limits_stop_with_a_message_that_names_them(source, values, limits, options, message):
+    with pytest.raises(GradexplainError) as raised:
+        explain(source, values, limits=limits, **options)
+    assert message in raised.value.message
+    assert "--limit" in (raised.value.hint or "")
+
+
+def test_exact_bits_limit_switches_to_float_and_says_so():
+    explanation = explain("w**50 * x", {"w": "1/3", "x": 1}, limits=Limits(exact_bits=64))
+    assert isinstance(explanation.output_value, float)
+    assert "64 bits" in explanation.notes[0].text
+    exact = explain("w**50 * x", {"w": "1/3", "x": 1})
+    assert exact.output_value == (1 / 3) ** 50 or exact.output_value.denominator == 3**50
+
+
+def test_limits_can_be_raised():
+    explain("w" + "**w" * 250, {"w": 1}, limits=Limits(depth=1000))
+    assert explain("w**20000", {"w": 1}, limits=Limits(exponent=20000)).gradient("w") == 20000
+
+
+def test_huge_values_are_refused():
+    with pytest.raises(InputError, match="too large"):
+        explain("w", {"w": "1e999"})
+
+
+def test_with_overrides_parses_cli_words():
+    limits = with_overrides(["nodes=5", "exact-bits=2_048"])
+    assert (limits.nodes, limits.exact_bits) == (5, 2048)
+    for bad in ("nodes", "bogus=3", "nodes=x", "nodes=0"):
+        with pytest.raises(InputError):
+            with_overrides([bad])
+    assert set(NAMES) == {"source", "nodes", "depth", "exponent", "exact_bits", "nudges", "statement_names"}
+
+
+def test_100000_statement_program_runs_and_matches_forward_mode():
+    lines = ["x = 1/2", "a0 = x*x"]
+    for i in range(1, 100_000):
+        lines.append(f"a{i} = a{i - 1}*x + {i % 7}" if i % 3 else f"a{i} = sin(a{i - 1}) + x")
+    explanation = explain("\n".join(lines), wrt=["x"])
+    # Independent oracle: forward-mode differentiation with dual numbers, in floats.
+    x = 0.5
+    value, slope = x * x, 2 * x
+    for i in range(1, 100_000):
+        if i % 3:
+            value, slope = value * x + i % 7, slope * x + value
+        else:
+            value, slope = math.sin(value) + x, math.cos(value) * slope + 1
+    assert float(explanation.output_value) == pytest.approx(value, rel=1e-9)
+    assert float(explanation.gradient("x")) == pytest.approx(slope, rel=1e-9)
