@@ -71,3 +71,53 @@ def test_arbitrary_text_either_explains_or_raises_our_error(text):
     except GradexplainError as error:
         assert error.message
         assert error.describe()
+
+
+VALID = [
+    "0.5*(w*x+b-y)**2",
+    "w = 2; x = -2\nc = w*x\nJ = relu(c + b)**2/2",
+    "max(w, x) + sigmoid(w)/2 - log(1 + exp(-x))",
+    "sqrt(w*w + 1) * tanh(b) ^ 2",
+    "w = 0.5  # weight\nJ = softplus(w*x) - abs(min(w, y))",
+]
+ALPHABET = "wxby+-*/^()., =;#\n\t0123456789eE_²−×[]'\"@!\\"
+
+
+@st.composite
+def mutated(draw):
+    text = draw(st.sampled_from(VALID))
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "replace", "duplicate"]))
+        char = draw(st.one_of(st.sampled_from(ALPHABET), st.characters()))
+        if action == "insert":
+            text = text[:position] + char + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + 1 :]
+        elif action == "replace":
+            text = text[:position] + char + text[position + 1 :]
+        else:
+            text = text[:position] + text[position : position + 5] + text[position:]
+    return text
+
+
+def explains_or_raises_our_error(text: str) -> None:
+    from gradexplain import GradexplainError
+
+    try:
+        explanation = explain(text, {"w": 1, "x": 2, "b": 3, "y": 4}, check=True)
+    except GradexplainError as error:
+        assert error.message and error.describe()
+        return
+    for output_format in ("text", "json"):
+        assert render_text(explanation, output_format)
+
+
+@given(text=mutated())
+def test_mutated_programs_explain_or_raise_our_error(text):
+    explains_or_raises_our_error(text)
+
+
+@given(text=st.text(max_size=60))
+def test_any_unicode_text_explains_or_raises_our_error(text):
+    explains_or_raises_our_error(text)
