@@ -19,7 +19,7 @@ from gradexplain.errors import GradexplainError, InputError
 from gradexplain.forward import Note, forward
 from gradexplain.graph import Graph, Node, build, read_value
 from gradexplain.kernels import compile_kernels
-from gradexplain.limits import Limits
+from gradexplain.limits import Limits, room_for_sympy
 from gradexplain.numbers import Number, json_exact, json_number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import parse
@@ -109,6 +109,28 @@ def explain(
     including input beyond `limits` (see gradexplain.limits).
     """
     limits = limits or Limits()
+    try:
+        with room_for_sympy():
+            return _explain(source, values, target, wrt, check, eps, central, symbolic_limit, limits, origin)
+    except RecursionError:
+        raise InputError(
+            "the formula is nested too deeply to differentiate",
+            hint="split deeply nested parts into their own assignments, or lower --limit depth",
+        ) from None
+
+
+def _explain(
+    source: str,
+    values: Mapping[str, ValueLike] | None,
+    target: str | None,
+    wrt: list[str] | tuple[str, ...] | None,
+    check: bool,
+    eps: ValueLike,
+    central: bool,
+    symbolic_limit: int,
+    limits: Limits,
+    origin: str | None,
+) -> Explanation:
     if len(source) > limits.source:
         raise InputError(
             f"the formula is {len(source)} characters long, more than the limit of {limits.source}",

@@ -5,6 +5,9 @@ can be raised (`--limit nodes=2000000`, or `explain(..., limits=Limits(nodes=...
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 
 from gradexplain.errors import InputError
@@ -14,7 +17,7 @@ from gradexplain.errors import InputError
 class Limits:
     source: int = 5_000_000  # characters of formula or program
     nodes: int = 1_000_000  # nodes in the graph, inputs included
-    depth: int = 200  # open parentheses, calls and pending ** or unary minus at once
+    depth: int = 100  # open parentheses, calls and pending ** or unary minus at once
     exponent: int = 10_000  # largest constant exponent, as in w**10000
     exact_bits: int = 1024  # exact numbers larger than this become floating point (a note says where)
     nudges: int = 1_000  # inputs nudged by --check (each is a full forward pass)
@@ -35,6 +38,23 @@ DESCRIPTIONS = {
 }
 
 NAMES = tuple(field.name for field in fields(Limits))
+
+
+# SymPy differentiates and prints recursively, several frames per nesting level of one
+# assignment: enough room for formulas nested up to the depth limit, and then some.
+SYMPY_RECURSION = 20_000
+
+
+@contextmanager
+def room_for_sympy() -> Iterator[None]:
+    """Let SymPy recurse through deeply nested assignments (Python 3.11 keeps pure-Python calls
+    off the C stack, so a higher limit is safe); the old limit is restored afterwards."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, SYMPY_RECURSION))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def with_overrides(assignments: list[str], base: Limits | None = None) -> Limits:

@@ -243,7 +243,7 @@ class _Frame:
     start: int = 0  # where the call's function name starts
 
 
-DEFAULT_MAX_DEPTH = 200
+DEFAULT_MAX_DEPTH = 100
 
 
 def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:

@@ -73,7 +73,7 @@ CASES = [
     (["sqrt(w)", "--w", "0"], 2, "cannot be computed at w = 0", CARET),
     # ── limits ──────────────────────────────────────────────────────────────────────────
     (["w**10**9", "--w", "2"], 2, "larger than the limit of 10000", CARET),
-    (["(" * 250 + "w" + ")" * 250, "--w", "1"], 2, "nests deeper than 200 levels", CARET),
+    (["(" * 250 + "w" + ")" * 250, "--w", "1"], 2, "nests deeper than 100 levels", CARET),
     # ── kinks are not errors ────────────────────────────────────────────────────────────
     (["relu(w)", "--w", "0"], 0, "", False),
     (["abs(w)", "--w", "0"], 0, "", False),

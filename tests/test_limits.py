@@ -14,9 +14,9 @@ from gradexplain.limits import NAMES, Limits, with_overrides
     [
         ("w*x" + "+w" * 100, {"w": 1, "x": 1}, Limits(source=50), {}, "more than the limit of 50"),
         ("w*x + w", {"w": 1, "x": 1}, Limits(nodes=3), {}, "more than 3 nodes"),
-        ("(" * 201 + "w" + ")" * 201, {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
-        ("-" * 300 + "w", {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
-        ("w" + "**w" * 250, {"w": 1}, Limits(), {}, "nests deeper than 200 levels"),
+        ("(" * 101 + "w" + ")" * 101, {"w": 1}, Limits(), {}, "nests deeper than 100 levels"),
+        ("-" * 300 + "w", {"w": 1}, Limits(), {}, "nests deeper than 100 levels"),
+        ("w" + "**w" * 250, {"w": 1}, Limits(), {}, "nests deeper than 100 levels"),
         ("9**9**9**9 * w", {"w": 1}, Limits(), {}, "exponent 9**9 is larger than the limit of 10000"),
         ("w**10**9", {"w": 2}, Limits(), {}, "exponent 10**9 is larger"),
         ("w*x", {"w": 1, "x": 2}, Limits(nudges=1), {"check": True}, "--check would nudge 2 inputs"),
@@ -78,3 +78,28 @@ def test_100000_statement_program_runs_and_matches_forward_mode():
             value, slope = math.sin(value) + x, math.cos(value) * slope + 1
     assert float(explanation.output_value) == pytest.approx(value, rel=1e-9)
     assert float(explanation.gradient("x")) == pytest.approx(slope, rel=1e-9)
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("1/(1+", ")"), ("log(1+", ")"), ("tanh(w*", ")"), ("sin(", ")")])
+def test_assignment_nested_to_the_depth_limit_is_differentiated(opening, closing):
+    # The deepest such assignment the parser admits: SymPy, which recurses once per level, must
+    # still differentiate it rather than raise RecursionError.
+    from gradexplain.errors import ParseError
+    from gradexplain.syntax import parse
+
+    levels = 100
+    while True:
+        rhs = opening * levels + "w" + closing * levels
+        try:
+            parse("J = " + rhs)
+            break
+        except ParseError:
+            levels -= 1
+    assert levels >= 30
+    assert explain("J = " + rhs, {"w": "0.5"}).gradient("w") != 0
+
+
+def test_raising_the_depth_limit_does_not_crash_in_sympy():
+    # 150 nested calls in one assignment overflowed SymPy's recursion before room_for_sympy().
+    explanation = explain("J = " + "sin(" * 150 + "w" + ")" * 150, {"w": "0.5"}, limits=Limits(depth=300))
+    assert explanation.gradient("w") != 0
