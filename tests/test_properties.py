@@ -4,6 +4,7 @@ import re
 from fractions import Fraction
 
 import pytest
+import sympy as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,7 @@ from gradexplain import explain
 from gradexplain.errors import EvaluationError
 from gradexplain.ops import FUNCTION_NAMES
 from gradexplain.render import render_text
-from tests.conftest import assert_matches_oracle, oracle_gradient
+from tests.conftest import assert_matches_oracle, oracle_expression, oracle_gradient
 
 BINARY = ("+", "-", "*", "/")
 UNARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if name not in ("max", "min"))
@@ -60,6 +61,26 @@ def test_random_formulas_match_sympy_diff(formula, w, x):
     assert explanation.symbolic_agrees
     for output_format in ("text", "json"):
         assert render_text(explanation, output_format)
+    _central_check_passes_where_its_error_bound_applies(formula, names, point)
+
+
+def _central_check_passes_where_its_error_bound_applies(formula, names, point):
+    """The central difference is off by about ε²·|J‴|/6 and passes within 10·ε²·max(1, |J′|),
+    so wherever |J‴| ≤ 30·max(1, |J′|) (by the oracle) the check must pass."""
+    exact_point = {n: Fraction(point[n]) for n in names}
+    checked = explain(formula, exact_point, check=True, central=True, symbolic_limit=0)
+    expr = oracle_expression(formula, names)
+    at = {sp.Symbol(n, real=True): sp.Rational(v.numerator, v.denominator) for n, v in exact_point.items()}
+    for check in checked.checks:
+        name = checked.graph.nodes[check.input].name
+        third = sp.diff(expr, sp.Symbol(name, real=True), 3).subs(at).evalf(30)
+        if not (third.is_real and third.is_finite) or check.problem:
+            continue  # no bound to apply, or a nudge left the domain (log near 0, say)
+        if abs(third) > 30 * max(1, abs(float(check.gradient))):
+            event("central check: curvature beyond the check's error bound")
+            continue
+        event("central check compared")
+        assert check.ok, f"{formula} d/d{name} at {exact_point}: {check.estimate} vs {check.gradient}"
 
 
 @given(text=st.text(alphabet=st.sampled_from("wx+-*/^()., 0123456789=;\nexpmaxlog_#"), max_size=30))
