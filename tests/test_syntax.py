@@ -1,7 +1,7 @@
 import pytest
 
 from gradexplain.errors import ParseError
-from gradexplain.syntax import Binary, Call, Name, Num, Unary, parse, parse_expression, tokenize
+from gradexplain.syntax import Binary, Call, Name, Num, Unary, parse, parse_expression
 
 
 def shape(expr) -> str:
@@ -108,13 +108,3 @@ def test_unknown_function_suggests_nearest_name():
     with pytest.raises(ParseError) as raised:
         parse("sigmoyd(w)")
     assert raised.value.hint == "did you mean sigmoid?"
-
-
-def test_tokens_keep_positions():
-    tokens = tokenize("w**2")
-    assert [(t.kind, t.text, t.span.start) for t in tokens] == [
-        ("NAME", "w", 0),
-        ("OP", "**", 1),
-        ("NUMBER", "2", 3),
-        ("END", "", 4),
-    ]

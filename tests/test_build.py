@@ -2,8 +2,8 @@ from fractions import Fraction
 
 import pytest
 
+from gradexplain.build import build, read_value
 from gradexplain.errors import EvaluationError, InputError
-from gradexplain.graph import build, read_value
 from gradexplain.syntax import parse
 
 

@@ -1,0 +1,450 @@
+"""Program → Graph: one node per operation of a bare expression, one per assignment of a program.
+
+Subexpressions without names are folded into exact constants (`1/3`, `2*pi`), which is also how
+values such as `--w 1/3` are read. Syntax trees are walked with explicit stacks, never recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from gradexplain.errors import EvaluationError, InputError, Span
+from gradexplain.graph import Graph, Node, Piece, Ref, slot
+from gradexplain.limits import Limits
+from gradexplain.numbers import Number, read_literal
+from gradexplain.numeric import DomainError, compile_expression
+from gradexplain.ops import BY_NAME, CONSTANTS, lookup
+from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
+
+# ── constants ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A subexpression without names, folded: its exact SymPy form, its value and its text."""
+
+    expr: sp.Expr
+    value: Number
+    text: str
+    atomic: bool  # a literal, pi, e, or one of those negated: needs no parentheses of its own
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _text(source: str, span: Span) -> str:
+    return _WHITESPACE.sub(" ", source[span.start : span.end]).strip()
+
+
+def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
+    """Apply a primitive to constants: checked numerically first, so 1/0 or log(-1) is an error
+    rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers."""
+    primitive = lookup(operation)
+    slots = [slot(i) for i in range(len(operands))]
+    try:
+        value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
+    except DomainError as problem:
+        raise EvaluationError(
+            f"cannot compute {_text(source, span)}: {problem}",
+            span=span,
+            hint="change the constant so that it has a real value",
+        ) from None
+    if isinstance(value, float) and operation == "**" and all(c.expr.is_Rational for c in operands):
+        expr: sp.Expr = sp.Float(value, 17)
+    else:
+        expr = primitive.build(*(c.expr for c in operands))
+    if expr.is_finite is False or expr.is_extended_real is False:
+        raise EvaluationError(f"cannot compute {_text(source, span)}", span=span, hint="change the constant")
+    if expr.is_Rational:  # SymPy knows some exact values floats miss: sin(pi) is 0
+        value = Fraction(int(expr.p), int(expr.q))
+    atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
+    return Constant(expr, value, _text(source, span), atomic)
+
+
+def read_value(text: str) -> Number:
+    """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
+    expr = parse_expression(text)
+    result = _Builder(text, names={}, bare=False).constant_or_none(expr)
+    if result is None:
+        raise InputError(f"{text!r} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
+    return result.value
+
+
+# ── building ───────────────────────────────────────────────────────────────────────────────
+
+
+def _names_in(expr: Expr) -> list[Name]:
+    """Every name in `expr` that is not a constant, left to right (iteratively)."""
+    found: list[Name] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            if item.name not in CONSTANTS:
+                found.append(item)
+        elif isinstance(item, Unary):
+            stack.append(item.operand)
+        elif isinstance(item, Binary):
+            stack.append(item.right)
+            stack.append(item.left)
+        elif isinstance(item, Call):
+            stack.extend(reversed(item.args))
+    return found
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Unary):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, Call):
+        return expr.args
+    return ()
+
+
+def _operation(expr: Expr) -> str:
+    if isinstance(expr, Unary):
+        return "neg"
+    if isinstance(expr, Binary):
+        return expr.op
+    assert isinstance(expr, Call)
+    return expr.function
+
+
+@dataclass(frozen=True, slots=True)
+class _NodeRef:
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Symbolic:
+    expr: sp.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class _Sum:
+    """A chain a + b - c … being collected, so SymPy builds one Add instead of re-flattening a
+    growing Add at every term (quadratic for a long sum in one assignment)."""
+
+    terms: list[sp.Expr]
+
+
+class _Builder:
+    """Walks syntax trees bottom-up with an explicit stack, creating nodes as it goes."""
+
+    def __init__(self, source: str, names: dict[str, int], bare: bool, limits: Limits | None = None) -> None:
+        self.source = source
+        self.limits = limits or Limits()
+        self.names = names  # name → node index, for everything defined so far
+        self.bare = bare
+        self.nodes: list[Node] = []
+        self.reserved: set[str] = set()
+        self.counter = 0
+        self.slots_of_statement: dict[int, int] = {}  # node index → slot, in a program statement
+
+    # Folding only: returns None as soon as a name is met.
+    def constant_or_none(self, expr: Expr) -> Constant | None:
+        if _names_in(expr):
+            return None
+        result = self.walk(expr)
+        assert isinstance(result, Constant)
+        return result
+
+    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Sum:
+        results: dict[int, Constant | _NodeRef | _Symbolic | _Sum] = {}
+        stack: list[tuple[Expr, bool]] = [(root, False)]
+        while stack:
+            expr, ready = stack.pop()
+            children = _children(expr)
+            if children and not ready:
+                stack.append((expr, True))
+                stack.extend((child, False) for child in reversed(children))
+                continue
+            results[id(expr)] = self.combine(expr, [results.pop(id(child)) for child in children])
+        return results[id(root)]
+
+    def combine(
+        self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Sum]
+    ) -> Constant | _NodeRef | _Symbolic | _Sum:
+        if isinstance(expr, Num):
+            value = read_literal(expr.text)
+            return Constant(sp.Rational(value.numerator, value.denominator), value, expr.text, True)
+        if isinstance(expr, Name):
+            if expr.name in CONSTANTS:
+                constant = CONSTANTS[expr.name]
+                return Constant(constant, float(constant.evalf(30)), expr.name, True)
+            return self.reference(expr)
+        if isinstance(expr, Unary) and expr.op == "+":
+            return parts[0]
+        operation = _operation(expr)
+        if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
+            raise InputError(
+                f"the exponent {parts[1].text} is larger than the limit of {self.limits.exponent}",
+                span=expr.right.span,  # type: ignore[union-attr]
+                hint=self.limits.hint("exponent"),
+            )
+        if all(isinstance(part, Constant) for part in parts):
+            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
+        if operation == "/" and isinstance(parts[1], Constant) and parts[1].value == 0:
+            raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
+        if self.bare:
+            return self.operation_node(expr, operation, parts)
+        if operation in ("+", "-"):
+            left, right = parts
+            terms = left.terms if isinstance(left, _Sum) else [self.symbolic(left)]
+            addend = self.symbolic(right)
+            terms.append(addend if operation == "+" else -addend)
+            return _Sum(terms)
+        return _Symbolic(lookup(operation).build(*(self.symbolic(part) for part in parts)))
+
+    def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Sum) -> sp.Expr:
+        if isinstance(part, Constant):
+            return part.expr
+        if isinstance(part, _Symbolic):
+            return part.expr
+        if isinstance(part, _Sum):
+            return sp.Add(*part.terms)
+        if part.index not in self.slots_of_statement:
+            self.slots_of_statement[part.index] = len(self.slots_of_statement)
+        return slot(self.slots_of_statement[part.index])
+
+    def reference(self, name: Name) -> _NodeRef | _Symbolic:
+        index = self.names.get(name.name)
+        if index is None:
+            index = self.add(Node(len(self.nodes), name.name, "input", (), None, (), name.span))
+            self.names[name.name] = index
+        if self.bare:
+            return _NodeRef(index)
+        return _Symbolic(self.symbolic(_NodeRef(index)))
+
+    def add(self, node: Node) -> int:
+        if len(self.nodes) >= self.limits.nodes:
+            raise InputError(
+                f"the formula needs more than {self.limits.nodes} nodes",
+                span=node.span,
+                hint=self.limits.hint("nodes"),
+            )
+        self.nodes.append(node)
+        return node.index
+
+    def fresh_name(self) -> str:
+        while True:
+            self.counter += 1
+            name = f"v{self.counter}"
+            if name not in self.reserved:
+                return name
+
+    def operation_node(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef | _Symbolic]) -> _NodeRef:
+        primitive = lookup(operation)
+        args: list[int] = []
+        operands: list[sp.Expr] = []
+        shown: list[str | Ref] = []
+        # Where a negative value needs parentheses: not as the left operand of + - * /,
+        # nor as a function's argument; always in powers and after a unary minus.
+        left_free = operation in ("+", "-", "*", "/")
+        for position, part in enumerate(parts):
+            needs_paren = not (primitive.name in BY_NAME and primitive.name.isalpha()) and not (
+                left_free and position == 0
+            )
+            if isinstance(part, Constant):
+                operands.append(part.expr)
+                wrap = not _parenthesised(part.text) and (
+                    not part.atomic or (needs_paren and part.text.startswith("-"))
+                )
+                shown.append(f"({part.text})" if wrap else part.text)
+            else:
+                assert isinstance(part, _NodeRef)
+                operands.append(slot(len(args)))
+                shown.append(Ref(len(args), needs_paren))
+                args.append(part.index)
+        pieces = _fill(primitive.plain, shown)
+        template = primitive.build(*operands)
+        node = Node(len(self.nodes), self.fresh_name(), operation, tuple(args), template, pieces, expr.span)
+        return _NodeRef(self.add(node))
+
+
+def _parenthesised(text: str) -> bool:
+    """True when `text` is one parenthesised group, like "(1/3)" but not "(a)*(b)"."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
+
+
+def _fill(template: str, shown: list[str | Ref]) -> tuple[Piece, ...]:
+    """Split a display template such as "{0} + {1}" into literal text and argument places."""
+    pieces: list[Piece] = []
+    for literal, field in re.findall(r"([^{]*)(?:\{(\d)\})?", template):
+        if literal:
+            pieces.append(literal)
+        if field:
+            pieces.append(shown[int(field)])
+    return tuple(pieces)
+
+
+def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[str, int]) -> tuple[Piece, ...]:
+    """A statement's right-hand side as written, with Refs where its names are."""
+    pieces: list[Piece] = []
+    position = span.start
+    for name in sorted(names, key=lambda n: n.span.start):
+        before = _WHITESPACE.sub(" ", source[position : name.span.start])
+        if before:
+            pieces.append(before)
+        previous = source[span.start : name.span.start].rstrip()
+        following = source[name.span.end : span.end].lstrip()
+        leading = previous == "" or previous.endswith(("(", ","))
+        pieces.append(Ref(slot_of[name.name], not leading or following.startswith(("**", "^"))))
+        position = name.span.end
+    rest = _WHITESPACE.sub(" ", source[position : span.end])
+    if rest:
+        pieces.append(rest)
+    if pieces and isinstance(pieces[0], str):
+        pieces[0] = pieces[0].lstrip()
+    return tuple(piece for piece in pieces if piece != "")
+
+
+def build(program: Program, target: str | None = None, limits: Limits | None = None) -> Graph:
+    """Turn a parsed program into a graph whose output is `target` (default: the last statement)."""
+    source = program.text
+    builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits)
+    defaults: dict[int, Number] = {}
+    if program.is_bare_expression:
+        statement = program.statements[0]
+        builder.reserved = {name.name for name in _names_in(statement.expr)}
+        result = builder.walk(statement.expr)
+        if isinstance(result, Constant):
+            raise InputError(
+                "the formula has no inputs, so there is nothing to differentiate",
+                span=statement.span,
+                hint="use names for the quantities, as in w*x + b",
+            )
+        output_name = next(n for n in ("J", "f", "out", "output") if n not in builder.reserved)
+        assert isinstance(result, _NodeRef)
+        node = builder.nodes[result.index]
+        if node.is_input:  # a bare name: J = w
+            identity = Node(
+                len(builder.nodes), output_name, "formula", (node.index,), slot(0), (Ref(0, False),), node.span
+            )
+            builder.add(identity)
+        else:
+            builder.nodes[result.index] = Node(
+                node.index, output_name, node.operation, node.args, node.template, node.pieces, node.span
+            )
+    else:
+        _build_program(program, builder, defaults)
+    nodes = builder.nodes
+    output = _choose_output(program, nodes, builder.names, target)
+    return _prune(source, nodes, output, defaults, bare=program.is_bare_expression)
+
+
+def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
+    source = program.text
+    assigned_later = {s.target: s for s in program.statements if s.target is not None}
+    for statement in program.statements:
+        target = statement.target or next(
+            n for n in ("J", "f", "out", "output") if n not in assigned_later and n not in builder.names
+        )
+        if target in builder.names:
+            raise InputError(
+                f"{target} is assigned twice",
+                span=statement.target_span,
+                hint="each name is assigned once; pick a new name for the new value",
+            )
+        for name in _names_in(statement.expr):
+            if name.name in assigned_later and name.name not in builder.names:
+                raise InputError(
+                    f"{name.name} is used before it is assigned",
+                    span=name.span,
+                    hint=f"move the line that assigns {name.name} above this one",
+                )
+        constant = builder.constant_or_none(statement.expr)
+        span = statement.span
+        if constant is not None:
+            index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
+            builder.names[target] = index
+            defaults[index] = constant.value
+            continue
+        builder.slots_of_statement = {}
+        result = builder.walk(statement.expr)
+        template = builder.symbolic(result)  # type: ignore[arg-type]
+        slot_of_node = builder.slots_of_statement
+        if len(slot_of_node) > builder.limits.statement_names:
+            raise InputError(
+                f"{target} uses {len(slot_of_node)} names in one assignment, more than the limit of "
+                f"{builder.limits.statement_names}",
+                span=span,
+                hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
+            )
+        args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
+        names = _names_in(statement.expr)
+        pieces = _program_pieces(source, span, names, {builder.nodes[i].name: s for i, s in slot_of_node.items()})
+        index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span))
+        builder.names[target] = index
+
+
+def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], target: str | None) -> int:
+    if target is None:
+        last = nodes[-1]
+        if last.is_input:
+            raise InputError(
+                f"the last line assigns a number to {last.name}, so there is nothing to differentiate",
+                span=program.statements[-1].span,
+                hint="end the program with the formula to differentiate, or pick one with --target",
+            )
+        return last.index
+    if target not in names:
+        computed = [node.name for node in nodes if not node.is_input]
+        raise InputError(
+            f"--target {target}: no such name",
+            hint=f"the computed names are {', '.join(computed)}" if computed else None,
+        )
+    index = names[target]
+    if nodes[index].is_input:
+        raise InputError(
+            f"--target {target}: {target} is an input, not computed from others", hint="pick a computed name"
+        )
+    return index
+
+
+def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Number], bare: bool) -> Graph:
+    """Keep only what the output depends on; renumber in the same (topological) order."""
+    needed = [False] * len(nodes)
+    needed[output] = True
+    for node in reversed(nodes):
+        if needed[node.index]:
+            for arg in node.args:
+                needed[arg] = True
+    new_index: dict[int, int] = {}
+    kept: list[Node] = []
+    for node in nodes:
+        if needed[node.index]:
+            new_index[node.index] = len(kept)
+            kept.append(
+                Node(
+                    len(kept),
+                    node.name,
+                    node.operation,
+                    tuple(new_index[a] for a in node.args),
+                    node.template,
+                    node.pieces,
+                    node.span,
+                )
+            )
+    unused = tuple(node.name for node in nodes[: output + 1] if not needed[node.index] and not node.is_input)
+    if not any(node.is_input for node in kept):
+        raise InputError(
+            f"{nodes[output].name} does not depend on any input, so there is nothing to differentiate",
+            span=nodes[output].span,
+            hint="use names for the quantities, as in w*x + b",
+        )
+    kept_defaults = tuple((new_index[i], v) for i, v in defaults.items() if needed[i])
+    by_name = {node.name: node.index for node in kept}
+    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name)

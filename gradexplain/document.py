@@ -1,0 +1,98 @@
+"""Explanation → the JSON document (schema in README, "JSON output"), keys in a fixed order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gradexplain.backward import EdgeStep, SumStep
+from gradexplain.check import Check
+from gradexplain.numbers import Number, json_exact, json_number
+
+if TYPE_CHECKING:
+    from gradexplain.explain import Explanation
+
+SCHEMA_VERSION = 1
+
+
+def _number(target: dict[str, Any], key: str, value: Number | None) -> None:
+    """Put `value` under `key`, and its exact form under `key_exact` if the JSON number loses it."""
+    target[key] = None if value is None else json_number(value)
+    exact = None if value is None else json_exact(value)
+    if exact is not None:
+        target[key + "_exact"] = exact
+
+
+def _number_map(pairs: list[tuple[str, Number]]) -> tuple[dict[str, Any], dict[str, str]]:
+    numbers = {name: json_number(value) for name, value in pairs}
+    exact = {name: text for name, value in pairs if (text := json_exact(value)) is not None}
+    return numbers, exact
+
+
+def document(explanation: Explanation) -> dict[str, Any]:
+    """The JSON document of an explanation: numbers as JSON numbers, exact forms beside them."""
+    graph = explanation.graph
+    nodes = graph.nodes
+    name = [node.name for node in nodes]
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": graph.source}
+    output: dict[str, Any] = {"name": explanation.output.name}
+    _number(output, "value", explanation.output_value)
+    document["output"] = output
+    document["inputs"], document["inputs_exact"] = _number_map(
+        [(node.name, explanation.values[node.index]) for node in graph.inputs]
+    )
+    document["nodes"] = []
+    for node in nodes:
+        if node.is_input:
+            continue
+        entry: dict[str, Any] = {
+            "name": node.name,
+            "operation": node.operation,
+            "definition": graph.definition(node),
+            "arguments": [name[arg] for arg in node.args],
+        }
+        _number(entry, "value", explanation.values[node.index])
+        _number(entry, "gradient", explanation.node_gradients[node.index])
+        document["nodes"].append(entry)
+    document["backward"] = []
+    document["sums"] = []
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            edge: dict[str, Any] = {
+                "gradient_of": name[step.arg],
+                "via": name[step.node],
+                "argument": step.slot + 1,
+                "local_derivative": step.local_formula,
+            }
+            _number(edge, "local_value", step.local_value)
+            _number(edge, "upstream", step.upstream)
+            _number(edge, "product", step.product)
+            edge["path"], edge["paths"] = step.path, step.paths
+            document["backward"].append(edge)
+        elif isinstance(step, SumStep):
+            total: dict[str, Any] = {"name": name[step.node], "terms": [json_number(t) for t in step.terms]}
+            _number(total, "total", step.total)
+            document["sums"].append(total)
+    document["gradients"], document["gradients_exact"] = _number_map(list(explanation.gradients.items()))
+    symbolic = explanation.symbolic
+    if symbolic.skipped is None:
+        document["symbolic_gradients"] = {name[g.input]: g.formula for g in symbolic.gradients}
+        document["symbolic_agrees"] = {name[g.input]: g.agrees for g in symbolic.gradients}
+    else:
+        document["symbolic_gradients"] = None
+        document["symbolic_agrees"] = None
+    document["symbolic_note"] = symbolic.skipped
+    document["checks"] = None if explanation.checks is None else [_check_dict(c, name) for c in explanation.checks]
+    document["notes"] = [{"node": name[note.node], "text": note.text} for note in explanation.notes]
+    document["ok"] = explanation.ok
+    return document
+
+
+def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"input": name[check.input], "method": check.method}
+    for key in ("eps", "value", "nudged_value", "output", "nudged_output", "lower_output", "estimate", "gradient"):
+        _number(entry, key, getattr(check, key))
+    _number(entry, "difference", check.difference)
+    entry["tolerance"] = float(check.tolerance)
+    entry["ok"] = check.ok
+    entry["problem"] = check.problem
+    return entry
