@@ -51,3 +51,8 @@ def test_kink_note_is_shown_at_its_node():
 def test_fan_out_sum_row():
     text = render_text(explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s", {}), "text")
     assert "∂J/∂w (1 of 2)" in text and "sum of 2 paths: 6 + 10" in text
+
+
+def test_rounding_is_announced_only_when_something_is_rounded():
+    assert "rounded to 6 significant digits" in render_text(explain("exp(w)", {"w": 1}), "text")
+    assert "rounded" not in render_text(LECTURE, "text")

@@ -76,7 +76,7 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None)
     ]
     if explanation.checks is not None:
         tables.append(_check_table(explanation, shown))
-    return Report(_heading(explanation, shown), tuple(tables), _summary(explanation))
+    return Report(_heading(explanation, shown), tuple(tables), _summary(explanation, shown))
 
 
 def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
@@ -291,8 +291,27 @@ def _slope_text(check: Check, shown: _Shown) -> str:
     return f"({difference})/{shown(check.eps)} = {shown(check.estimate)}"
 
 
-def _summary(explanation: Explanation) -> tuple[Cell, ...]:
+def _inexact(explanation: Explanation) -> bool:
+    """Whether any number shown is floating point, hence rounded."""
+    numbers: list[Number | None] = [*explanation.values, *explanation.node_gradients]
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            numbers += [step.local_value, step.product]
+    for check in explanation.checks or ():
+        numbers += [check.nudged_output, check.lower_output, check.estimate]
+    return any(isinstance(number, float) for number in numbers)
+
+
+def _summary(explanation: Explanation, shown: _Shown) -> tuple[Cell, ...]:
     lines: list[Cell] = []
+    if _inexact(explanation):
+        lines.append(
+            Cell(
+                f"Values that are not exact (exp, sin, irrational roots, ...) are rounded to {shown.digits} "
+                "significant digits (--digits); exact ones are shown in full.",
+                "dim",
+            )
+        )
     if explanation.checks is not None:
         failed = [c for c in explanation.checks if not c.ok]
         total = len(explanation.checks)
