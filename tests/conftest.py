@@ -82,8 +82,8 @@ def assert_matches_oracle(ours, oracle: sp.Expr, context: str = "") -> None:
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the installed CLI as a user would: a separate process, bytes in and out."""
-    environment = {**os.environ, **(env or {})}
-    environment.pop("FORCE_COLOR", None)
+    inherited = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "NO_COLOR")}
+    environment = {**inherited, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "gradexplain", *args],
         input=stdin,

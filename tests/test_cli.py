@@ -190,3 +190,12 @@ def test_closed_pipe_is_not_an_error():
 def test_long_formula_heading_is_shortened():
     out = run_cli("+".join(["x"] * 300), "--x", "1").stdout.decode()
     assert out.splitlines()[0].endswith("… (599 characters)")
+
+
+def test_no_color_is_honoured_even_when_colour_is_forced():
+    import re
+
+    colour = re.compile(rb"\x1b\[[0-9;]*3[0-9]m")
+    args = ("w*x", "--w", "1", "--x", "2", "--format", "rich")
+    assert colour.search(run_cli(*args, env={"FORCE_COLOR": "1"}).stdout)
+    assert not colour.search(run_cli(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout)
