@@ -144,3 +144,11 @@ def test_expression_that_doubles_when_written_out_skips_symbolic_gradients():
     explanation = explain(nested("sin({p}) + cos({p})"))
     assert explanation.symbolic.gradients == ()
     assert "more than the symbolic limit" in explanation.symbolic.skipped
+
+
+def test_package_docstring_example_runs():
+    import doctest
+
+    import gradexplain
+
+    assert doctest.testmod(gradexplain).failed == 0
