@@ -17,7 +17,7 @@ from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, read_literal
 from gradexplain.numeric import DomainError, compile_expression
-from gradexplain.ops import BY_NAME, CONSTANTS, lookup
+from gradexplain.ops import CONSTANTS, FUNCTION_NAMES, lookup
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 
 # ── constants ──────────────────────────────────────────────────────────────────────────────
@@ -247,9 +247,7 @@ class _Builder:
         # nor as a function's argument; always in powers and after a unary minus.
         left_free = operation in ("+", "-", "*", "/")
         for position, part in enumerate(parts):
-            needs_paren = not (primitive.name in BY_NAME and primitive.name.isalpha()) and not (
-                left_free and position == 0
-            )
+            needs_paren = operation not in FUNCTION_NAMES and not (left_free and position == 0)
             if isinstance(part, Constant):
                 operands.append(part.expr)
                 wrap = not _parenthesised(part.text) and (

@@ -56,3 +56,9 @@ def test_fan_out_sum_row():
 def test_rounding_is_announced_only_when_something_is_rounded():
     assert "rounded to 6 significant digits" in render_text(explain("exp(w)", {"w": 1}), "text")
     assert "rounded" not in render_text(LECTURE, "text")
+
+
+def test_negative_value_after_unary_minus_is_parenthesised():
+    text = render_text(explain("-w*x", {"w": -2, "x": 3}), "text")
+    assert "-(-2)" in text and "--2" not in text
+    assert "exp(-2)" in render_text(explain("exp(w)", {"w": -2}), "text")  # no parentheses inside calls
