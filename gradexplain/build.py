@@ -17,7 +17,7 @@ from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, read_literal
 from gradexplain.numeric import DomainError, compile_expression
-from gradexplain.ops import CONSTANTS, FUNCTION_NAMES, lookup
+from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 
 # ── constants ──────────────────────────────────────────────────────────────────────────────
@@ -43,7 +43,7 @@ def _text(source: str, span: Span) -> str:
 def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
     """Apply a primitive to constants: checked numerically first, so 1/0 or log(-1) is an error
     rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers."""
-    primitive = lookup(operation)
+    primitive = BY_NAME[operation]
     slots = [slot(i) for i in range(len(operands))]
     try:
         value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
@@ -68,10 +68,11 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
 def read_value(text: str) -> Number:
     """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
     expr = parse_expression(text)
-    result = _Builder(text, names={}, bare=False).constant_or_none(expr)
-    if result is None:
+    if _names_in(expr):
         raise InputError(f"{text!r} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
-    return result.value
+    constant = _Builder(text, names={}, bare=False).walk(expr)
+    assert isinstance(constant, Constant)
+    return constant.value
 
 
 # ── building ───────────────────────────────────────────────────────────────────────────────
@@ -86,13 +87,8 @@ def _names_in(expr: Expr) -> list[Name]:
         if isinstance(item, Name):
             if item.name not in CONSTANTS:
                 found.append(item)
-        elif isinstance(item, Unary):
-            stack.append(item.operand)
-        elif isinstance(item, Binary):
-            stack.append(item.right)
-            stack.append(item.left)
-        elif isinstance(item, Call):
-            stack.extend(reversed(item.args))
+        else:
+            stack.extend(reversed(_children(item)))
     return found
 
 
@@ -146,14 +142,6 @@ class _Builder:
         self.counter = 0
         self.slots_of_statement: dict[int, int] = {}  # node index → slot, in a program statement
 
-    # Folding only: returns None as soon as a name is met.
-    def constant_or_none(self, expr: Expr) -> Constant | None:
-        if _names_in(expr):
-            return None
-        result = self.walk(expr)
-        assert isinstance(result, Constant)
-        return result
-
     def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Sum:
         results: dict[int, Constant | _NodeRef | _Symbolic | _Sum] = {}
         stack: list[tuple[Expr, bool]] = [(root, False)]
@@ -199,12 +187,10 @@ class _Builder:
             addend = self.symbolic(right)
             terms.append(addend if operation == "+" else -addend)
             return _Sum(terms)
-        return _Symbolic(lookup(operation).build(*(self.symbolic(part) for part in parts)))
+        return _Symbolic(BY_NAME[operation].build(*(self.symbolic(part) for part in parts)))
 
     def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Sum) -> sp.Expr:
-        if isinstance(part, Constant):
-            return part.expr
-        if isinstance(part, _Symbolic):
+        if isinstance(part, Constant | _Symbolic):
             return part.expr
         if isinstance(part, _Sum):
             return sp.Add(*part.terms)
@@ -239,7 +225,7 @@ class _Builder:
                 return name
 
     def operation_node(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef | _Symbolic]) -> _NodeRef:
-        primitive = lookup(operation)
+        primitive = BY_NAME[operation]
         args: list[int] = []
         operands: list[sp.Expr] = []
         shown: list[str | Ref] = []
@@ -321,7 +307,7 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
         if isinstance(result, Constant):
             raise InputError(
                 "the formula has no inputs, so there is nothing to differentiate",
-                span=statement.span,
+                span=statement.expr.span,
                 hint="use names for the quantities, as in w*x + b",
             )
         output_name = next(n for n in ("J", "f", "out", "output") if n not in builder.reserved)
@@ -345,7 +331,7 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
 
 def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
     source = program.text
-    assigned_later = {s.target: s for s in program.statements if s.target is not None}
+    assigned_later = {s.target for s in program.statements if s.target is not None}
     for statement in program.statements:
         target = statement.target or next(
             n for n in ("J", "f", "out", "output") if n not in assigned_later and n not in builder.names
@@ -356,16 +342,18 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 span=statement.target_span,
                 hint="each name is assigned once; pick a new name for the new value",
             )
-        for name in _names_in(statement.expr):
+        names = _names_in(statement.expr)
+        for name in names:
             if name.name in assigned_later and name.name not in builder.names:
                 raise InputError(
                     f"{name.name} is used before it is assigned",
                     span=name.span,
                     hint=f"move the line that assigns {name.name} above this one",
                 )
-        constant = builder.constant_or_none(statement.expr)
-        span = statement.span
-        if constant is not None:
+        span = statement.expr.span
+        if not names:  # no names on the right: an input with this value
+            constant = builder.walk(statement.expr)
+            assert isinstance(constant, Constant)
             index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
             builder.names[target] = index
             defaults[index] = constant.value
@@ -382,7 +370,6 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
             )
         args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
-        names = _names_in(statement.expr)
         pieces = _program_pieces(source, span, names, {builder.nodes[i].name: s for i, s in slot_of_node.items()})
         index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span))
         builder.names[target] = index
@@ -394,7 +381,7 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
         if last.is_input:
             raise InputError(
                 f"the last line assigns a number to {last.name}, so there is nothing to differentiate",
-                span=program.statements[-1].span,
+                span=program.statements[-1].expr.span,
                 hint="end the program with the formula to differentiate, or pick one with --target",
             )
         return last.index

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from gradexplain.errors import GradexplainError
 from gradexplain.forward import forward
@@ -75,7 +74,7 @@ def run_checks(
     output: Number,
     gradients: Sequence[Number | None],
     wanted: Sequence[int],
-    eps: Fraction,
+    eps: Number,
     central: bool,
 ) -> tuple[Check, ...]:
     method = "central" if central else "forward"

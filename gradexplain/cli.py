@@ -11,7 +11,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -20,6 +20,9 @@ from gradexplain.argv import split_argv
 from gradexplain.errors import GradexplainError, InputError
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
+
+if TYPE_CHECKING:
+    from gradexplain.explain import Explanation
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -216,49 +219,51 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
 
-def _write(explanation: object, output_format: str, digits: int) -> None:
+def _write(explanation: Explanation, output_format: str, digits: int) -> None:
     from gradexplain.render import RenderOptions, render_text
 
     options = RenderOptions(digits=digits)
     if output_format == "auto":
         output_format = "rich" if sys.stdout.isatty() else "text"
-    if output_format == "rich":
-        from rich.console import Console
-
-        from gradexplain.render import rich as rich_renderer
-
-        Console(highlight=False, no_color="NO_COLOR" in os.environ or None).print(
-            rich_renderer.render(explanation, options)  # type: ignore[arg-type]
-        )
-        return
     try:
-        sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))  # type: ignore[arg-type]
+        if output_format == "rich":  # rich's Console honours NO_COLOR itself
+            from rich.console import Console
+
+            from gradexplain.render import rich as rich_renderer
+
+            Console(highlight=False).print(rich_renderer.render(explanation, options))
+        else:
+            sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))
         sys.stdout.flush()
     except BrokenPipeError:  # `gradexplain ... | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _known_options() -> tuple[dict[str, bool], tuple[str, ...]]:
-    """Every option spelling of the command, and whether it takes a value (from typer itself)."""
-    command = typer.main.get_command(app)
+def _known_options(command: typer.core.TyperCommand) -> tuple[dict[str, bool], tuple[str, ...]]:
+    """Every option spelling of the command and whether it takes a value, and the spellings of
+    --file, all read from typer's own declarations."""
     known: dict[str, bool] = {}
+    file_options: tuple[str, ...] = ()
     for param in command.params:
         if getattr(param, "param_type_name", "") == "option":
-            for spelling in (*param.opts, *param.secondary_opts):
+            spellings = (*param.opts, *param.secondary_opts)
+            for spelling in spellings:
                 known[spelling] = not getattr(param, "is_flag", False)
+            if param.name == "file":
+                file_options = spellings
     known["-h"] = known["--help"] = False
-    return known, ("-f", "--file")
+    return known, file_options
 
 
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     arguments = sys.argv[1:] if argv is None else argv
-    known, file_options = _known_options()
+    command = typer.main.get_command(app)
+    known, file_options = _known_options(command)
     try:
         split = split_argv(arguments, known, file_options)
     except GradexplainError as error:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_BAD_INPUT)
     click_args = split.options + (["--", split.formula] if split.formula is not None else [])
-    command = typer.main.get_command(app)
     command.main(args=click_args, prog_name="gradexplain", obj=split.values, standalone_mode=True)

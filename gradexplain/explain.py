@@ -111,73 +111,52 @@ def explain(
     including input beyond `limits` (see gradexplain.limits).
     """
     limits = limits or Limits()
-    try:
-        with room_for_sympy():
-            return _explain(source, values, target, wrt, check, eps, central, symbolic_limit, limits, origin)
-    except RecursionError:
-        raise InputError(
-            "the formula is nested too deeply to differentiate",
-            hint="split deeply nested parts into their own assignments, or lower --limit depth",
-        ) from None
-
-
-def _explain(
-    source: str,
-    values: Mapping[str, ValueLike] | None,
-    target: str | None,
-    wrt: list[str] | tuple[str, ...] | None,
-    check: bool,
-    eps: ValueLike,
-    central: bool,
-    symbolic_limit: int,
-    limits: Limits,
-    origin: str | None,
-) -> Explanation:
-    if len(source) > limits.source:
-        raise InputError(
-            f"the formula is {len(source)} characters long, more than the limit of {limits.source}",
-            hint=limits.hint("source"),
+    with room_for_sympy():
+        if len(source) > limits.source:
+            raise InputError(
+                f"the formula is {len(source)} characters long, more than the limit of {limits.source}",
+                hint=limits.hint("source"),
+            )
+        try:
+            graph = build(parse(source, limits.depth), target, limits)
+        except GradexplainError as error:
+            raise error.located(source, origin) from None
+        warnings: list[str] = []
+        inputs = _input_values(graph, dict(values or {}), warnings)
+        if graph.unused:
+            warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
+        wanted = _wrt(graph, wrt)
+        step = _eps(eps)
+        if check and len(wanted) > limits.nudges:
+            raise InputError(
+                f"--check would nudge {len(wanted)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
+                f"the limit is {limits.nudges}",
+                hint="pick the inputs to check with --wrt, or " + limits.hint("nudges"),
+            )
+        kernels = compile_kernels(graph, limits.exact_bits)
+        try:
+            forward_pass = forward(graph, kernels, inputs)
+            backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
+        except GradexplainError as error:
+            raise error.located(source, origin) from None
+        symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
+        checks = None
+        if check:
+            output = forward_pass.values[graph.output]
+            checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, wanted, step, central)
+        return Explanation(
+            graph=graph,
+            values=forward_pass.values,
+            wrt=tuple(wanted),
+            steps=backward_pass.steps,
+            node_gradients=backward_pass.gradients,
+            symbolic=symbolic,
+            checks=checks,
+            eps=step,
+            method="central" if central else "forward",
+            notes=forward_pass.notes,
+            warnings=tuple(warnings),
         )
-    try:
-        graph = build(parse(source, limits.depth), target, limits)
-    except GradexplainError as error:
-        raise error.located(source, origin) from None
-    warnings: list[str] = []
-    inputs = _input_values(graph, dict(values or {}), warnings)
-    if graph.unused:
-        warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
-    wanted = _wrt(graph, wrt)
-    step = _eps(eps)
-    if check and len(wanted) > limits.nudges:
-        raise InputError(
-            f"--check would nudge {len(wanted)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
-            f"the limit is {limits.nudges}",
-            hint="pick the inputs to check with --wrt, or " + limits.hint("nudges"),
-        )
-    kernels = compile_kernels(graph, limits.exact_bits)
-    try:
-        forward_pass = forward(graph, kernels, inputs)
-        backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
-    except GradexplainError as error:
-        raise error.located(source, origin) from None
-    symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
-    checks = None
-    if check:
-        output = forward_pass.values[graph.output]
-        checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, wanted, step, central)
-    return Explanation(
-        graph=graph,
-        values=forward_pass.values,
-        wrt=tuple(wanted),
-        steps=backward_pass.steps,
-        node_gradients=backward_pass.gradients,
-        symbolic=symbolic,
-        checks=checks,
-        eps=step,
-        method="central" if central else "forward",
-        notes=forward_pass.notes,
-        warnings=tuple(warnings),
-    )
 
 
 # ── resolving values and options ───────────────────────────────────────────────────────────

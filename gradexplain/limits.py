@@ -48,11 +48,17 @@ SYMPY_RECURSION = 20_000
 @contextmanager
 def room_for_sympy() -> Iterator[None]:
     """Let SymPy recurse through deeply nested assignments (Python 3.11 keeps pure-Python calls
-    off the C stack, so a higher limit is safe); the old limit is restored afterwards."""
+    off the C stack, so a higher limit is safe); the old limit is restored afterwards. Should
+    SymPy still run out of room, the user gets an input error, not a traceback."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, SYMPY_RECURSION))
     try:
         yield
+    except RecursionError:
+        raise InputError(
+            "the formula is nested too deeply to differentiate",
+            hint="split deeply nested parts into their own assignments, or lower --limit depth",
+        ) from None
     finally:
         sys.setrecursionlimit(old)
 

@@ -8,7 +8,6 @@ rounded to a stated number of significant digits.
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
@@ -124,15 +123,3 @@ def json_exact(value: Number) -> str | None:
     if isinstance(number, int) or repr(number) == text:
         return None
     return text
-
-
-def to_float(value: Number) -> float:
-    """`float(value)`, but an OverflowError says which value was too large."""
-    try:
-        return float(value)
-    except OverflowError:
-        raise OverflowError(f"{format_number(value)} is too large for floating point") from None
-
-
-def is_finite(value: Number) -> bool:
-    return isinstance(value, Fraction) or math.isfinite(value)

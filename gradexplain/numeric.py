@@ -221,7 +221,7 @@ def _compile_node(
             raise ValueError(f"free symbol {node} is not an argument")
         index = position[node]
         return lambda values, kinks: values[index]
-    if node.is_Number or node.is_NumberSymbol or node in (sp.E, sp.pi):
+    if node.is_Number or node.is_NumberSymbol:
         value = _constant(node)
         return lambda values, kinks: value
     parts = [compiled[arg] for arg in node.args]

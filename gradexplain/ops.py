@@ -97,7 +97,3 @@ BY_NAME: dict[str, Primitive] = {primitive.name: primitive for primitive in PRIM
 OPERATORS = ("+", "-", "*", "/", "**", "neg")
 FUNCTION_NAMES: tuple[str, ...] = tuple(p.name for p in PRIMITIVES if p.name not in OPERATORS)
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
-
-
-def lookup(name: str) -> Primitive:
-    return BY_NAME[name]

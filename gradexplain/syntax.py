@@ -16,7 +16,7 @@ handed to `eval`, `exec` or `sympify`. Grammar, loosely:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradexplain.errors import ParseError, Span
 from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
@@ -66,8 +66,7 @@ Expr = Num | Name | Unary | Binary | Call
 class Statement:
     target: str | None  # None for a bare expression
     target_span: Span | None
-    expr: Expr
-    span: Span  # of the right-hand side
+    expr: Expr  # the right-hand side; its span is where the statement's value is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +122,6 @@ def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:
                 target=target.text if target else None,
                 target_span=target.span if target else None,
                 expr=expr,
-                span=expr.span,
             )
         )
     if not statements:
@@ -136,7 +134,7 @@ def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:
         if statement.target is None:
             raise ParseError(
                 "only the last line may be a bare expression",
-                span=statement.span,
+                span=statement.expr.span,
                 hint="give this line a name, as in  name = formula",
             )
     return Program(text=text, statements=tuple(statements))
@@ -166,7 +164,7 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
     The operator stack holds exactly what a recursive parser would hold on its call stack (open
     parentheses, calls, pending ** and unary minus), so its height is the nesting depth."""
     operands: list[Expr] = []
-    operators: list[Token | _Frame] = []  # a Token is a pending operator; "u-"/"u+" marks unary
+    operators: list[Token | _Frame] = []  # pending operators (kind "UNARY" for unary - and +)
     expect_operand = True
 
     def reduce_top() -> None:
@@ -205,7 +203,7 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
                     position += 1
                     if tokens[position + 1].kind == "RPAREN":  # f()
                         position += 1
-                        _close_call(operators.pop(), tokens[position], operands, token)
+                        _close_call(operators.pop(), tokens[position], operands)
                         expect_operand = False
                 else:
                     if token.text in BY_NAME:
@@ -254,7 +252,7 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
                 else:
                     operators.pop()
                     if frame.kind == "call":
-                        _close_call(frame, token, operands, None)
+                        _close_call(frame, token, operands)
                     else:
                         inner = operands[-1]
                         operands[-1] = _with_span(inner, Span(frame.token.span.start, token.span.end))
@@ -278,19 +276,12 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
 
 
 def _with_span(expr: Expr, span: Span) -> Expr:
-    """The same tree, spanning its parentheses too (so errors underline what the user grouped)."""
-    if isinstance(expr, Num):
-        return Num(expr.text, expr.span)  # keep the literal's own span: it is its text
-    if isinstance(expr, Name):
-        return expr
-    if isinstance(expr, Unary):
-        return Unary(expr.op, expr.operand, span)
-    if isinstance(expr, Binary):
-        return Binary(expr.op, expr.left, expr.right, span)
-    return Call(expr.function, expr.args, span)
+    """The same tree, spanning its parentheses too (so errors underline what the user grouped).
+    A literal or a name keeps its own span: that is its text."""
+    return expr if isinstance(expr, Num | Name) else replace(expr, span=span)
 
 
-def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr], name_token: Token | None) -> None:
+def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> None:
     assert isinstance(frame, _Frame) and frame.function is not None
     args = tuple(operands[frame.operand_depth :])
     del operands[frame.operand_depth :]

@@ -2,9 +2,7 @@
 
 from gradexplain.render.report import RenderOptions
 
-TEXT_FORMATS = ("text", "json")
-
-__all__ = ["TEXT_FORMATS", "RenderOptions", "render_text"]
+__all__ = ["RenderOptions", "render_text"]
 
 
 def render_text(explanation, format: str, options: RenderOptions | None = None) -> str:
