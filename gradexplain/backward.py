@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import sympy as sp
+
 from gradexplain.errors import EvaluationError
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
@@ -26,6 +28,7 @@ class EdgeStep:
     arg: int
     slot: int
     local_formula: str
+    local_expr: sp.Expr  # the local derivative over the arguments' names, for other notations
     local_value: Number
     upstream: Number
     product: Number
@@ -81,7 +84,7 @@ def backward(
     gradients[graph.output] = ONE
     steps: list[Step] = []
     # The printed formula depends only on the derivative and the names it mentions: print once.
-    formulas: dict[tuple[int, int, tuple[str, ...]], str] = {}
+    formulas: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr, str]] = {}
     for node in reversed(graph.nodes):
         kernel = kernels[node.index]
         upstream = gradients[node.index]
@@ -95,8 +98,9 @@ def backward(
             key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
             if key not in formulas:
                 slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
-                formulas[key] = formula_text(with_names(kernel.derivatives[position], slots, names))
-            formula = formulas[key]
+                named = with_names(kernel.derivatives[position], slots, names)
+                formulas[key] = (named, formula_text(named))
+            named, formula = formulas[key]
             try:
                 local = kernel.derivative_values[position](arguments, None)
             except DomainError as problem:
@@ -109,7 +113,9 @@ def backward(
             product = settle(local * upstream, None, exact_bits)
             terms[arg].append(product)
             steps.append(
-                EdgeStep(node.index, arg, position, formula, local, upstream, product, len(terms[arg]), paths[arg])
+                EdgeStep(
+                    node.index, arg, position, formula, named, local, upstream, product, len(terms[arg]), paths[arg]
+                )
             )
             if len(terms[arg]) == paths[arg]:
                 total = settle(sum(terms[arg][1:], terms[arg][0]), None, exact_bits)

@@ -7,13 +7,15 @@ values such as `--w 1/3` are read. Syntax trees are walked with explicit stacks,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import partial
 
 import sympy as sp
 
 from gradexplain.errors import EvaluationError, InputError, Span
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
+from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, read_literal
 from gradexplain.numeric import DomainError, compile_expression
@@ -247,8 +249,15 @@ class _Builder:
                 args.append(part.index)
         pieces = _fill(primitive.plain, shown)
         template = primitive.build(*operands)
-        node = Node(len(self.nodes), self.fresh_name(), operation, tuple(args), template, pieces, expr.span)
+        arguments = [child for child, part in zip(_children(expr), parts, strict=True) if isinstance(part, _NodeRef)]
+        slot_of_child = {id(child): position for position, child in enumerate(arguments)}
+        latex = definition_pieces(expr, lambda subtree: slot_of_child.get(id(subtree)))
+        node = Node(len(self.nodes), self.fresh_name(), operation, tuple(args), template, pieces, expr.span, latex)
         return _NodeRef(self.add(node))
+
+
+def _slot_of_name(slot_of_name: dict[str, int], subtree: Expr) -> int | None:
+    return slot_of_name.get(subtree.name) if isinstance(subtree, Name) else None
 
 
 def _parenthesised(text: str) -> bool:
@@ -314,14 +323,11 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
         assert isinstance(result, _NodeRef)
         node = builder.nodes[result.index]
         if node.is_input:  # a bare name: J = w
-            identity = Node(
-                len(builder.nodes), output_name, "formula", (node.index,), slot(0), (Ref(0, False),), node.span
-            )
+            only = (Ref(0, False),)
+            identity = Node(len(builder.nodes), output_name, "formula", (node.index,), slot(0), only, node.span, only)
             builder.add(identity)
         else:
-            builder.nodes[result.index] = Node(
-                node.index, output_name, node.operation, node.args, node.template, node.pieces, node.span
-            )
+            builder.nodes[result.index] = replace(node, name=output_name)
     else:
         _build_program(program, builder, defaults)
     nodes = builder.nodes
@@ -370,8 +376,10 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
             )
         args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
-        pieces = _program_pieces(source, span, names, {builder.nodes[i].name: s for i, s in slot_of_node.items()})
-        index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span))
+        slot_of_name = {builder.nodes[i].name: s for i, s in slot_of_node.items()}
+        pieces = _program_pieces(source, span, names, slot_of_name)
+        latex = definition_pieces(statement.expr, partial(_slot_of_name, slot_of_name))
+        index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span, latex))
         builder.names[target] = index
 
 
@@ -412,17 +420,7 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
     for node in nodes:
         if needed[node.index]:
             new_index[node.index] = len(kept)
-            kept.append(
-                Node(
-                    len(kept),
-                    node.name,
-                    node.operation,
-                    tuple(new_index[a] for a in node.args),
-                    node.template,
-                    node.pieces,
-                    node.span,
-                )
-            )
+            kept.append(replace(node, index=len(kept), args=tuple(new_index[a] for a in node.args)))
     unused = tuple(node.name for node in nodes[: output + 1] if not needed[node.index] and not node.is_input)
     if not any(node.is_input for node in kept):
         raise InputError(

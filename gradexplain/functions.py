@@ -14,9 +14,15 @@ class _RealFunction(sp.Function):
     """A one-argument function that is real for real arguments."""
 
     nargs = 1
+    latex_head = ""  # how LaTeX writes the function's name
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
+
+    def _latex(self, printer: object, exp: str | None = None) -> str:
+        head = self.latex_head or f"\\operatorname{{{type(self).__name__}}}"
+        power = f"^{{{exp}}}" if exp is not None else ""
+        return f"{head}{power}\\left({printer._print(self.args[0])}\\right)"  # type: ignore[attr-defined]
 
 
 class step(_RealFunction):  # noqa: N801 - prints as the user-facing name
@@ -57,6 +63,8 @@ class relu(_RealFunction):  # noqa: N801
 
 class sigmoid(_RealFunction):  # noqa: N801
     """The logistic function 1/(1 + exp(-x))."""
+
+    latex_head = "\\sigma"
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:

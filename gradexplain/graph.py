@@ -43,6 +43,7 @@ class Node:
     template: sp.Expr | None  # in slot(0), slot(1), …; None for inputs
     pieces: tuple[Piece, ...]  # the definition, with Refs where arguments go
     span: Span | None  # where the user wrote it
+    latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go
 
     @property
     def is_input(self) -> bool:
@@ -71,3 +72,6 @@ class Graph:
         return "".join(
             piece if isinstance(piece, str) else self.nodes[node.args[piece.slot]].name for piece in node.pieces
         )
+
+    def argument_names(self, node: Node) -> tuple[str, ...]:
+        return tuple(self.nodes[arg].name for arg in node.args)

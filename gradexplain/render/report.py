@@ -6,12 +6,14 @@ carry the same content. Only formatting happens here: no parsing, no derivatives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import TOLERANCE_FACTOR, Check
 from gradexplain.explain import Explanation
-from gradexplain.graph import Node, Ref
+from gradexplain.graph import Graph, Node, Ref
+from gradexplain.latex import derivative, latex_expr, latex_name, latex_number
 from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
 
 LEFT, RIGHT = "left", "right"
@@ -30,6 +32,7 @@ class RenderOptions:
 class Cell:
     text: str
     style: str = ""  # a hint for renderers with colour: "value", "gradient", "ok", "bad", "dim"
+    math: str = ""  # the same in LaTeX (math mode), when the report is built with math=True
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +56,12 @@ def d(node_name: str, of: str) -> str:
     return f"∂{of}/∂{node_name}"
 
 
-class _Shown:
-    """Number formatting bound to the chosen digits."""
+class Shown:
+    """Number formatting bound to the chosen digits, and LaTeX notation when it is wanted."""
 
-    def __init__(self, digits: int) -> None:
+    def __init__(self, digits: int, math: bool) -> None:
         self.digits = digits
+        self.math = math
 
     def __call__(self, value: Number | None) -> str:
         return "" if value is None else format_number(value, self.digits)
@@ -66,9 +70,18 @@ class _Shown:
         text = self(value)
         return f"({text})" if paren_if_negative and text.startswith("-") else text
 
+    def cell(self, text: str, style: str = "", math: Callable[[], str] | None = None) -> Cell:
+        """A cell whose LaTeX form (`math`, computed only when wanted) sits beside its text."""
+        return Cell(text, style, math() if self.math and math is not None else "")
 
-def build_report(explanation: Explanation, options: RenderOptions | None = None) -> Report:
-    shown = _Shown((options or RenderOptions()).digits)
+    def number(self, value: Number | None, style: str = "value") -> Cell:
+        text = self(value)
+        return Cell(text, style, latex_number(text) if self.math and text else "")
+
+
+def build_report(explanation: Explanation, options: RenderOptions | None = None, math: bool = False) -> Report:
+    """The tables; with `math`, every cell that holds mathematics also carries it in LaTeX."""
+    shown = Shown((options or RenderOptions()).digits, math)
     tables = [
         _forward_table(explanation, shown),
         _backward_table(explanation, shown),
@@ -79,7 +92,7 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None)
     return Report(_heading(explanation, shown), tuple(tables), _summary(explanation, shown))
 
 
-def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
+def _heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
     graph = explanation.graph
     output = explanation.output.name
     if graph.bare:
@@ -97,25 +110,40 @@ def _heading(explanation: Explanation, shown: _Shown) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def with_values(explanation: Explanation, node: Node, shown: _Shown) -> str:
+def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool = False) -> str:
     """The node's definition with its arguments' values in place of their names: `2*(-2)`."""
     parts = []
-    for piece in node.pieces:
+    for piece in node.latex if latex else node.pieces:
         if isinstance(piece, Ref):
-            parts.append(shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative))
+            text = shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative)
+            parts.append(latex_number(text) if latex else text)
         else:
             parts.append(piece)
     return "".join(parts)
 
 
-def _forward_table(explanation: Explanation, shown: _Shown) -> Table:
+def latex_definition(graph: Graph, node: Node) -> str:
+    """The node's definition in LaTeX, with its arguments' names."""
+    names = graph.argument_names(node)
+    return "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in node.latex)
+
+
+def _latex_d(name: str, out: str, which: str) -> str:
+    return derivative(out, name) + (f"\\text{{{which}}}" if which else "")
+
+
+def _forward_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     rows = tuple(
         (
-            Cell(node.name),
-            Cell(graph.definition(node)),
-            Cell(with_values(explanation, node, shown), "dim"),
-            Cell(shown(explanation.values[node.index]), "value"),
+            shown.cell(node.name, math=lambda node=node: latex_name(node.name)),
+            shown.cell(graph.definition(node), math=lambda node=node: latex_definition(graph, node)),
+            shown.cell(
+                with_values(explanation, node, shown),
+                "dim",
+                lambda node=node: with_values(explanation, node, shown, True),
+            ),
+            shown.number(explanation.values[node.index]),
         )
         for node in graph.nodes
         if not node.is_input
@@ -130,48 +158,62 @@ def _forward_table(explanation: Explanation, shown: _Shown) -> Table:
     )
 
 
-def _sum_text(terms: tuple[Number, ...], shown: _Shown) -> str:
+def _sum_text(terms: tuple[Number, ...], shown: Shown, latex: bool = False) -> str:
     if len(terms) <= SUM_TERMS_SHOWN:
         picked = [shown(t) for t in terms]
     else:
         picked = [shown(t) for t in terms[: SUM_TERMS_SHOWN - 1]] + ["…", shown(terms[-1])]
+    if latex:
+        picked = ["\\cdots" if term == "…" else latex_number(term) for term in picked]
     text = picked[0]
     for term in picked[1:]:
         text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
 
 
-def _backward_table(explanation: Explanation, shown: _Shown) -> Table:
+def _backward_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
     rows = []
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             node, arg = graph.nodes[step.node], graph.nodes[step.arg]
-            gradient = d(arg.name, out) + (f" ({step.path} of {step.paths})" if step.paths > 1 else "")
-            chain = f"{d(arg.name, node.name)} · {d(node.name, out)}"
-            if node.args.count(step.arg) > 1:
-                chain += f" (argument {step.slot + 1})"
+            which = f" ({step.path} of {step.paths})" if step.paths > 1 else ""
+            argument = f" (argument {step.slot + 1})" if node.args.count(step.arg) > 1 else ""
             rows.append(
                 (
-                    Cell(gradient),
-                    Cell(chain, "dim"),
-                    Cell(step.local_formula),
-                    Cell(shown(step.local_value), "value"),
-                    Cell(shown(step.upstream), "value"),
-                    Cell(shown(step.product), "gradient"),
+                    shown.cell(
+                        d(arg.name, out) + which, math=lambda arg=arg, which=which: _latex_d(arg.name, out, which)
+                    ),
+                    shown.cell(
+                        f"{d(arg.name, node.name)} · {d(node.name, out)}{argument}",
+                        "dim",
+                        lambda arg=arg, node=node, argument=argument: (
+                            f"{derivative(node.name, arg.name)} \\cdot {derivative(out, node.name)}"
+                            + (f"\\text{{{argument}}}" if argument else "")
+                        ),
+                    ),
+                    shown.cell(step.local_formula, math=lambda step=step: latex_expr(step.local_expr)),
+                    shown.number(step.local_value),
+                    shown.number(step.upstream),
+                    shown.number(step.product, "gradient"),
                 )
             )
         elif isinstance(step, SumStep):
             name = graph.nodes[step.node].name
+            label = f"sum of {len(step.terms)} paths: "
             rows.append(
                 (
-                    Cell(d(name, out)),
-                    Cell(f"sum of {len(step.terms)} paths: {_sum_text(step.terms, shown)}", "dim"),
+                    shown.cell(d(name, out), math=lambda name=name: derivative(out, name)),
+                    shown.cell(
+                        label + _sum_text(step.terms, shown),
+                        "dim",
+                        lambda label=label, step=step: f"\\text{{{label}}}{_sum_text(step.terms, shown, True)}",
+                    ),
                     Cell(""),
                     Cell(""),
                     Cell(""),
-                    Cell(shown(step.total), "gradient"),
+                    shown.number(step.total, "gradient"),
                 )
             )
     return Table(
@@ -182,18 +224,21 @@ def _backward_table(explanation: Explanation, shown: _Shown) -> Table:
     )
 
 
-def _gradient_table(explanation: Explanation, shown: _Shown) -> Table:
+def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
     symbolic = {g.input: g for g in explanation.symbolic.gradients}
     rows = []
     for index in explanation.wrt:
         entry = symbolic.get(index)
+        name = graph.nodes[index].name
         rows.append(
             (
-                Cell(d(graph.nodes[index].name, out)),
-                Cell(shown(explanation.node_gradients[index]), "gradient"),
-                Cell(entry.formula if entry else "—"),
+                shown.cell(d(name, out), math=lambda name=name: derivative(out, name)),
+                shown.number(explanation.node_gradients[index], "gradient"),
+                shown.cell(entry.formula, math=lambda entry=entry: latex_expr(entry.expression))
+                if entry
+                else Cell("—"),
             )
         )
     notes: list[str] = []
@@ -215,7 +260,7 @@ def _gradient_table(explanation: Explanation, shown: _Shown) -> Table:
     return Table("Gradients", ("gradient", "value", "symbolic"), (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes))
 
 
-def _check_table(explanation: Explanation, shown: _Shown) -> Table:
+def _check_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
     checks = explanation.checks or ()
@@ -225,11 +270,11 @@ def _check_table(explanation: Explanation, shown: _Shown) -> Table:
         name = graph.nodes[check.input].name
         rows.append(
             (
-                Cell(name),
-                Cell(_nudge_text(check, shown)),
-                Cell(_outputs_text(check, shown), "value"),
-                Cell(_slope_text(check, shown)),
-                Cell(shown(check.gradient), "gradient"),
+                shown.cell(name, math=lambda name=name: latex_name(name)),
+                shown.cell(_nudge_text(check, shown), math=lambda check=check: _nudge_text(check, shown, True)),
+                shown.cell(_outputs_text(check, shown), "value", lambda check=check: _outputs_text(check, shown, True)),
+                shown.cell(_slope_text(check, shown), math=lambda check=check: _slope_text(check, shown, True)),
+                shown.number(check.gradient, "gradient"),
                 Cell("ok" if check.ok else "MISMATCH", "ok" if check.ok else "bad"),
             )
         )
@@ -269,26 +314,41 @@ def _check_table(explanation: Explanation, shown: _Shown) -> Table:
     )
 
 
-def _nudge_text(check: Check, shown: _Shown) -> str:
+def _nudge_text(check: Check, shown: Shown, latex: bool = False) -> str:
+    n = _numbers(shown, latex)
     if check.method == "central":
-        return f"{shown(check.value)} ± {shown(check.eps)}"
-    return f"{shown(check.value)} → {shown(check.nudged_value)}"
+        plus_minus = "\\pm" if latex else "±"
+        return f"{n(check.value)} {plus_minus} {n(check.eps)}"
+    arrow = "\\to" if latex else "→"
+    return f"{n(check.value)} {arrow} {n(check.nudged_value)}"
 
 
-def _outputs_text(check: Check, shown: _Shown) -> str:
+def _outputs_text(check: Check, shown: Shown, latex: bool = False) -> str:
+    n = _numbers(shown, latex)
     if check.method == "central":
-        return f"{shown(check.nudged_output)}, {shown(check.lower_output)}"
-    return shown(check.nudged_output)
+        return f"{n(check.nudged_output)}, {n(check.lower_output)}"
+    return n(check.nudged_output)
 
 
-def _slope_text(check: Check, shown: _Shown) -> str:
+def _slope_text(check: Check, shown: Shown, latex: bool = False) -> str:
     if check.estimate is None:
         return "—"
-    if check.method == "central":
-        difference = f"{shown(check.nudged_output)} - {shown.operand(check.lower_output)}"  # type: ignore[arg-type]
-        return f"({difference})/{shown(2 * check.eps)} = {shown(check.estimate)}"
-    difference = f"{shown(check.nudged_output)} - {shown.operand(check.output)}"
-    return f"({difference})/{shown(check.eps)} = {shown(check.estimate)}"
+    n = _numbers(shown, latex)
+    below, step = (check.lower_output, 2 * check.eps) if check.method == "central" else (check.output, check.eps)
+    difference = f"{n(check.nudged_output)} - {n(below, operand=True)}"
+    if latex:
+        return f"\\frac{{{difference}}}{{{n(step)}}} = {n(check.estimate)}"
+    return f"({difference})/{n(step)} = {n(check.estimate)}"
+
+
+def _numbers(shown: Shown, latex: bool) -> Callable[..., str]:
+    """Numbers as text, or in LaTeX."""
+
+    def number(value: Number | None, operand: bool = False) -> str:
+        text = shown.operand(value) if operand and value is not None else shown(value)
+        return latex_number(text) if latex else text
+
+    return number
 
 
 def _inexact(explanation: Explanation) -> bool:
@@ -302,7 +362,7 @@ def _inexact(explanation: Explanation) -> bool:
     return any(isinstance(number, float) for number in numbers)
 
 
-def _summary(explanation: Explanation, shown: _Shown) -> tuple[Cell, ...]:
+def _summary(explanation: Explanation, shown: Shown) -> tuple[Cell, ...]:
     lines: list[Cell] = []
     if _inexact(explanation):
         lines.append(

@@ -10,7 +10,7 @@ from gradexplain.render.report import RIGHT, RenderOptions, Report, Table, build
 GAP = "  "
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: combining marks take no column, wide (East Asian) characters two."""
     width = 0
     for char in text:
@@ -21,13 +21,13 @@ def _width(text: str) -> int:
 
 
 def _pad(text: str, width: int, align: str) -> str:
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if align == RIGHT else text + fill
 
 
 def table_lines(table: Table) -> list[str]:
     cells = [list(table.columns)] + [[cell.text for cell in row] for row in table.rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(table.columns))]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.columns))]
     lines = [table.title]
     header = GAP.join(_pad(c, w, a) for c, w, a in zip(table.columns, widths, table.align, strict=True))
     rule = GAP.join("-" * w for w in widths)
