@@ -39,6 +39,19 @@ def text_snapshot(snapshot):
     return snapshot.use_extension(TextSnapshot)
 
 
+# One readable golden file per sample × format, named with the format's own extension.
+_FORMAT_SNAPSHOTS = {
+    extension: type(f"{extension.title()}Snapshot", (TextSnapshot,), {"file_extension": extension})
+    for extension in ("md", "tex", "html", "dot", "mmd", "tree")
+}
+
+
+@pytest.fixture
+def format_snapshot(snapshot):
+    """snapshot for a given file extension: format_snapshot("md") == text."""
+    return lambda extension: snapshot.use_extension(_FORMAT_SNAPSHOTS[extension])
+
+
 @pytest.fixture
 def json_snapshot(snapshot):
     return snapshot.use_extension(JsonSnapshot)

@@ -26,6 +26,22 @@ def test_sample_json(path, json_snapshot):
     assert render_text(sample_explanation(path), "json") == json_snapshot
 
 
+# Every text format, with its file extension. HTML is rendered without a drawing here (the
+# drawing is Graphviz's, whose bytes vary between its versions); tests/test_tools.py draws it.
+FORMATS = {"markdown": "md", "latex": "tex", "html": "html", "dot": "dot", "mermaid": "mmd", "tree": "tree"}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_sample_in_every_format(path, format, format_snapshot):
+    assert render_text(sample_explanation(path), format) == format_snapshot(FORMATS[format])
+
+
+def test_standalone_latex_document(format_snapshot):
+    explanation = sample_explanation(SAMPLES[0])
+    assert render_text(explanation, "latex", standalone=True) == format_snapshot("tex")
+
+
 def test_lecture_formula_text(text_snapshot):
     result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--check")
     assert result.stdout.decode() == text_snapshot

@@ -1,0 +1,59 @@
+"""Graphviz DOT: the computation graph left to right, as the lecture draws it. Each box shows
+its name, its definition, its value and, in a second colour, its gradient; each arrow carries
+its local derivative. Inputs, operations and the output differ in shape and colour. Ids come
+from node positions, so the same explanation always gives the same bytes."""
+
+from __future__ import annotations
+
+from gradexplain.explain import Explanation
+from gradexplain.render.picture import INPUT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.report import RenderOptions
+
+VALUE_COLOUR = "#1f4e79"
+GRADIENT_COLOUR = "#b0185a"
+FILL = {INPUT: "#e3f0fb", "operation": "#f5f5f5", OUTPUT: "#fff1d6"}
+BORDER = {INPUT: "#2e75b6", "operation": "#7f7f7f", OUTPUT: "#c55a11"}
+
+
+def escape(text: str) -> str:
+    """Text inside a Graphviz HTML-like label."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _label(box: Box) -> str:
+    rows = [f"<B>{escape(box.name)}</B>"]
+    if box.kind != INPUT:
+        rows.append(escape(box.definition))
+    rows.append(f'<FONT COLOR="{VALUE_COLOUR}">= {escape(box.value)}</FONT>')
+    if box.gradient is not None:
+        rows.append(f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(box.gradient)}</FONT>')
+    return "<" + "<BR/>".join(rows) + ">"
+
+
+def render_picture(picture: Picture) -> str:
+    lines = [
+        "digraph gradexplain {",
+        "  rankdir=LR;",
+        '  graph [fontname="Helvetica", nodesep=0.35, ranksep=0.9];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#595959", arrowsize=0.7];',
+    ]
+    for box in picture.boxes:
+        attributes = f'label={_label(box)}, fillcolor="{FILL[box.kind]}", color="{BORDER[box.kind]}"'
+        if box.kind == INPUT:
+            attributes += ", shape=ellipse, style=filled"
+        if box.kind == OUTPUT:
+            attributes += ", penwidth=2, peripheries=2"
+        lines.append(f"  n{box.index} [{attributes}];")
+    for arrow in picture.arrows:
+        if arrow.label is None:
+            lines.append(f"  n{arrow.source} -> n{arrow.target} [style=dashed];")
+        else:
+            label = f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(arrow.label)}</FONT>'
+            lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    return render_picture(build_picture(explanation, options))

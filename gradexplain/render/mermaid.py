@@ -1,0 +1,50 @@
+"""Mermaid: the computation graph as a flowchart that GitHub renders inside Markdown."""
+
+from __future__ import annotations
+
+from gradexplain.explain import Explanation
+from gradexplain.render.picture import INPUT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.report import RenderOptions
+
+_ENTITIES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
+
+
+def escape(text: str) -> str:
+    """Text inside a quoted Mermaid label, where < > " | and # would be read as syntax."""
+    return "".join(_ENTITIES.get(char, char) for char in text)
+
+
+def _label(box: Box) -> str:
+    lines = [f"<b>{escape(box.name)}</b>"]
+    if box.kind != INPUT:
+        lines.append(escape(box.definition))
+    lines.append(f"= {escape(box.value)}")
+    if box.gradient is not None:
+        lines.append(escape(box.gradient))
+    return "<br/>".join(lines)
+
+
+def render_picture(picture: Picture) -> str:
+    lines = ["flowchart LR"]
+    for box in picture.boxes:
+        opening, closing = ("([", "])") if box.kind == INPUT else ("[", "]")
+        lines.append(f'  n{box.index}{opening}"{_label(box)}"{closing}')
+    for arrow in picture.arrows:
+        if arrow.label is None:
+            lines.append(f"  n{arrow.source} -.-> n{arrow.target}")
+        else:
+            lines.append(f'  n{arrow.source} -->|"{escape(arrow.label)}"| n{arrow.target}')
+    lines += [
+        "  classDef input fill:#e3f0fb,stroke:#2e75b6,color:#000",
+        "  classDef operation fill:#f5f5f5,stroke:#7f7f7f,color:#000",
+        "  classDef output fill:#fff1d6,stroke:#c55a11,stroke-width:3px,color:#000",
+    ]
+    for kind in (INPUT, "operation", OUTPUT):
+        members = [f"n{box.index}" for box in picture.boxes if box.kind == kind]
+        if members:
+            lines.append(f"  class {','.join(members)} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    return render_picture(build_picture(explanation, options))

@@ -1,0 +1,75 @@
+"""The computation graph as an indented tree for the terminal: the output at the root, each node's
+arguments below it, with values, gradients and the local derivative of every edge.
+
+A node that feeds several others appears under each of them (that is fan-out); its own
+arguments are drawn the first time only. Walked with an explicit stack, never recursion.
+"""
+
+from __future__ import annotations
+
+from gradexplain.explain import Explanation
+from gradexplain.render.picture import INPUT, Box, Picture, build_picture
+from gradexplain.render.report import RenderOptions
+from gradexplain.render.text import display_width
+
+# Deeper levels are left out (the indentation alone would fill the screen); JSON has them all.
+MAX_DEPTH = 60
+GAP = "   "
+
+
+def _describe(box: Box) -> str:
+    if box.kind == INPUT:
+        return f"{box.name} = {box.value}  (input)"
+    if box.definition == box.value:
+        return f"{box.name} = {box.value}"
+    return f"{box.name} = {box.definition} = {box.value}"
+
+
+def render_picture(picture: Picture, heading: str) -> str:
+    children: list[list[tuple[int, str | None]]] = [[] for _ in picture.boxes]
+    for arrow in picture.arrows:
+        children[arrow.target].append((arrow.source, arrow.label))
+    rows: list[tuple[str, str, str]] = []  # (tree part, gradient, local derivative of the edge)
+    drawn = [False] * len(picture.boxes)
+    cut = False
+    # (node, prefix for its own line, prefix for its children's lines, label of the edge above)
+    stack: list[tuple[int, str, str, str | None, int]] = [(picture.output, "", "", None, 0)]
+    while stack:
+        index, own, below, label, depth = stack.pop()
+        box = picture.boxes[index]
+        text = _describe(box)
+        expand = not drawn[index] and children[index]
+        if drawn[index] and children[index]:
+            text += "  (arguments shown above)"
+        elif expand and depth >= MAX_DEPTH:
+            text += "  (arguments not shown: too deep)"
+            expand, cut = [], True
+        drawn[index] = True
+        rows.append((own + text, box.gradient or "", f"local {label}" if label else ""))
+        if expand:
+            last = len(children[index]) - 1
+            for position in range(last, -1, -1):
+                child, edge = children[index][position]
+                end = position == last
+                stack.append(
+                    (child, below + ("└─ " if end else "├─ "), below + ("   " if end else "│  "), edge, depth + 1)
+                )
+    width = max(display_width(tree) for tree, _, _ in rows)
+    gradient_width = max(display_width(gradient) for _, gradient, _ in rows)
+    lines = [heading, ""]
+    for tree, gradient, local in rows:
+        line = tree + " " * (width - display_width(tree)) + GAP + gradient
+        if local:
+            line += " " * (gradient_width - display_width(gradient)) + GAP + local
+        lines.append(line.rstrip())
+    if cut:
+        lines += ["", f"Levels deeper than {MAX_DEPTH} are not drawn; --format json or text has every node."]
+    return "\n".join(lines) + "\n"
+
+
+def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    out = explanation.output.name
+    heading = (
+        f"Computation graph of {out}, from the output down to the inputs (values, ∂{out}/∂node, local derivatives)"
+    )
+    return render_picture(build_picture(explanation, options), heading)

@@ -1,0 +1,290 @@
+"""The report and picture formats: notation, escaping of awkward names, and structure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sympy as sp
+
+from gradexplain import explain
+from gradexplain.functions import relu, sigmoid, softplus, step
+from gradexplain.latex import bar, derivative, latex_expr, latex_name, latex_number
+from gradexplain.output import EXTENSIONS, FORMATS, format_for_path
+from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
+from gradexplain.render.report import build_report, latex_definition, with_values
+
+LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
+# Names that need care in every notation: a subscript, an accent, Greek, a word, a leading _.
+AWKWARD = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b", {"w_1": 2, "x": -2, "α": 0.5, "_t": 1, "a": 2, "b": 3})
+
+
+# ── LaTeX notation ──────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("w", "w"),
+        ("w11", "w_{11}"),
+        ("w_1", "w_{1}"),
+        ("W_1_2", "W_{1,2}"),
+        ("x_in", r"x_{\mathrm{in}}"),
+        ("alpha", r"\alpha"),
+        ("epsilon", r"\varepsilon"),
+        ("Delta", r"\Delta"),
+        ("α", r"\alpha"),
+        ("β2", r"\beta_{2}"),
+        ("ŷ", r"\hat{y}"),
+        ("yhat", r"\hat{y}"),
+        ("x̃", r"\tilde{x}"),
+        ("loss", r"\mathrm{loss}"),
+        ("_t", r"\underline{t}"),
+        ("v1", "v_{1}"),
+    ],
+)
+def test_latex_names(name, expected):
+    assert latex_name(name) == expected
+
+
+def test_bars_and_derivatives():
+    assert bar("w") == r"\bar{w}"
+    assert bar("w_1") == r"\bar{w}_{1}"
+    assert bar("alpha") == r"\bar{\alpha}"
+    assert bar("out") == r"\overline{\mathrm{out}}"
+    assert derivative("J", "w_1") == r"\frac{\partial J}{\partial w_{1}}"
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [("2", "2"), ("-3.998", "-3.998"), ("1.5e-07", r"1.5 \times 10^{-7}"), ("1e20", "10^{20}"), ("-1e-5", "-10^{-5}")],
+)
+def test_latex_numbers(shown, expected):
+    assert latex_number(shown) == expected
+
+
+def test_sympy_expressions_in_latex_never_contain_a_bar_that_would_split_a_markdown_cell():
+    w = sp.Symbol("w_1", real=True)
+    text = latex_expr(sp.Abs(w) + sigmoid(w) + relu(w) + softplus(w) + step(w) + sp.E**w)
+    assert "|" not in text
+    assert r"\sigma\left(w_{1}\right)" in text
+    assert r"\operatorname{relu}\left(w_{1}\right)" in text
+    assert r"\operatorname{step}\left(w_{1}\right)" in text
+    assert "e^{w_{1}}" in text
+
+
+@pytest.mark.parametrize(
+    ("program", "expected"),
+    [
+        ("J = (a + b)*c", r"(a + b) \cdot c"),
+        ("J = a - (b - c)", "a - (b - c)"),
+        ("J = a + (b + c)", "a + (b + c)"),
+        ("J = a - b - c", "a - b - c"),
+        ("J = -(a*b)", r"-(a \cdot b)"),
+        ("J = -a**2", "-a^{2}"),
+        ("J = (-a)**2", "(-a)^{2}"),
+        ("J = a**b**c", "a^{b^{c}}"),
+        ("J = (a**b)**c", "(a^{b})^{c}"),
+        ("J = a^b", "a^{b}"),
+        ("J = (a + b)/(c - 1)", r"\frac{a + b}{c - 1}"),
+        ("J = (a/b)**2", r"(\frac{a}{b})^{2}"),
+        ("J = exp(-a) + log(a*b)", r"e^{-a} + \log\left(a \cdot b\right)"),
+        ("J = max(a, 1e-3) + abs(b)", r"\max\left(a, 10^{-3}\right) + \left\lvert b \right\rvert"),
+        ("J = 2*pi*a + 2.5e-3*b", r"2 \cdot \pi \cdot a + 2.5 \times 10^{-3} \cdot b"),
+    ],
+)
+def test_definitions_keep_the_users_order_and_grouping(program, expected):
+    explanation = explain(program, {"a": 2, "b": 3, "c": 5})
+    node = explanation.output
+    assert latex_definition(explanation.graph, node) == expected
+
+
+def test_negative_values_get_parentheses_exactly_where_needed():
+    explanation = explain("J = a*b + c - d + (-a)**2 + max(a, b)", {"a": -2, "b": -3, "c": -1, "d": -4})
+    from gradexplain.render.report import Shown
+
+    shown = with_values(explanation, explanation.output, Shown(6, True), latex=True)
+    assert shown == r"-2 \cdot (-3) + (-1) - (-4) + (-(-2))^{2} + \max\left(-2, -3\right)"
+
+
+def test_bare_expressions_give_each_node_its_own_latex():
+    graph = LECTURE.graph
+    assert [latex_definition(graph, node) for node in graph.nodes if not node.is_input] == [
+        r"w \cdot x",
+        "v1 + b".replace("v1", "v_{1}"),
+        "v_{2} - y",
+        "v_{3}^{2}",
+        r"0.5 \cdot v_{4}",
+    ]
+
+
+def test_a_sum_of_many_names_in_one_assignment_is_printed_without_recursion():
+    names = [f"x{i}" for i in range(5000)]
+    explanation = explain("J = " + " + ".join(names), dict.fromkeys(names, 1), symbolic_limit=0)
+    text = latex_definition(explanation.graph, explanation.output)
+    assert text.startswith("x_{0} + x_{1} + ") and text.endswith("x_{4999}")
+
+
+# ── Markdown ────────────────────────────────────────────────────────────────────────────────
+
+
+def test_markdown_tables_have_the_maths_in_dollars():
+    text = render_text(LECTURE, "markdown")
+    assert "| $\\frac{\\partial J}{\\partial w}$ | $-4$ | $x \\left(b + w x - y\\right)$ |" in text
+    assert "| $w$ | $2 \\to 2.001$ | $1.996002$ | $\\frac{1.996002 - 2}{0.001} = -3.998$ | $-4$ | ok |" in text
+    assert "```mermaid\nflowchart LR\n" in text
+
+
+def test_markdown_tables_have_as_many_cells_in_every_row():
+    text = render_text(AWKWARD, "markdown")
+    for block in re.findall(r"((?:^\|.*\|\n)+)", text, flags=re.MULTILINE):
+        rows = block.splitlines()
+        counts = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+        assert len(counts) == 1, rows
+
+
+def test_markdown_escapes_plain_text():
+    assert markdown.escape("a*b_c|d $x$ <i>") == r"a\*b\_c\|d \$x\$ \<i\>"
+    text = render_text(AWKWARD, "markdown")
+    assert r"w\_1 = 2" in text  # the inputs line is plain text
+    assert r"$\hat{y}$" in text and r"$\underline{t}$" not in text.split("### Forward")[0]
+    assert r"\hat{y} - \underline{t})^{2} + a^{b}$" in text
+
+
+# ── LaTeX documents ─────────────────────────────────────────────────────────────────────────
+
+
+def test_latex_escapes_plain_text():
+    assert latex.escape("50% of w_1 & a^b {x} #1 ~ \\") == (
+        r"50\% of w\_1 \& a\textasciicircum{}b \{x\} \#1 \textasciitilde{} \textbackslash{}"
+    )
+    assert latex.escape("∂J/∂w ≤ ε") == r"$\partial$J/$\partial$w $\le$ $\varepsilon$"
+    assert latex.escape("--digits") == "-{}-digits"
+    assert latex.escape("ŷ") == r"$\hat{y}$"
+
+
+def test_latex_traces_read_like_the_literature():
+    text = render_text(LECTURE, "latex")
+    assert r"$v_{1} = w \cdot x = 2 \cdot (-2) = -4$" in text
+    assert (
+        r"$\bar{w} = \bar{v}_{1} \frac{\partial v_{1}}{\partial w} = \bar{v}_{1} \cdot x = 2 \cdot (-2) = -4$" in text
+    )
+    assert r"$J = 0.5 \cdot v_{4} = 0.5 \cdot 4 = 2$ & $\bar{J} = 1$ \\" in text
+    assert r"\frac{1.996002 - 2}{0.001} = -3.998" in text
+    assert r"\documentclass" not in text
+
+
+def test_latex_fan_out_adjoint_is_a_sum_over_paths():
+    text = render_text(explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s"), "latex")
+    expected = (
+        r"\bar{w} = \bar{s} \frac{\partial s}{\partial w} + \bar{p} \frac{\partial p}{\partial w} "
+        r"= \bar{s} + \bar{p} \cdot x = 6 \cdot 1 + 5 \cdot 2 = 16"
+    )
+    assert expected in text
+
+
+def test_latex_standalone_is_a_whole_document():
+    text = render_text(LECTURE, "latex", standalone=True)
+    assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
+    assert "\\usepackage{amsmath}" in text and "\\usepackage{tabularx}" in text
+
+
+# ── HTML ────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_html_escapes_and_embeds_the_drawing():
+    svg = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<!-- Generated by graphviz -->\n<svg><g class="node"></g></svg>\n'
+    page = html.render(AWKWARD, picture=svg)
+    assert '<figure role="img"' in page and '<svg><g class="node"></g></svg>' in page
+    assert "<?xml" not in page and "DOCTYPE svg" not in page and "Generated by" not in page
+    assert "<td>ŷ</td>" in page and "<td>(ŷ - _t)^2 + a^b</td>" in page
+    assert html.render(LECTURE).count("<table>") == 4
+
+
+def test_html_without_a_drawing_says_how_to_get_one():
+    page = html.render(LECTURE)
+    assert "apt-get install graphviz" in page and "<svg" not in page
+    assert html.render(LECTURE, missing="too big to draw").count("too big to draw") == 1
+
+
+def test_html_escapes_text():
+    from gradexplain.render.report import Cell, Report, Table
+
+    report = Report(("<b>&</b>",), (Table("t<", ("c&",), ("left",), ((Cell("<script>", "value"),),)),), ())
+    page = html.render_report(report, None, "x")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;&amp;&lt;/b&gt;" in page
+
+
+# ── drawings ────────────────────────────────────────────────────────────────────────────────
+
+
+def test_dot_is_deterministic_with_ids_from_positions():
+    first = render_text(LECTURE, "dot")
+    assert first == render_text(explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True), "dot")
+    ids = re.findall(r"^  (n\d+) \[", first, flags=re.MULTILINE)
+    assert ids == [f"n{i}" for i in range(len(LECTURE.graph.nodes))]
+    assert "rankdir=LR" in first
+    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w = x = -2</FONT>>];' in first
+
+
+def test_dot_marks_inputs_and_output_and_escapes_labels():
+    text = dot.render(AWKWARD)
+    assert text.count("shape=ellipse") == len(AWKWARD.graph.inputs)
+    assert text.count("peripheries=2") == 1
+    assert dot.escape('a<b & "c">') == "a&lt;b &amp; &quot;c&quot;&gt;"
+    assert "<B>ŷ</B>" in text and "(ŷ - _t)^2 + a^b" in text
+
+
+def test_dot_dashes_edges_the_backward_pass_does_not_use():
+    text = render_text(explain("w*x", {"w": 2, "x": 3}, wrt=["w"]), "dot")
+    assert "n1 -> n2 [style=dashed];" in text
+
+
+def test_mermaid_escapes_labels_and_classes_nodes():
+    assert mermaid.escape('a<b "c" #1 |') == "a#lt;b #quot;c#quot; #35;1 #124;"
+    text = mermaid.render(AWKWARD)
+    assert text.startswith("flowchart LR\n")
+    assert re.search(r'^  n\d+\(\["<b>w_1</b>', text, flags=re.MULTILINE)
+    assert "class n" in text and " output" in text
+
+
+def test_fan_out_is_visible_in_every_drawing():
+    explanation = explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s")
+    assert render_text(explanation, "dot").count("n0 -> ") == 2
+    assert render_text(explanation, "mermaid").count("n0 -->") == 2
+    assert render_text(explanation, "tree").count("w = 3  (input)") == 2
+
+
+def test_tree_shows_values_gradients_and_local_derivatives():
+    text = tree.render(LECTURE)
+    assert "J = 0.5*v4 = 2" in text.splitlines()[2]
+    assert re.search(r"└─ w = 2  \(input\)\s+∂J/∂w = -4\s+local ∂v1/∂w = x = -2", text) or re.search(
+        r"├─ w = 2  \(input\)\s+∂J/∂w = -4\s+local ∂v1/∂w = x = -2", text
+    )
+
+
+def test_tree_draws_shared_arguments_once_and_stops_at_a_depth():
+    chain = "; ".join(["a0 = w*2"] + [f"a{i} = a{i - 1} + w" for i in range(1, 200)])
+    text = tree.render(explain(chain, {"w": 1}))
+    assert "(arguments not shown: too deep)" in text
+    assert "Levels deeper than 60 are not drawn" in text
+    assert max(len(line) for line in text.splitlines()) < 400
+
+
+# ── formats and file extensions ─────────────────────────────────────────────────────────────
+
+
+def test_every_extension_names_a_format_and_unknown_ones_are_refused():
+    assert set(EXTENSIONS.values()) == set(FORMATS) - {"tree"}  # a tree is for the terminal
+    assert format_for_path("notes/Report.MD") == "markdown"
+    from gradexplain.errors import InputError
+
+    with pytest.raises(InputError, match=r"cannot tell the format of report\.docx"):
+        format_for_path("report.docx")
+
+
+def test_report_math_is_only_computed_when_asked():
+    plain = build_report(LECTURE)
+    assert all(cell.math == "" for table in plain.tables for row in table.rows for cell in row)
+    with_math = build_report(LECTURE, math=True)
+    assert any(cell.math for table in with_math.tables for row in table.rows for cell in row)
