@@ -23,6 +23,7 @@ from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
+    from gradexplain.render import RenderOptions
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -32,6 +33,14 @@ class OutputFormat(StrEnum):
     text = "text"
     rich = "rich"
     json = "json"
+    markdown = "markdown"
+    latex = "latex"
+    html = "html"
+    dot = "dot"
+    mermaid = "mermaid"
+    svg = "svg"
+    png = "png"
+    tree = "tree"
 
 
 ISSUES_URL = "the project's issue tracker"
@@ -57,6 +66,12 @@ More examples:
     gradexplain "relu(w*x)" w=0 x=3 --check         (a kink: the check reports it)
     gradexplain "sin(w)*w" --w pi/4 --format json
     echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
+\b
+Reports and pictures (the format follows the file's extension):
+    gradexplain samples/fan_out.gx -o fan_out.svg       (needs Graphviz)
+    gradexplain samples/fan_out.gx --check -o report.html
+    gradexplain samples/fan_out.gx --format latex --standalone -o trace.tex
+    gradexplain samples/fan_out.gx --format tree
 """
 
 EPILOG = (
@@ -109,8 +124,32 @@ def main(
     ] = None,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="auto (tables on a terminal, plain text otherwise), text, rich, or json."),
+        typer.Option(
+            "--format",
+            help=(
+                "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
+                "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
+                "latex (evaluation traces), html (one self-contained page), dot (Graphviz), "
+                "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree)."
+            ),
+        ),
     ] = OutputFormat.auto,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            help=(
+                "Write to FILE instead of standard output; with --format auto the extension picks "
+                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png."
+            ),
+            metavar="FILE",
+        ),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", help="With --format latex: a whole document that pdflatex compiles."),
+    ] = False,
     digits: Annotated[
         int,
         typer.Option(
@@ -168,7 +207,7 @@ def main(
         )
         for warning in explanation.warnings:
             sys.stderr.write(f"warning: {warning}\n")
-        _write(explanation, output_format.value, digits)
+        _write(explanation, output_format.value, output, digits, standalone, limits)
     except GradexplainError as error:
         sys.stderr.write(error.describe() + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -219,23 +258,53 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
 
-def _write(explanation: Explanation, output_format: str, digits: int) -> None:
-    from gradexplain.render import RenderOptions, render_text
+def _write(
+    explanation: Explanation, output_format: str, output: str | None, digits: int, standalone: bool, limits: Limits
+) -> None:
+    """Render in the chosen format and write to stdout or the -o file (the only writer)."""
+    from gradexplain.output import format_for_path, render_bytes
+    from gradexplain.render import RenderOptions
 
     options = RenderOptions(digits=digits)
-    if output_format == "auto":
+    to_file = output is not None and output != "-"
+    if output_format == "auto" and to_file:
+        output_format = format_for_path(output)  # type: ignore[arg-type]
+    elif output_format == "auto":
         output_format = "rich" if sys.stdout.isatty() else "text"
+    if output_format == "rich" and to_file:
+        raise InputError("--format rich is for a terminal", hint="write text, markdown or html to a file")
+    if output_format == "png" and not to_file and sys.stdout.isatty():
+        raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
+    if output_format == "rich":
+        _print_rich(explanation, options, standalone)
+        return
+    rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
+    for warning in rendered.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if to_file:
+        try:
+            Path(output).write_bytes(rendered.data)  # type: ignore[arg-type]
+        except OSError as problem:
+            raise InputError(f"cannot write {output}: {problem.strerror}", hint="check the path") from None
+        return
     try:
-        if output_format == "rich":  # rich's Console honours NO_COLOR itself
-            from rich.console import Console
-
-            from gradexplain.render import rich as rich_renderer
-
-            Console(highlight=False).print(rich_renderer.render(explanation, options))
-        else:
-            sys.stdout.buffer.write(render_text(explanation, output_format, options).encode("utf-8"))
+        sys.stdout.buffer.write(rendered.data)
         sys.stdout.flush()
     except BrokenPipeError:  # `gradexplain ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _print_rich(explanation: Explanation, options: RenderOptions, standalone: bool) -> None:
+    if standalone:
+        raise InputError("--standalone applies to --format latex, not rich")
+    from rich.console import Console
+
+    from gradexplain.render import rich as rich_renderer
+
+    try:  # rich's Console honours NO_COLOR itself
+        Console(highlight=False).print(rich_renderer.render(explanation, options))
+        sys.stdout.flush()
+    except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

@@ -1,0 +1,88 @@
+"""Every output format as bytes: the pure renderers, plus Graphviz for the pictures.
+
+>>> from gradexplain import explain
+>>> from gradexplain.output import render_bytes
+>>> page = render_bytes(explain("w*x", {"w": 2, "x": 3}), "markdown").data
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradexplain.errors import GradexplainError, InputError
+from gradexplain.explain import Explanation
+from gradexplain.limits import Limits
+from gradexplain.render import RenderOptions, render_text
+
+# The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
+TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree")
+IMAGE_FORMATS = ("svg", "png")
+FORMATS = TEXT_FORMATS + IMAGE_FORMATS
+
+EXTENSIONS = {
+    ".txt": "text",
+    ".json": "json",
+    ".md": "markdown",
+    ".tex": "latex",
+    ".html": "html",
+    ".htm": "html",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".svg": "svg",
+    ".png": "png",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
+def format_for_path(path: str) -> str:
+    """The format a file name asks for, by its extension; anything else is an error, not a guess."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = " ".join(EXTENSIONS)
+        raise InputError(
+            f"cannot tell the format of {path} from its extension" + (f" {suffix}" if suffix else ""),
+            hint=f"use one of {known}, or name the format with --format",
+        )
+    return EXTENSIONS[suffix]
+
+
+def render_bytes(
+    explanation: Explanation,
+    format: str,
+    options: RenderOptions | None = None,
+    *,
+    standalone: bool = False,
+    limits: Limits | None = None,
+) -> Rendered:
+    """`explanation` in `format` (one of FORMATS). svg and png need Graphviz (an InputError
+    says how to install it); html without Graphviz keeps its tables and says so in a warning."""
+    if standalone and format != "latex":
+        raise InputError(
+            f"--standalone applies to --format latex, not {format}",
+            hint="an HTML page is always a whole document; drop --standalone",
+        )
+    from gradexplain.drawing import draw
+    from gradexplain.render import dot
+
+    nodes = len(explanation.graph.nodes)
+    if format in IMAGE_FORMATS:
+        return Rendered(draw(dot.render(explanation, options), format, nodes, limits))
+    if format == "html":
+        from gradexplain.render import html
+
+        try:
+            picture: str | None = draw(dot.render(explanation, options), "svg", nodes, limits).decode("utf-8")
+            missing, warnings = None, ()
+        except GradexplainError as problem:
+            picture, missing = None, f"No drawing of the graph: {problem.message}; {problem.hint}."
+            warnings = (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
+        page = html.render(explanation, options, picture, missing)
+        return Rendered(page.encode("utf-8"), warnings)
+    return Rendered(render_text(explanation, format, options, standalone=standalone).encode("utf-8"))
