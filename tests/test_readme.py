@@ -21,6 +21,24 @@ def test_ci_runs_the_readme_setup_commands_verbatim():
         assert command in ci.splitlines()
 
 
+def test_ci_installs_the_tools_the_readme_names():
+    (command,) = re.findall(r"```sh\n(apt-get .+)\n```", README)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci.splitlines()
+    assert "export GRADEXPLAIN_REQUIRE_TOOLS=1" in ci.splitlines()
+
+
+def test_every_format_is_documented():
+    from gradexplain.output import EXTENSIONS, FORMATS
+
+    section = README.split("## Reports and pictures")[1].split("\n## ")[0]
+    for fmt in FORMATS:
+        assert f"`{fmt}`" in section, fmt
+    for extension in EXTENSIONS:
+        assert extension in section, extension
+    assert "](samples/linear_regression.svg)" in section
+
+
 def test_every_cli_option_is_documented():
     help_text = run_cli("--help").stdout.decode()
     for option in re.findall(r"(--[a-z][a-z-]+)", help_text):

@@ -1,0 +1,161 @@
+"""The outputs, checked by the real programs that read them: Graphviz draws every DOT file,
+pdflatex compiles every standalone LaTeX document, and headless Chromium renders the HTML page.
+
+Each test is skipped when its program is missing, unless GRADEXPLAIN_REQUIRE_TOOLS=1 (CI sets
+it, after installing them as the README says), so CI never passes by skipping. The browser's
+screenshot is kept in .artifacts/ (or $GRADEXPLAIN_ARTIFACTS) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gradexplain import explain
+from gradexplain.output import render_bytes
+from gradexplain.render import render_text
+from tests.conftest import ROOT, SAMPLES, run_cli
+
+SAMPLE_IDS = [path.stem for path in SAMPLES]
+ARTIFACTS = Path(os.environ.get("GRADEXPLAIN_ARTIFACTS", ROOT / ".artifacts"))
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
+
+
+def need(program: str) -> str:
+    """The program's path; a skip (or, in CI, a failure) when it is not installed."""
+    path = shutil.which(program)
+    if path is None:
+        message = f"{program} is not installed (see README, 'Set up on a fresh machine')"
+        if os.environ.get("GRADEXPLAIN_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def sample(path: Path):
+    return explain(path.read_text(encoding="utf-8"), check=True, origin=str(path))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_graphviz_reads_every_dot_file_without_a_warning(path, tmp_path):
+    dot = need("dot")
+    source = tmp_path / "graph.dot"
+    source.write_text(render_text(sample(path), "dot"), encoding="utf-8")
+    result = subprocess.run([dot, "-Tsvg", str(source)], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    svg = result.stdout.decode()
+    for node in sample(path).graph.nodes:
+        assert f">{node.name}</text>" in svg
+
+
+def test_svg_and_png_files_are_drawn(tmp_path):
+    need("dot")
+    for extension in ("svg", "png"):
+        target = tmp_path / f"graph.{extension}"
+        result = run_cli(str(SAMPLES[0]), "-o", str(target))
+        assert result.returncode == 0, result.stderr.decode()
+        data = target.read_bytes()
+        if extension == "svg":
+            assert data.lstrip().startswith(b"<?xml") and b"<svg" in data
+        else:
+            assert data.startswith(b"\x89PNG\r\n\x1a\n")
+            width, height = struct.unpack(">II", data[16:24])
+            assert width > 300 and height > 100
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_readme_picture_is_what_gradexplain_draws():
+    """The picture in the README shows today's output (compared by its words, since Graphviz
+    versions place them slightly differently)."""
+    need("dot")
+    committed = (ROOT / "samples" / "linear_regression.svg").read_text(encoding="utf-8")
+    fresh = render_bytes(sample(ROOT / "samples" / "linear_regression.gx"), "svg").data.decode()
+    assert _svg_texts(committed) == _svg_texts(fresh)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_pdflatex_compiles_every_standalone_document(path, tmp_path):
+    pdflatex = need("pdflatex")
+    (tmp_path / "trace.tex").write_text(render_text(sample(path), "latex", standalone=True), encoding="utf-8")
+    result = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "trace.tex"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    log = (tmp_path / "trace.log").read_text(encoding="latin-1")
+    assert result.returncode == 0, log[-3000:]
+    assert (tmp_path / "trace.pdf").read_bytes().startswith(b"%PDF")
+    assert "Overfull \\hbox" not in log  # nothing runs off the page
+
+
+def test_pdflatex_compiles_awkward_names(tmp_path):
+    pdflatex = need("pdflatex")
+    explanation = explain("ŷ = w_1*x + α; J = sigmoid(ŷ)^2 + abs(ŷ)/3", {"w_1": 2, "x": -2, "α": 0.5}, check=True)
+    (tmp_path / "names.tex").write_text(render_text(explanation, "latex", standalone=True), encoding="utf-8")
+    result = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "names.tex"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, (tmp_path / "names.log").read_text(encoding="latin-1")[-3000:]
+
+
+def _chromium(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    chromium = need("chromium")
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_chromium_renders_the_page_with_its_tables_and_graph(tmp_path):
+    need("dot")
+    page = tmp_path / "report.html"
+    result = run_cli(str(ROOT / "samples" / "two_layer_relu.gx"), "--check", "-o", str(page))
+    assert result.returncode == 0, result.stderr.decode()
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "the page must not fetch anything"
+    assert "<script" not in html
+
+    dom = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path)
+    assert dom.returncode == 0, dom.stderr.decode()[-2000:]
+    rendered = dom.stdout.decode()
+    assert rendered.count("<table>") == 4
+    assert "<svg" in rendered and 'class="node"' in rendered
+    assert "∂J/∂w11 = 3.4" in rendered  # the drawing's gradient label
+    assert "Uncaught" not in dom.stderr.decode()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, width in (("report-desktop.png", 1280), ("report-phone.png", 390)):
+        screenshot = ARTIFACTS / name
+        screenshot.unlink(missing_ok=True)
+        shot = _chromium(f"--screenshot={screenshot}", f"--window-size={width},2400", page.as_uri(), tmp_path=tmp_path)
+        assert shot.returncode == 0, shot.stderr.decode()[-2000:]
+        data = screenshot.read_bytes()
+        assert data.startswith(b"\x89PNG")
+        assert struct.unpack(">II", data[16:24]) == (width, 2400)
+        assert len(data) > 50_000  # a page with a drawing and tables, not a blank one
