@@ -16,7 +16,8 @@ from gradexplain.render.report import build_report, latex_definition, with_value
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
 # Names that need care in every notation: a subscript, an accent, Greek, a word, a leading _.
-AWKWARD = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b", {"w_1": 2, "x": -2, "α": 0.5, "_t": 1, "a": 2, "b": 3})
+AWKWARD_VALUES = {"w_1": 2, "x": -2, "α": 0.5, "_t": 1, "a": 2, "b": 3}
+AWKWARD = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b", AWKWARD_VALUES)
 
 
 # ── LaTeX notation ──────────────────────────────────────────────────────────────────────────
@@ -288,3 +289,19 @@ def test_report_math_is_only_computed_when_asked():
     assert all(cell.math == "" for table in plain.tables for row in table.rows for cell in row)
     with_math = build_report(LECTURE, math=True)
     assert any(cell.math for table in with_math.tables for row in table.rows for cell in row)
+
+
+def test_markdown_parses_as_tables_with_no_stray_emphasis():
+    """A CommonMark parser with GFM tables (markdown-it, which rich already brings) sees every
+    table with the same number of cells in each row, and no emphasis made from names or maths."""
+    from markdown_it import MarkdownIt
+
+    explanation = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b*y_2", dict(AWKWARD_VALUES, y_2=4), check=True)
+    page = MarkdownIt("commonmark").enable("table").render(render_text(explanation, "markdown"))
+    tables = re.findall(r"<table>(.*?)</table>", page, flags=re.DOTALL)
+    assert len(tables) == 4
+    for table in tables:
+        widths = {row.count("<td") + row.count("<th") for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)}
+        assert len(widths) == 1
+    assert "<em>" not in page
+    assert page.count("<strong>") == 1  # the summary line

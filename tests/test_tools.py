@@ -1,5 +1,6 @@
 """The outputs, checked by the real programs that read them: Graphviz draws every DOT file,
-pdflatex compiles every standalone LaTeX document, and headless Chromium renders the HTML page.
+pdflatex compiles every standalone LaTeX document, headless Chromium renders the HTML page, and
+Mermaid (the library GitHub uses, run in Chromium) draws every Mermaid diagram.
 
 Each test is skipped when its program is missing, unless GRADEXPLAIN_REQUIRE_TOOLS=1 (CI sets
 it, after installing them as the README says), so CI never passes by skipping. The browser's
@@ -8,6 +9,7 @@ screenshot is kept in .artifacts/ (or $GRADEXPLAIN_ARTIFACTS) for a person to lo
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -37,9 +39,12 @@ CHROMIUM_FLAGS = (
 )
 
 
+MERMAID_JS = ROOT / ".tools" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+
+
 def need(program: str) -> str:
     """The program's path; a skip (or, in CI, a failure) when it is not installed."""
-    path = shutil.which(program)
+    path = shutil.which(program) or (str(MERMAID_JS) if program == "mermaid" and MERMAID_JS.is_file() else None)
     if path is None:
         message = f"{program} is not installed (see README, 'Set up on a fresh machine')"
         if os.environ.get("GRADEXPLAIN_REQUIRE_TOOLS") == "1":
@@ -159,3 +164,29 @@ def test_chromium_renders_the_page_with_its_tables_and_graph(tmp_path):
         assert data.startswith(b"\x89PNG")
         assert struct.unpack(">II", data[16:24]) == (width, 2400)
         assert len(data) > 50_000  # a page with a drawing and tables, not a blank one
+
+
+def test_mermaid_draws_every_sample_as_github_would(tmp_path):
+    """GitHub renders Mermaid with securityLevel 'strict'; so does this page."""
+    script = need("mermaid")
+    diagrams = [render_text(sample(path), "mermaid") for path in SAMPLES]
+    blocks = "".join(f'<pre class="mermaid">{html.escape(diagram)}</pre>' for diagram in diagrams)
+    page = tmp_path / "mermaid.html"
+    page.write_text(
+        f"""<!DOCTYPE html><html><head><meta charset="utf-8"><script src="{Path(script).as_uri()}"></script></head>
+<body>{blocks}<p id="status">pending</p><script>
+mermaid.initialize({{startOnLoad: false, securityLevel: "strict"}});
+const status = document.getElementById("status");
+mermaid.run().then(
+  () => {{ status.textContent = "drawn " + document.querySelectorAll("svg g.node").length; }},
+  (error) => {{ status.textContent = "ERROR " + error; }});
+</script></body></html>""",
+        encoding="utf-8",
+    )
+    result = _chromium(
+        "--virtual-time-budget=10000", "--allow-file-access-from-files", "--dump-dom", page.as_uri(), tmp_path=tmp_path
+    )
+    status = re.search(r'<p id="status">([^<]*)</p>', result.stdout.decode())
+    assert status is not None, result.stderr.decode()[-2000:]
+    nodes = sum(len(sample(path).graph.nodes) for path in SAMPLES)
+    assert status[1] == f"drawn {nodes}"
