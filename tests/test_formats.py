@@ -305,3 +305,11 @@ def test_markdown_parses_as_tables_with_no_stray_emphasis():
         assert len(widths) == 1
     assert "<em>" not in page
     assert page.count("<strong>") == 1  # the summary line
+
+
+def test_tree_keeps_awkward_names_as_typed_and_aligned():
+    lines = tree.render(AWKWARD).splitlines()
+    assert lines[2].startswith("loss = (ŷ - _t)^2 + a^b = ")
+    assert any(line.startswith("├─ ŷ = w_1*x + α = -3.5") for line in lines)
+    gradient_columns = {line.index("∂loss/∂") for line in lines[2:] if "∂loss/∂" in line}
+    assert len(gradient_columns) == 1  # one column, whatever the names' lengths

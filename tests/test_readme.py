@@ -45,3 +45,11 @@ def test_every_cli_option_is_documented():
     help_text = run_cli("--help").stdout.decode()
     for option in re.findall(r"(--[a-z][a-z-]+)", help_text):
         assert option in README, option
+
+
+def test_every_limit_is_documented():
+    from gradexplain.limits import NAMES
+
+    section = README.split("## Limits and errors")[1].split("\n## ")[0]
+    for name in NAMES:
+        assert f"| `{name}` |" in section, name
