@@ -110,6 +110,14 @@ def main(
     central: Annotated[
         bool, typer.Option("--central", help="Use the central difference (J(x+ε)-J(x-ε))/2ε for --check.")
     ] = False,
+    check_only: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--check-only",
+            help="Check only these inputs, e.g. --check-only w,b (all still get gradients); implies --check.",
+            metavar="NAMES",
+        ),
+    ] = None,
     wrt: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -197,8 +205,9 @@ def main(
             source,
             values,
             target=target,
-            wrt=[name.strip() for name in wrt.split(",") if name.strip()] if wrt else None,
+            wrt=_names(wrt),
             check=check,
+            check_only=_names(check_only),
             eps=eps,
             central=central,
             symbolic_limit=symbolic_limit,
@@ -221,6 +230,11 @@ def main(
             )
         raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
+
+
+def _names(option: str | None) -> list[str] | None:
+    """A comma-separated list of names, as --wrt and --check-only take them."""
+    return [name.strip() for name in option.split(",") if name.strip()] if option else None
 
 
 def _too_long(origin: str, limits: Limits) -> InputError:

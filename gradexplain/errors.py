@@ -5,12 +5,12 @@ The CLI turns these into one short block on stderr and exit code 2; nothing here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Half-open character range [start, end) into the text named by `GradexplainError.source`."""
+class Span(NamedTuple):
+    """Half-open character range [start, end) into the text named by `GradexplainError.source`.
+    A named tuple: the tokenizer makes one per token, and these are fast to make."""
 
     start: int
     end: int

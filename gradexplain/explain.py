@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -102,15 +102,22 @@ def explain(
     symbolic_limit: int = DEFAULT_SYMBOLIC_LIMIT,
     limits: Limits | None = None,
     origin: str | None = None,
+    check_only: list[str] | tuple[str, ...] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Explanation:
     """Explain backpropagation through `source` (a formula or a program) at `values`.
 
     `values` maps input names to numbers or number strings ("1/3", "-0.5"); they override values
     assigned in the program. `origin` names where `source` came from (a file), for messages.
+    `check_only` nudges just these inputs (all of `wrt` still get gradients; implies `check`).
+    `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward,
+    symbolic, check), for progress displays and timings.
     Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
     including input beyond `limits` (see gradexplain.limits).
     """
     limits = limits or Limits()
+    stage = on_stage or _ignore
+    check = check or bool(check_only)
     with room_for_sympy():
         if len(source) > limits.source:
             raise InputError(
@@ -118,7 +125,10 @@ def explain(
                 hint=limits.hint("source"),
             )
         try:
-            graph = build(parse(source, limits.depth), target, limits)
+            stage("parse")
+            program = parse(source, limits.depth)
+            stage("build")
+            graph = build(program, target, limits)
         except GradexplainError as error:
             raise error.located(source, origin) from None
         warnings: list[str] = []
@@ -126,24 +136,30 @@ def explain(
         if graph.unused:
             warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
         wanted = _wrt(graph, wrt)
+        nudged = [i for i in _wrt(graph, check_only, "--check-only") if i in wanted] if check_only else wanted
         step = _eps(eps)
-        if check and len(wanted) > limits.nudges:
+        if check and len(nudged) > limits.nudges:
             raise InputError(
-                f"--check would nudge {len(wanted)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
+                f"--check would nudge {len(nudged)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
                 f"the limit is {limits.nudges}",
-                hint="pick the inputs to check with --wrt, or " + limits.hint("nudges"),
+                hint="pick the inputs to check with --check-only, or " + limits.hint("nudges"),
             )
+        stage("compile")
         kernels = compile_kernels(graph, limits.exact_bits)
         try:
+            stage("forward")
             forward_pass = forward(graph, kernels, inputs)
+            stage("backward")
             backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
         except GradexplainError as error:
             raise error.located(source, origin) from None
+        stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
         checks = None
         if check:
+            stage("check")
             output = forward_pass.values[graph.output]
-            checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, wanted, step, central)
+            checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, nudged, step, central)
         return Explanation(
             graph=graph,
             values=forward_pass.values,
@@ -216,21 +232,25 @@ def _input_values(graph: Graph, given: dict[str, ValueLike], warnings: list[str]
     return values
 
 
-def _wrt(graph: Graph, wrt: list[str] | tuple[str, ...] | None) -> list[int]:
+def _ignore(stage: str) -> None:
+    """No progress display."""
+
+
+def _wrt(graph: Graph, wrt: list[str] | tuple[str, ...] | None, option: str = "--wrt") -> list[int]:
     if not wrt:
         return [node.index for node in graph.inputs]
     chosen: list[int] = []
-    input_names = ", ".join(node.name for node in graph.inputs)
+    input_names = ", ".join(node.name for node in graph.inputs[:20]) + (", …" if len(graph.inputs) > 20 else "")
     for name in wrt:
         index = graph.index_of(name)
         if index is None:
             raise InputError(
-                f"--wrt {name}: the formula has no input named {name}", hint=f"the inputs are {input_names}"
+                f"{option} {name}: the formula has no input named {name}", hint=f"the inputs are {input_names}"
             )
         if not graph.nodes[index].is_input:
             raise InputError(
-                f"--wrt {name}: {name} is computed, not an input",
-                hint=f"its gradient is in the backward pass; --wrt takes inputs: {input_names}",
+                f"{option} {name}: {name} is computed, not an input",
+                hint=f"its gradient is in the backward pass; {option} takes inputs: {input_names}",
             )
         if index not in chosen:
             chosen.append(index)

@@ -40,21 +40,24 @@ class Symbolic:
     skipped: str | None  # why there are no symbolic gradients, when there are none
 
 
-def expanded_size(graph: Graph, kernels: Sequence[Kernel | None]) -> int:
+def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> int:
     """How many operations the output has when written out as one expression (shared
     subexpressions counted each time they are used), computed without writing it out:
-    `sin(a) + cos(a)` counts a twice, so a chain of those doubles at every step."""
+    `sin(a) + cos(a)` counts a twice, so a chain of those doubles at every step. Sizes stop
+    growing at `cap` (any size above it is as good as another), so the numbers stay small."""
     size = [0] * len(graph.nodes)
-    uses: dict[sp.Expr, tuple[int, ...]] = {}
+    # per distinct template: its own operations, and how often each slot occurs in it
+    shapes: dict[sp.Expr, tuple[int, tuple[int, ...]]] = {}
     for node, kernel in zip(graph.nodes, kernels, strict=True):
         if kernel is None:
             continue
-        if kernel.template not in uses:
+        if kernel.template not in shapes:
             slots = set(kernel.slots)
             counts = Counter(term for term in sp.preorder_traversal(kernel.template) if term in slots)
-            uses[kernel.template] = tuple(counts[s] for s in kernel.slots)
-        operations = max(1, sp.count_ops(kernel.template))
-        size[node.index] = operations + sum(n * size[a] for n, a in zip(uses[kernel.template], node.args, strict=True))
+            shapes[kernel.template] = (max(1, sp.count_ops(kernel.template)), tuple(counts[s] for s in kernel.slots))
+        operations, uses = shapes[kernel.template]
+        total = operations + sum(n * size[a] for n, a in zip(uses, node.args, strict=True))
+        size[node.index] = total if cap is None else min(total, cap)
     return size[graph.output]
 
 
@@ -111,11 +114,11 @@ def symbolic_gradients(
     wanted: Sequence[int],
     limit: int = DEFAULT_SYMBOLIC_LIMIT,
 ) -> Symbolic:
-    size = expanded_size(graph, kernels)
+    size = expanded_size(graph, kernels, cap=limit + 1)
     if size > limit:
         return Symbolic(
             (),
-            f"the formula written out has {size} operations, more than the symbolic limit of {limit} "
+            f"the formula, written out, is more than the symbolic limit of {limit} operations "
             "(raise it with --symbolic-limit)",
         )
     expressions: list[sp.Expr] = []
