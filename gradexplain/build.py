@@ -256,6 +256,14 @@ class _Builder:
         return _NodeRef(self.add(node))
 
 
+def _literal(expr: Expr) -> Fraction | None:
+    """The value of a plain number such as 0.52 or -0.52, read directly (most inputs are
+    written so); None for anything to fold, such as 1/3 or 2*pi."""
+    if isinstance(expr, Unary) and expr.op == "-" and isinstance(expr.operand, Num):
+        return -read_literal(expr.operand.text)
+    return read_literal(expr.text) if isinstance(expr, Num) else None
+
+
 def _slot_of_name(slot_of_name: dict[str, int], subtree: Expr) -> int | None:
     return slot_of_name.get(subtree.name) if isinstance(subtree, Name) else None
 
@@ -358,11 +366,9 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 )
         span = statement.expr.span
         if not names:  # no names on the right: an input with this value
-            constant = builder.walk(statement.expr)
-            assert isinstance(constant, Constant)
             index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
             builder.names[target] = index
-            defaults[index] = constant.value
+            defaults[index] = _literal(statement.expr) or builder.walk(statement.expr).value  # type: ignore[union-attr]
             continue
         builder.slots_of_statement = {}
         result = builder.walk(statement.expr)

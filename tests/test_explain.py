@@ -152,3 +152,20 @@ def test_package_docstring_example_runs():
     import gradexplain
 
     assert doctest.testmod(gradexplain).failed == 0
+
+
+def test_check_only_nudges_the_named_inputs_and_keeps_every_gradient():
+    explanation = explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s", check_only=["x"])
+    assert [explanation.graph.nodes[c.input].name for c in explanation.checks] == ["x"]
+    assert explanation.gradients == {"w": 16, "x": 21}
+
+
+def test_check_only_rejects_names_that_are_not_inputs():
+    with pytest.raises(GradexplainError, match="--check-only p: p is computed, not an input"):
+        explain("w = 3; x = 2; p = w*x; J = p*p", check_only=["p"])
+
+
+def test_stages_are_reported_in_order():
+    stages: list[str] = []
+    explain("w*x", {"w": 2, "x": 3}, check=True, on_stage=stages.append)
+    assert stages == ["parse", "build", "compile", "forward", "backward", "symbolic", "check"]
