@@ -189,6 +189,16 @@ def main(
             metavar="NAME=N",
         ),
     ] = None,
+    cost: Annotated[
+        bool,
+        typer.Option(
+            "--cost",
+            help=(
+                "Add what the gradients cost: the backward pass's local-derivative steps (about N + P) against "
+                "the node evaluations of nudging every input (N × P), with measured times."
+            ),
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
@@ -208,6 +218,7 @@ def main(
             wrt=_names(wrt),
             check=check,
             check_only=_names(check_only),
+            cost=cost,
             eps=eps,
             central=central,
             symbolic_limit=symbolic_limit,

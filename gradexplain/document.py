@@ -84,6 +84,17 @@ def document(explanation: Explanation) -> dict[str, Any]:
     document["checks"] = None if explanation.checks is None else [_check_dict(c, name) for c in explanation.checks]
     document["notes"] = [{"node": name[note.node], "text": note.text} for note in explanation.notes]
     document["ok"] = explanation.ok
+    if explanation.cost is not None:  # only with --cost: its times vary from run to run
+        cost = explanation.cost
+        document["cost"] = {
+            "computed_nodes": cost.computed,
+            "inputs": cost.inputs,
+            "backprop_steps": cost.steps,
+            "nudge_evaluations": cost.nudge_evaluations,
+            "backward_seconds": cost.backward_seconds,
+            "forward_seconds": cost.forward_seconds,
+            "nudge_seconds": cost.nudge_seconds,
+        }
     return document
 
 

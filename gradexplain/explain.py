@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from gradexplain.backward import BackwardPass, Step, backward
+from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
 from gradexplain.build import build, read_value
 from gradexplain.check import Check, run_checks
 from gradexplain.errors import GradexplainError, InputError
@@ -26,6 +27,29 @@ from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_grad
 from gradexplain.syntax import parse
 
 DEFAULT_EPS = Fraction(1, 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What the gradients cost here, backprop against ε-nudging every input (the lecture's
+    argument for backprop), counted and timed. The times are measured, so they vary."""
+
+    computed: int  # N: nodes evaluated by one forward pass
+    inputs: int  # P: inputs that get gradients
+    steps: int  # local-derivative steps the backward pass took (about N + P)
+    backward_seconds: float  # the backward pass, measured
+    forward_seconds: float  # one forward pass, measured
+
+    @property
+    def nudge_evaluations(self) -> int:
+        """Node evaluations to nudge every input once: P forward passes of N nodes."""
+        return self.inputs * self.computed
+
+    @property
+    def nudge_seconds(self) -> float:
+        """P forward passes at the measured time of one."""
+        return self.inputs * self.forward_seconds
+
 
 ValueLike = str | int | float | Fraction | Decimal
 
@@ -45,6 +69,7 @@ class Explanation:
     method: str  # "forward" or "central" difference
     notes: tuple[Note, ...]
     warnings: tuple[str, ...]
+    cost: Cost | None = None  # only when asked for: it holds measured times
 
     @property
     def source(self) -> str:
@@ -104,6 +129,7 @@ def explain(
     origin: str | None = None,
     check_only: list[str] | tuple[str, ...] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    cost: bool = False,
 ) -> Explanation:
     """Explain backpropagation through `source` (a formula or a program) at `values`.
 
@@ -111,7 +137,8 @@ def explain(
     assigned in the program. `origin` names where `source` came from (a file), for messages.
     `check_only` nudges just these inputs (all of `wrt` still get gradients; implies `check`).
     `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward,
-    symbolic, check), for progress displays and timings.
+    symbolic, check), for progress displays and timings. `cost` adds the measured cost of
+    backprop against nudging every input (Explanation.cost).
     Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
     including input beyond `limits` (see gradexplain.limits).
     """
@@ -148,9 +175,13 @@ def explain(
         kernels = compile_kernels(graph, limits.exact_bits)
         try:
             stage("forward")
+            started = time.perf_counter()
             forward_pass = forward(graph, kernels, inputs)
+            forward_seconds = time.perf_counter() - started
             stage("backward")
+            started = time.perf_counter()
             backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
+            backward_seconds = time.perf_counter() - started
         except GradexplainError as error:
             raise error.located(source, origin) from None
         stage("symbolic")
@@ -172,6 +203,15 @@ def explain(
             method="central" if central else "forward",
             notes=forward_pass.notes,
             warnings=tuple(warnings),
+            cost=Cost(
+                computed=len(graph.nodes) - len(graph.inputs),
+                inputs=len(wanted),
+                steps=sum(isinstance(s, EdgeStep) for s in backward_pass.steps),
+                backward_seconds=backward_seconds,
+                forward_seconds=forward_seconds,
+            )
+            if cost
+            else None,
         )
 
 

@@ -122,3 +122,13 @@ def test_every_format_is_deterministic(tmp_path):
         first = run_cli(SAMPLE, "--check", "--format", fmt, env={**NO_GRAPHVIZ, "PYTHONHASHSEED": "1"}).stdout
         second = run_cli(SAMPLE, "--check", "--format", fmt, env={**NO_GRAPHVIZ, "PYTHONHASHSEED": "99"}).stdout
         assert first == second and first, fmt
+
+
+def test_cost_report_compares_backprop_with_nudging():
+    result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--cost")
+    text = result.stdout.decode()
+    assert result.returncode == 0
+    assert "Cost of the gradients (--cost)" in text
+    assert "8 local-derivative steps, one per edge (N + P = 9 nodes)" in text
+    assert "20 node evaluations (N × P = 5 × 4)" in text
+    assert "2.5 times the steps here" in text

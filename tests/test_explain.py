@@ -169,3 +169,14 @@ def test_stages_are_reported_in_order():
     stages: list[str] = []
     explain("w*x", {"w": 2, "x": 3}, check=True, on_stage=stages.append)
     assert stages == ["parse", "build", "compile", "forward", "backward", "symbolic", "check"]
+
+
+def test_cost_counts_backprop_steps_against_nudging_every_input():
+    explanation = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, cost=True)
+    cost = explanation.cost
+    assert (cost.computed, cost.inputs, cost.steps) == (5, 4, 8)  # 8 edges in the lecture's graph
+    assert cost.nudge_evaluations == 20
+    assert cost.backward_seconds > 0 and cost.nudge_seconds == 4 * cost.forward_seconds
+    assert explain("w*x", {"w": 1, "x": 2}).cost is None
+    assert "cost" not in explain("w*x", {"w": 1, "x": 2}).to_dict()
+    assert explanation.to_dict()["cost"]["backprop_steps"] == 8

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import TOLERANCE_FACTOR, Check
-from gradexplain.explain import Explanation
+from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
 from gradexplain.latex import derivative, latex_expr, latex_name, latex_number
 from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
@@ -89,6 +89,8 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None,
     ]
     if explanation.checks is not None:
         tables.append(_check_table(explanation, shown))
+    if explanation.cost is not None:
+        tables.append(_cost_table(explanation.cost))
     return Report(_heading(explanation, shown), tuple(tables), _summary(explanation, shown))
 
 
@@ -312,6 +314,36 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
         tuple(rows),
         tuple(notes),
     )
+
+
+def duration(seconds: float) -> str:
+    """A measured time, to two significant digits: 0.31 ms, 12 ms, 1.5 s."""
+    if seconds < 1:
+        return f"{seconds * 1000:.2g} ms".replace("e+0", "e")
+    return f"{seconds:.2g} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
+def _cost_table(cost: Cost) -> Table:
+    n, p = cost.computed, cost.inputs
+    rows = (
+        (
+            Cell("backpropagation: one backward pass"),
+            Cell(f"{cost.steps:,} local-derivative steps, one per edge (N + P = {n + p:,} nodes)"),
+            Cell(duration(cost.backward_seconds), "value"),
+        ),
+        (
+            Cell("ε-nudging every input: P forward passes"),
+            Cell(f"{cost.nudge_evaluations:,} node evaluations (N × P = {n:,} × {p:,})"),
+            Cell(f"{duration(cost.nudge_seconds)} ({p:,} × {duration(cost.forward_seconds)})", "value"),
+        ),
+    )
+    ratio = cost.nudge_evaluations / max(1, cost.steps)
+    notes = (
+        f"N = {n:,} computed nodes, P = {p:,} inputs with gradients. Backprop's work grows with N + P, "
+        f"nudging's with N × P: {ratio:,.1f} times the steps here.",
+        "Times are measured on this run (one forward pass, times P), so they vary from run to run.",
+    )
+    return Table("Cost of the gradients (--cost)", ("method", "work", "time"), (LEFT, LEFT, RIGHT), rows, notes)
 
 
 def _nudge_text(check: Check, shown: Shown, latex: bool = False) -> str:
