@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
     from gradexplain.render import RenderOptions
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# On a terminal, a table longer than this shows its first and last rows (--full shows all).
+TERMINAL_ROWS = 60
 
 
 class OutputFormat(StrEnum):
@@ -199,6 +204,14 @@ def main(
             ),
         ),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help=f"On a terminal, show every row of long tables (by default, tables over {TERMINAL_ROWS} rows "
+            "show their first and last rows; files and pipes always get everything).",
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
@@ -211,23 +224,26 @@ def main(
         source, origin = _read_source(formula, file, limits)
         from gradexplain.explain import explain
 
-        explanation = explain(
-            source,
-            values,
-            target=target,
-            wrt=_names(wrt),
-            check=check,
-            check_only=_names(check_only),
-            cost=cost,
-            eps=eps,
-            central=central,
-            symbolic_limit=symbolic_limit,
-            limits=limits,
-            origin=origin,
-        )
-        for warning in explanation.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
-        _write(explanation, output_format.value, output, digits, standalone, limits)
+        with _progress(source) as on_stage:
+            explanation = explain(
+                source,
+                values,
+                target=target,
+                wrt=_names(wrt),
+                check=check,
+                check_only=_names(check_only),
+                cost=cost,
+                eps=eps,
+                central=central,
+                symbolic_limit=symbolic_limit,
+                limits=limits,
+                origin=origin,
+                on_stage=on_stage,
+            )
+            on_stage("output")
+            for warning in explanation.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
+            _write(explanation, Output(output_format.value, output, digits, standalone, full), limits)
     except GradexplainError as error:
         sys.stderr.write(error.describe() + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -283,17 +299,64 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
 
-def _write(
-    explanation: Explanation, output_format: str, output: str | None, digits: int, standalone: bool, limits: Limits
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What to write and where, as the options gave it."""
+
+    format: str
+    path: str | None  # None or "-": standard output
+    digits: int
+    standalone: bool
+    full: bool
+
+
+# Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
+STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")
+# Sources this large take long enough to deserve a progress bar (on a terminal only).
+PROGRESS_FROM_CHARACTERS = 100_000
+
+
+@contextmanager
+def _progress(source: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr through the stages, for long runs and only on a terminal: a
+    pipe or a file never gets one. It disappears once the output is written."""
+    if len(source) < PROGRESS_FROM_CHARACTERS or not sys.stderr.isatty():
+        yield _no_progress
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        TextColumn("stage {task.completed:.0f} of {task.total:.0f}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("starting", total=len(STAGES))
+
+    def on_stage(stage: str) -> None:
+        bar.update(task, description=stage, completed=STAGES.index(stage) + 1)
+
+    with bar:
+        yield on_stage
+
+
+def _no_progress(stage: str) -> None:
+    """No progress bar: piped, redirected, or too quick to need one."""
+
+
+def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
     from gradexplain.output import format_for_path, render_bytes
     from gradexplain.render import RenderOptions
 
-    options = RenderOptions(digits=digits)
-    to_file = output is not None and output != "-"
+    options = RenderOptions(digits=output.digits)
+    output_format, standalone = output.format, output.standalone
+    to_file = output.path is not None and output.path != "-"
     if output_format == "auto" and to_file:
-        output_format = format_for_path(output)  # type: ignore[arg-type]
+        output_format = format_for_path(output.path)  # type: ignore[arg-type]
     elif output_format == "auto":
         output_format = "rich" if sys.stdout.isatty() else "text"
     if output_format == "rich" and to_file:
@@ -301,16 +364,16 @@ def _write(
     if output_format == "png" and not to_file and sys.stdout.isatty():
         raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
     if output_format == "rich":
-        _print_rich(explanation, options, standalone)
+        _print_rich(explanation, options, standalone, output.full)
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
     for warning in rendered.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     if to_file:
         try:
-            Path(output).write_bytes(rendered.data)  # type: ignore[arg-type]
+            Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]
         except OSError as problem:
-            raise InputError(f"cannot write {output}: {problem.strerror}", hint="check the path") from None
+            raise InputError(f"cannot write {output.path}: {problem.strerror}", hint="check the path") from None
         return
     try:
         sys.stdout.buffer.write(rendered.data)
@@ -319,7 +382,7 @@ def _write(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _print_rich(explanation: Explanation, options: RenderOptions, standalone: bool) -> None:
+def _print_rich(explanation: Explanation, options: RenderOptions, standalone: bool, full: bool) -> None:
     if standalone:
         raise InputError("--standalone applies to --format latex, not rich")
     from rich.console import Console
@@ -327,7 +390,8 @@ def _print_rich(explanation: Explanation, options: RenderOptions, standalone: bo
     from gradexplain.render import rich as rich_renderer
 
     try:  # rich's Console honours NO_COLOR itself
-        Console(highlight=False).print(rich_renderer.render(explanation, options))
+        rows = None if full else TERMINAL_ROWS
+        Console(highlight=False).print(rich_renderer.render(explanation, options, rows=rows))
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -51,6 +51,22 @@ class Report:
     summary: tuple[Cell, ...]
 
 
+def summarized(report: Report, rows: int) -> Report:
+    """The report with each table longer than `rows` cut to its first and last rows, and a row
+    saying how many are left out and how to see them all."""
+    tables = []
+    for table in report.tables:
+        if len(table.rows) <= rows:
+            tables.append(table)
+            continue
+        head, tail = table.rows[: rows * 2 // 3], table.rows[-(rows // 3) :]
+        hidden = len(table.rows) - len(head) - len(tail)
+        gap = (Cell(f"… {hidden:,} more rows (--full shows all)", "dim"),)
+        gap += tuple(Cell("") for _ in table.columns[1:])
+        tables.append(Table(table.title, table.columns, table.align, (*head, gap, *tail), table.notes))
+    return Report(report.heading, tuple(tables), report.summary)
+
+
 def d(node_name: str, of: str) -> str:
     """∂of/∂node_name."""
     return f"∂{of}/∂{node_name}"

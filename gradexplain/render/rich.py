@@ -8,7 +8,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from gradexplain.explain import Explanation
-from gradexplain.render.report import RenderOptions, Report, Table, build_report
+from gradexplain.render.report import RenderOptions, Report, Table, build_report, summarized
 
 STYLES = {
     "": "",
@@ -42,5 +42,7 @@ def render_report(report: Report) -> RenderableType:
     return Group(*parts)
 
 
-def render(explanation: Explanation, options: RenderOptions | None = None) -> RenderableType:
-    return render_report(build_report(explanation, options))
+def render(explanation: Explanation, options: RenderOptions | None = None, rows: int | None = None) -> RenderableType:
+    """Rich tables; with `rows`, tables longer than that show only their first and last rows."""
+    report = build_report(explanation, options)
+    return render_report(report if rows is None else summarized(report, rows))
