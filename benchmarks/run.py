@@ -223,6 +223,28 @@ def measure(engine: str, nodes: int, program: Path, timeout: float) -> dict:
     return {**json.loads(result.stdout), "process": wall}
 
 
+LECTURE = ["0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2"]
+
+
+def start_up(runs: int = 10) -> tuple[float, float]:
+    """Median wall times of `python -c "import sympy"` and of the lecture example with its output
+    piped to a file, alternating, `runs` each."""
+    import statistics
+
+    times: dict[str, list[float]] = {"sympy": [], "lecture": []}
+    commands = {
+        "sympy": [sys.executable, "-c", "import sympy"],
+        "lecture": [sys.executable, "-m", "gradexplain", *LECTURE],
+    }
+    with tempfile.TemporaryFile() as sink:
+        for _ in range(runs):
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, stdout=sink, check=True)
+                times[name].append(time.perf_counter() - start)
+    return statistics.median(times["sympy"]), statistics.median(times["lecture"])
+
+
 def _seconds(value: float | None) -> str:
     if value is None:
         return "—"
@@ -306,6 +328,8 @@ def run(sizes: list[int], timeout: float, peers: tuple[str, ...]) -> str:
             "(linear would be about 10).\n"
         )
     header = " | ".join(peers)
+    print("start-up", file=sys.stderr, flush=True)
+    sympy_seconds, lecture_seconds = start_up()
     return "\n".join(
         [
             "# Benchmark results",
@@ -313,6 +337,16 @@ def run(sizes: list[int], timeout: float, peers: tuple[str, ...]) -> str:
             f"Made by `python benchmarks/run.py` on {time.strftime('%Y-%m-%d')}.",
             f"Machine: {_machine()}.",
             f"Versions: {_versions()}.",
+            "",
+            "## Start-up",
+            "",
+            "Median of 10 alternating runs, output piped to a file:",
+            "",
+            "| command | seconds |",
+            "| --- | ---: |",
+            f'| `python -c "import sympy"` | {sympy_seconds:.3f} |',
+            f"| `gradexplain {' '.join(LECTURE)}` | {lecture_seconds:.3f} |",
+            f"| ratio | {lecture_seconds / sympy_seconds:.2f}× |",
             "",
             "Graphs: a dense network unrolled into scalar statements (`benchmarks/dense_net.py`);",
             "P is the number of inputs, all of which get gradients.",

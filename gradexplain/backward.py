@@ -95,12 +95,17 @@ def backward(
         for position, arg in enumerate(node.args):
             if not relevant[arg]:
                 continue
-            key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
-            if key not in formulas:
-                slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
-                named = with_names(kernel.derivatives[position], slots, names)
-                formulas[key] = (named, formula_text(named))
-            named, formula = formulas[key]
+            derivative = kernel.derivatives[position]
+            if derivative.is_Symbol:  # ∂(w*x)/∂w = x: the formula is a name, no printing needed
+                name = names[kernel.slots.index(derivative)]
+                named, formula = sp.Symbol(name, real=True), name
+            else:
+                key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
+                if key not in formulas:
+                    slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
+                    named = with_names(derivative, slots, names)
+                    formulas[key] = (named, formula_text(named))
+                named, formula = formulas[key]
             try:
                 local = kernel.derivative_values[position](arguments, None)
             except DomainError as problem:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from functools import partial
 
 import sympy as sp
 
@@ -264,10 +263,6 @@ def _literal(expr: Expr) -> Fraction | None:
     return read_literal(expr.text) if isinstance(expr, Num) else None
 
 
-def _slot_of_name(slot_of_name: dict[str, int], subtree: Expr) -> int | None:
-    return slot_of_name.get(subtree.name) if isinstance(subtree, Name) else None
-
-
 def _parenthesised(text: str) -> bool:
     """True when `text` is one parenthesised group, like "(1/3)" but not "(a)*(b)"."""
     if not (text.startswith("(") and text.endswith(")")):
@@ -384,8 +379,8 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
         slot_of_name = {builder.nodes[i].name: s for i, s in slot_of_node.items()}
         pieces = _program_pieces(source, span, names, slot_of_name)
-        latex = definition_pieces(statement.expr, partial(_slot_of_name, slot_of_name))
-        index = builder.add(Node(len(builder.nodes), target, "formula", args, template, pieces, span, latex))
+        node = Node(len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr)
+        index = builder.add(node)
         builder.names[target] = index
 
 
@@ -426,7 +421,9 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
     for node in nodes:
         if needed[node.index]:
             new_index[node.index] = len(kept)
-            kept.append(replace(node, index=len(kept), args=tuple(new_index[a] for a in node.args)))
+            args = tuple(new_index[a] for a in node.args)
+            unchanged = node.index == len(kept) and args == node.args  # nothing pruned before it
+            kept.append(node if unchanged else replace(node, index=len(kept), args=args))
     unused = tuple(node.name for node in nodes[: output + 1] if not needed[node.index] and not node.is_input)
     if not any(node.is_input for node in kept):
         raise InputError(

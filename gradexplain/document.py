@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import Check
-from gradexplain.numbers import Number, json_exact, json_number
+from gradexplain.numbers import Number, json_number, json_pair
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
@@ -16,15 +16,21 @@ SCHEMA_VERSION = 1
 
 def _number(target: dict[str, Any], key: str, value: Number | None) -> None:
     """Put `value` under `key`, and its exact form under `key_exact` if the JSON number loses it."""
-    target[key] = None if value is None else json_number(value)
-    exact = None if value is None else json_exact(value)
+    if value is None:
+        target[key] = None
+        return
+    target[key], exact = json_pair(value)
     if exact is not None:
         target[key + "_exact"] = exact
 
 
 def _number_map(pairs: list[tuple[str, Number]]) -> tuple[dict[str, Any], dict[str, str]]:
-    numbers = {name: json_number(value) for name, value in pairs}
-    exact = {name: text for name, value in pairs if (text := json_exact(value)) is not None}
+    numbers: dict[str, Any] = {}
+    exact: dict[str, str] = {}
+    for name, value in pairs:
+        numbers[name], text = json_pair(value)
+        if text is not None:
+            exact[name] = text
     return numbers, exact
 
 

@@ -14,6 +14,7 @@ import sympy as sp
 
 from gradexplain.errors import Span
 from gradexplain.numbers import Number
+from gradexplain.syntax import Expr
 
 
 @cache
@@ -43,7 +44,8 @@ class Node:
     template: sp.Expr | None  # in slot(0), slot(1), …; None for inputs
     pieces: tuple[Piece, ...]  # the definition, with Refs where arguments go
     span: Span | None  # where the user wrote it
-    latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go
+    latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go …
+    syntax: Expr | None = None  # … or, for an assignment, its syntax tree, to write it from when asked
 
     @property
     def is_input(self) -> bool:

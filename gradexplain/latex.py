@@ -15,7 +15,7 @@ from string import Formatter
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from gradexplain.graph import Piece, Ref
+from gradexplain.graph import Graph, Node, Piece, Ref
 from gradexplain.ops import BY_NAME
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary
 
@@ -177,6 +177,17 @@ def _num(text: str) -> str:
         return mantissa
     power = f"10^{{{int(exponent)}}}"
     return power if float(mantissa) == 1 else f"{mantissa} \\times {power}"
+
+
+def node_pieces(graph: Graph, node: Node) -> tuple[Piece, ...]:
+    """A node's definition in LaTeX, with Refs for its arguments: kept by the node, or written
+    from its syntax tree when first asked (most runs never ask, so building stays cheap)."""
+    if node.latex or node.syntax is None:
+        return node.latex
+    slot_of_name = {name: slot for slot, name in enumerate(graph.argument_names(node))}
+    return definition_pieces(
+        node.syntax, lambda subtree: slot_of_name.get(subtree.name) if isinstance(subtree, Name) else None
+    )
 
 
 def definition_pieces(root: Expr, argument: Callable[[Expr], int | None]) -> tuple[Piece, ...]:

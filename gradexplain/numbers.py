@@ -41,10 +41,9 @@ def too_large_for_exact(value: Fraction, bits: int = EXACT_BITS_LIMIT) -> bool:
 def terminating_decimal(value: Fraction) -> str | None:
     """The exact decimal expansion of `value` if it terminates, else None (1/3, 1/7)."""
     denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
+    twos = (denominator & -denominator).bit_length() - 1  # the factors of 2, counted at once
+    denominator >>= twos
+    fives = 0
     while denominator % 5 == 0:
         denominator //= 5
         fives += 1
@@ -116,10 +115,15 @@ def json_number(value: Number) -> int | float:
 
 def json_exact(value: Number) -> str | None:
     """The exact string to put beside a JSON number, only where the number loses something."""
-    text = exact_text(value)
-    if text is None:
-        return None
-    number = json_number(value)
-    if isinstance(number, int) or repr(number) == text:
-        return None
-    return text
+    return json_pair(value)[1]
+
+
+def json_pair(value: Number) -> tuple[int | float, str | None]:
+    """json_number and json_exact at once (a large document has hundreds of thousands)."""
+    if isinstance(value, float):
+        return value, None
+    if value.denominator == 1:
+        return value.numerator, None
+    number = value.numerator / value.denominator
+    text = terminating_decimal(value) or f"{value.numerator}/{value.denominator}"
+    return number, None if repr(number) == text else text

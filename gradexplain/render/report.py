@@ -13,7 +13,7 @@ from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import TOLERANCE_FACTOR, Check
 from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
-from gradexplain.latex import derivative, latex_expr, latex_name, latex_number
+from gradexplain.latex import derivative, latex_expr, latex_name, latex_number, node_pieces
 from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
 
 LEFT, RIGHT = "left", "right"
@@ -131,7 +131,7 @@ def _heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
 def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool = False) -> str:
     """The node's definition with its arguments' values in place of their names: `2*(-2)`."""
     parts = []
-    for piece in node.latex if latex else node.pieces:
+    for piece in node_pieces(explanation.graph, node) if latex else node.pieces:
         if isinstance(piece, Ref):
             text = shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative)
             parts.append(latex_number(text) if latex else text)
@@ -143,7 +143,8 @@ def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool 
 def latex_definition(graph: Graph, node: Node) -> str:
     """The node's definition in LaTeX, with its arguments' names."""
     names = graph.argument_names(node)
-    return "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in node.latex)
+    pieces = node_pieces(graph, node)
+    return "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in pieces)
 
 
 def _latex_d(name: str, out: str, which: str) -> str:
