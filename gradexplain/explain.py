@@ -189,8 +189,7 @@ def explain(
         checks = None
         if check:
             stage("check")
-            output = forward_pass.values[graph.output]
-            checks = run_checks(graph, kernels, inputs, output, backward_pass.gradients, nudged, step, central)
+            checks = run_checks(graph, kernels, forward_pass.values, backward_pass.gradients, nudged, step, central)
         return Explanation(
             graph=graph,
             values=forward_pass.values,

@@ -50,16 +50,22 @@ def forward(
     for node, kernel in zip(graph.nodes, kernels, strict=True):
         if kernel is None:
             continue
-        arguments = [values[arg] for arg in node.args]
-        try:
-            values[node.index] = kernel.value(arguments, collected)  # type: ignore[arg-type]
-        except DomainError as problem:
-            raise EvaluationError(
-                f"cannot compute {node.name} = {graph.definition(node)} at {at_point(graph, node, values)}: {problem}",
-                span=node.span,
-                hint="choose values at which the formula is defined",
-            ) from None
+        evaluate(graph, node, kernel, values, collected)
         if collected:
             found.extend(Note(node.index, text) for text in dict.fromkeys(collected))
             collected.clear()
     return ForwardPass(tuple(values), tuple(found))  # type: ignore[arg-type]
+
+
+def evaluate(
+    graph: Graph, node: Node, kernel: Kernel, values: list[Number | None], collected: list[str] | None = None
+) -> None:
+    """values[node] from its arguments' values; an EvaluationError where it has no real value."""
+    try:
+        values[node.index] = kernel.value([values[arg] for arg in node.args], collected)  # type: ignore[arg-type]
+    except DomainError as problem:
+        raise EvaluationError(
+            f"cannot compute {node.name} = {graph.definition(node)} at {at_point(graph, node, values)}: {problem}",
+            span=node.span,
+            hint="choose values at which the formula is defined",
+        ) from None

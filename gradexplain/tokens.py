@@ -23,6 +23,7 @@ _COMMON = re.compile(
     r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
     r"|(?P<NUMBER>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w.])"
     r"|(?P<OP>\*\*(?!\*)|\*(?!\*)|[+-]|/(?!/)|\^(?!\^))"
+    r"|(?P<SEP>[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))"
 )
 _DIGITS = "0123456789"
 _CHARACTER_HINTS = {
@@ -55,12 +56,23 @@ def tokenize(text: str) -> list[Token]:
         common = _COMMON.match(text, i)
         if common is not None:  # the usual tokens at C speed; anything unusual goes the long way
             kind, end = common.lastgroup, common.end()
-            if kind == "NAME":
-                _check_name(text, i, end)
-            if kind != "SPACE":
+            if kind == "SPACE":
+                i = end
+                continue
+            if kind == "SEP" and depth > 0:  # inside parentheses: a newline is space, ';' an error
+                if text[i] == "\n":
+                    i = end
+                    continue
+            else:
+                if kind == "NAME":
+                    _check_name(text, i, end)
+                elif kind == "LPAREN":
+                    depth += 1
+                elif kind == "RPAREN":
+                    depth = max(0, depth - 1)
                 tokens.append(Token(kind, common.group(), Span(i, end)))  # type: ignore[arg-type]
-            i = end
-            continue
+                i = end
+                continue
         c = text[i]
         if c in " \t\r\f":
             i += 1
