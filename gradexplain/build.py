@@ -294,10 +294,15 @@ def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[st
         before = _WHITESPACE.sub(" ", source[position : name.span.start])
         if before:
             pieces.append(before)
-        previous = source[span.start : name.span.start].rstrip()
-        following = source[name.span.end : span.end].lstrip()
-        leading = previous == "" or previous.endswith(("(", ","))
-        pieces.append(Ref(slot_of[name.name], not leading or following.startswith(("**", "^"))))
+        before = name.span.start - 1  # the nearest characters around the name, skipping spaces
+        while before >= span.start and source[before].isspace():
+            before -= 1
+        after = name.span.end
+        while after < span.end and source[after].isspace():
+            after += 1
+        leading = before < span.start or source[before] in "(,"
+        power = source.startswith(("**", "^"), after, span.end)
+        pieces.append(Ref(slot_of[name.name], not leading or power))
         position = name.span.end
     rest = _WHITESPACE.sub(" ", source[position : span.end])
     if rest:
@@ -341,6 +346,7 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
 def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
     source = program.text
     assigned_later = {s.target for s in program.statements if s.target is not None}
+    shapes: dict[tuple[str | int, ...], sp.Expr] = {}
     for statement in program.statements:
         target = statement.target or next(
             n for n in ("J", "f", "out", "output") if n not in assigned_later and n not in builder.names
@@ -365,20 +371,29 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
             builder.names[target] = index
             defaults[index] = _literal(statement.expr) or builder.walk(statement.expr).value  # type: ignore[union-attr]
             continue
-        builder.slots_of_statement = {}
-        result = builder.walk(statement.expr)
-        template = builder.symbolic(result)  # type: ignore[arg-type]
-        slot_of_node = builder.slots_of_statement
-        if len(slot_of_node) > builder.limits.statement_names:
+        first: dict[str, Name] = {}  # each name at its first use: slots are numbered in this order
+        for name in names:
+            first.setdefault(name.name, name)
+        if len(first) > builder.limits.statement_names:
             raise InputError(
-                f"{target} uses {len(slot_of_node)} names in one assignment, more than the limit of "
+                f"{target} uses {len(first)} names in one assignment, more than the limit of "
                 f"{builder.limits.statement_names}",
                 span=span,
                 hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
             )
-        args = tuple(sorted(slot_of_node, key=slot_of_node.__getitem__))
-        slot_of_name = {builder.nodes[i].name: s for i, s in slot_of_node.items()}
-        pieces = _program_pieces(source, span, names, slot_of_name)
+        pieces = _program_pieces(source, span, names, {name: slot for slot, name in enumerate(first)})
+        # Statements written alike (w_0*x_0, w_1*x_1, …) have the same template: build it once.
+        shape = tuple(piece if isinstance(piece, str) else piece.slot for piece in pieces)
+        template = shapes.get(shape)
+        if template is None:
+            builder.slots_of_statement = {}
+            template = builder.symbolic(builder.walk(statement.expr))  # type: ignore[arg-type]
+            assert list(builder.slots_of_statement) == [builder.names[name] for name in first]
+            shapes[shape] = template
+        else:
+            for name in first.values():  # what the walk would do: a name never assigned is an input
+                builder.reference(name)
+        args = tuple(builder.names[name] for name in first)
         node = Node(len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr)
         index = builder.add(node)
         builder.names[target] = index
