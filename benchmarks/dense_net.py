@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -85,26 +87,40 @@ class Network:
                 lines.append(f"{name} = {operation}({args[0]})")
         return "\n".join(lines) + "\n"
 
-    def evaluate(self, values: dict[str, float]) -> float:
-        """J with plain floats: the forward pass the nudging peer repeats."""
-        env = dict(values)
+    def build(self, leaves: dict[str, Any], activations: dict[str, Callable], total: Callable | None = None) -> Any:
+        """J computed from `leaves` (one per input) in any number type with + - * / and ** (floats,
+        micrograd Values, tensors, SymPy), given its tanh, relu and sigmoid; sums are chained
+        a + b + … unless `total` adds a list at once."""
+        env = dict(leaves)
         for name, operation, args in self.statements():
-            env[name] = _apply(operation, [env[a] for a in args])
+            values = [env[a] for a in args]
+            if operation == "*":
+                env[name] = values[0] * values[1]
+            elif operation == "sum":
+                env[name] = total(values) if total else _chained(values)
+            elif operation == "loss":
+                env[name] = (values[0] - values[1]) ** 2 / 2
+            else:
+                env[name] = activations[operation](values[0])
         return env["J"]
 
+    def evaluate(self, values: dict[str, float]) -> float:
+        """J with plain floats: the forward pass the nudging peer repeats."""
+        return self.build(values, FLOAT_ACTIVATIONS)
 
-def _apply(operation: str, args: list) -> float:
-    if operation == "*":
-        return args[0] * args[1]
-    if operation == "sum":
-        return math.fsum(args) if isinstance(args[0], float) else sum(args[1:], args[0])
-    if operation == "loss":
-        return (args[0] - args[1]) ** 2 / 2
-    if operation == "tanh":
-        return math.tanh(args[0])
-    if operation == "relu":
-        return max(args[0], 0.0)
-    return 1 / (1 + math.exp(-args[0]))
+
+def _chained(values: list) -> Any:
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
+
+
+FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
+    "tanh": math.tanh,
+    "relu": lambda z: max(z, 0.0),
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+}
 
 
 def network_for(nodes: int) -> Network:

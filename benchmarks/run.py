@@ -74,25 +74,11 @@ def work_sympy(network: Network, program: Path) -> dict:
 
     start = time.perf_counter()
     symbols = {name: sp.Symbol(name, real=True) for name in network.values()}
-    env: dict[str, sp.Expr] = dict(symbols)
-    functions = {
-        "tanh": sp.tanh,
-        "relu": lambda z: sp.Max(z, 0),
-        "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
-    }
-    for name, operation, args in network.statements():
-        values = [env[a] for a in args]
-        if operation == "*":
-            env[name] = values[0] * values[1]
-        elif operation == "sum":
-            env[name] = sp.Add(*values)
-        elif operation == "loss":
-            env[name] = (values[0] - values[1]) ** 2 / 2
-        else:
-            env[name] = functions[operation](values[0])
+    activations = {"tanh": sp.tanh, "relu": lambda z: sp.Max(z, 0), "sigmoid": lambda z: 1 / (1 + sp.exp(-z))}
+    output = network.build(symbols, activations, total=lambda values: sp.Add(*values))
     point = {symbols[n]: sp.Rational(v) for n, v in network.values().items()}
     for symbol in symbols.values():
-        float(sp.diff(env["J"], symbol).xreplace(point).evalf())
+        float(sp.diff(output, symbol).xreplace(point).evalf())
     return {"gradients": time.perf_counter() - start, "peak_mb": _peak_mb()}
 
 
@@ -133,25 +119,9 @@ def work_micrograd(network: Network, program: Path) -> dict:
         return unary(v, s, s * (1 - s), "sigmoid")
 
     start = time.perf_counter()
-    env = {n: Value(float(v)) for n, v in network.values().items()}
-    leaves = list(env.values())
-    for name, operation, args in network.statements():
-        values = [env[a] for a in args]
-        if operation == "*":
-            env[name] = values[0] * values[1]
-        elif operation == "sum":
-            total = values[0]
-            for value in values[1:]:
-                total = total + value
-            env[name] = total
-        elif operation == "loss":
-            env[name] = (values[0] - values[1]) ** 2 * 0.5
-        elif operation == "relu":
-            env[name] = values[0].relu()
-        else:
-            env[name] = (tanh if operation == "tanh" else sigmoid)(values[0])
-    env["J"].backward()
-    [leaf.grad for leaf in leaves]
+    leaves = {n: Value(float(v)) for n, v in network.values().items()}
+    network.build(leaves, {"tanh": tanh, "relu": Value.relu, "sigmoid": sigmoid}).backward()
+    [leaf.grad for leaf in leaves.values()]
     return {"gradients": time.perf_counter() - start, "peak_mb": _peak_mb()}
 
 
@@ -160,23 +130,9 @@ def work_torch(network: Network, program: Path) -> dict:
 
     torch.set_num_threads(1)
     start = time.perf_counter()
-    env = {n: torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for n, v in network.values().items()}
-    leaves = list(env.values())
-    for name, operation, args in network.statements():
-        values = [env[a] for a in args]
-        if operation == "*":
-            env[name] = values[0] * values[1]
-        elif operation == "sum":
-            total = values[0]
-            for value in values[1:]:
-                total = total + value
-            env[name] = total
-        elif operation == "loss":
-            env[name] = (values[0] - values[1]) ** 2 / 2
-        else:
-            env[name] = getattr(torch, operation)(values[0])
-    env["J"].backward()
-    [float(leaf.grad) for leaf in leaves]
+    leaves = {n: torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for n, v in network.values().items()}
+    network.build(leaves, {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}).backward()
+    [float(leaf.grad) for leaf in leaves.values()]
     return {"gradients": time.perf_counter() - start, "peak_mb": _peak_mb()}
 
 
