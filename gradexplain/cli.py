@@ -177,7 +177,10 @@ def main(
         typer.Option(
             "--symbolic-limit",
             min=0,
-            help="Compute symbolic gradients only while the formula, written out, has at most this many operations.",
+            help=(
+                "Compute symbolic gradients only while the formula, written out, has at most this many operations, "
+                "and that size times the number of gradients is at most 10 times as many."
+            ),
         ),
     ] = DEFAULT_SYMBOLIC_LIMIT,
     limit: Annotated[

@@ -24,6 +24,9 @@ from gradexplain.numbers import Number, is_exact
 from gradexplain.numeric import DomainError, compile_expression
 
 DEFAULT_SYMBOLIC_LIMIT = 200
+# All the symbolic gradients together may cost this many times the limit (operations × gradients):
+# a 170-operation network with 110 inputs took 7.5 s before this bound.
+WORK_FACTOR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,12 @@ def symbolic_gradients(
             (),
             f"the formula, written out, is more than the symbolic limit of {limit} operations "
             "(raise it with --symbolic-limit)",
+        )
+    if size * len(wanted) > WORK_FACTOR * limit:  # each gradient costs a diff and a comparison
+        return Symbolic(
+            (),
+            f"{len(wanted)} symbolic gradients of a formula of {size} operations are more work than "
+            f"{WORK_FACTOR} × the symbolic limit of {limit} allows (pick inputs with --wrt, or raise --symbolic-limit)",
         )
     expressions: list[sp.Expr] = []
     for node, kernel in zip(graph.nodes, kernels, strict=True):

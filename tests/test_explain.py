@@ -180,3 +180,16 @@ def test_cost_counts_backprop_steps_against_nudging_every_input():
     assert explain("w*x", {"w": 1, "x": 2}).cost is None
     assert "cost" not in explain("w*x", {"w": 1, "x": 2}).to_dict()
     assert explanation.to_dict()["cost"]["backprop_steps"] == 8
+
+
+def test_symbolic_gradients_of_many_inputs_are_bounded_by_their_total_work():
+    names = [f"w{i}" for i in range(40)]
+    formula = " + ".join(f"{name}*x" for name in names)  # 79 operations written out, 41 inputs
+    values = dict.fromkeys([*names, "x"], 1)
+    skipped = explain(formula, values).symbolic
+    assert skipped.gradients == ()
+    assert "41 symbolic gradients of a formula of 79 operations" in skipped.skipped
+    assert "--wrt" in skipped.skipped
+    chosen = explain(formula, values, wrt=["w0", "x"]).symbolic.gradients
+    assert chosen[0].formula == "x" and chosen[1].formula.count("+") == 39
+    assert all(gradient.agrees for gradient in chosen)
