@@ -22,6 +22,7 @@ from gradexplain.render.report import (
     Table,
     build_report,
     latex_definition,
+    signed_sum,
     with_values,
 )
 
@@ -96,26 +97,16 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
         elif formula == "-1":
             local.append(f"-{upstream}")
         else:
-            grouped = re.search(r"[+-]", formula.lstrip("-")) is not None or formula.startswith("-")
+            grouped = re.search(r"[+-]", formula) is not None
             local.append(f"{upstream} \\cdot " + (f"\\left({formula}\\right)" if grouped else formula))
         numbers.append(f"{_number(step.upstream, shown)} \\cdot {_number(step.local_value, shown, operand=True)}")
-    parts = [bar(node.name), _sum(chain), _sum(local)]
-    if len(edges) > 1 or local[0] != numbers[0]:
-        parts.append(_sum(numbers))
-    parts.append(_number(gradient, shown))
+    parts = [bar(node.name), signed_sum(chain), signed_sum(local), signed_sum(numbers), _number(gradient, shown)]
     return " = ".join(_unique(parts))
 
 
 def _unique(parts: list[str]) -> list[str]:
     """Consecutive equal sides said once: not `a = 2 = 2`."""
     return [part for i, part in enumerate(parts) if i == 0 or part != parts[i - 1]]
-
-
-def _sum(terms: list[str]) -> str:
-    text = terms[0]
-    for term in terms[1:]:
-        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
-    return text
 
 
 def _number(value: Number, shown: Shown, operand: bool = False) -> str:

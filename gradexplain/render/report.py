@@ -86,10 +86,6 @@ class Shown:
         text = self(value)
         return f"({text})" if paren_if_negative and text.startswith("-") else text
 
-    def cell(self, text: str, style: str = "", math: Callable[[], str] | None = None) -> Cell:
-        """A cell whose LaTeX form (`math`, computed only when wanted) sits beside its text."""
-        return Cell(text, style, math() if self.math and math is not None else "")
-
     def number(self, value: Number | None, style: str = "value") -> Cell:
         text = self(value)
         return Cell(text, style, latex_number(text) if self.math and text else "")
@@ -147,20 +143,22 @@ def latex_definition(graph: Graph, node: Node) -> str:
     return "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in pieces)
 
 
-def _latex_d(name: str, out: str, which: str) -> str:
-    return derivative(out, name) + (f"\\text{{{which}}}" if which else "")
+def _text(words: str) -> str:
+    """Words inside LaTeX mathematics (nothing for no words)."""
+    return f"\\text{{{words}}}" if words else ""
 
 
 def _forward_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
+    math = shown.math
     rows = tuple(
         (
-            shown.cell(node.name, math=lambda node=node: latex_name(node.name)),
-            shown.cell(graph.definition(node), math=lambda node=node: latex_definition(graph, node)),
-            shown.cell(
+            Cell(node.name, "", latex_name(node.name) if math else ""),
+            Cell(graph.definition(node), "", latex_definition(graph, node) if math else ""),
+            Cell(
                 with_values(explanation, node, shown),
                 "dim",
-                lambda node=node: with_values(explanation, node, shown, True),
+                with_values(explanation, node, shown, True) if math else "",
             ),
             shown.number(explanation.values[node.index]),
         )
@@ -184,8 +182,13 @@ def _sum_text(terms: tuple[Number, ...], shown: Shown, latex: bool = False) -> s
         picked = [shown(t) for t in terms[: SUM_TERMS_SHOWN - 1]] + ["…", shown(terms[-1])]
     if latex:
         picked = ["\\cdots" if term == "…" else latex_number(term) for term in picked]
-    text = picked[0]
-    for term in picked[1:]:
+    return signed_sum(picked)
+
+
+def signed_sum(terms: list[str]) -> str:
+    """Terms joined with + and -: ["6", "-2", "x"] → "6 - 2 + x"."""
+    text = terms[0]
+    for term in terms[1:]:
         text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
 
@@ -193,26 +196,19 @@ def _sum_text(terms: tuple[Number, ...], shown: Shown, latex: bool = False) -> s
 def _backward_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
+    math = shown.math
     rows = []
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             node, arg = graph.nodes[step.node], graph.nodes[step.arg]
             which = f" ({step.path} of {step.paths})" if step.paths > 1 else ""
             argument = f" (argument {step.slot + 1})" if node.args.count(step.arg) > 1 else ""
+            chain = f"{derivative(node.name, arg.name)} \\cdot {derivative(out, node.name)}{_text(argument)}"
             rows.append(
                 (
-                    shown.cell(
-                        d(arg.name, out) + which, math=lambda arg=arg, which=which: _latex_d(arg.name, out, which)
-                    ),
-                    shown.cell(
-                        f"{d(arg.name, node.name)} · {d(node.name, out)}{argument}",
-                        "dim",
-                        lambda arg=arg, node=node, argument=argument: (
-                            f"{derivative(node.name, arg.name)} \\cdot {derivative(out, node.name)}"
-                            + (f"\\text{{{argument}}}" if argument else "")
-                        ),
-                    ),
-                    shown.cell(step.local_formula, math=lambda step=step: latex_expr(step.local_expr)),
+                    Cell(d(arg.name, out) + which, "", derivative(out, arg.name) + _text(which) if math else ""),
+                    Cell(f"{d(arg.name, node.name)} · {d(node.name, out)}{argument}", "dim", chain if math else ""),
+                    Cell(step.local_formula, "", latex_expr(step.local_expr) if math else ""),
                     shown.number(step.local_value),
                     shown.number(step.upstream),
                     shown.number(step.product, "gradient"),
@@ -223,11 +219,11 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
             label = f"sum of {len(step.terms)} paths: "
             rows.append(
                 (
-                    shown.cell(d(name, out), math=lambda name=name: derivative(out, name)),
-                    shown.cell(
+                    Cell(d(name, out), "", derivative(out, name) if math else ""),
+                    Cell(
                         label + _sum_text(step.terms, shown),
                         "dim",
-                        lambda label=label, step=step: f"\\text{{{label}}}{_sum_text(step.terms, shown, True)}",
+                        _text(label) + _sum_text(step.terms, shown, True) if math else "",
                     ),
                     Cell(""),
                     Cell(""),
@@ -253,11 +249,9 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
         name = graph.nodes[index].name
         rows.append(
             (
-                shown.cell(d(name, out), math=lambda name=name: derivative(out, name)),
+                Cell(d(name, out), "", derivative(out, name) if shown.math else ""),
                 shown.number(explanation.node_gradients[index], "gradient"),
-                shown.cell(entry.formula, math=lambda entry=entry: latex_expr(entry.expression))
-                if entry
-                else Cell("—"),
+                Cell(entry.formula, "", latex_expr(entry.expression) if shown.math else "") if entry else Cell("—"),
             )
         )
     notes: list[str] = []
@@ -284,15 +278,16 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
     out = explanation.output.name
     checks = explanation.checks or ()
     central = explanation.method == "central"
+    math = shown.math
     rows = []
     for check in checks:
         name = graph.nodes[check.input].name
         rows.append(
             (
-                shown.cell(name, math=lambda name=name: latex_name(name)),
-                shown.cell(_nudge_text(check, shown), math=lambda check=check: _nudge_text(check, shown, True)),
-                shown.cell(_outputs_text(check, shown), "value", lambda check=check: _outputs_text(check, shown, True)),
-                shown.cell(_slope_text(check, shown), math=lambda check=check: _slope_text(check, shown, True)),
+                Cell(name, "", latex_name(name) if math else ""),
+                Cell(_nudge_text(check, shown), "", _nudge_text(check, shown, True) if math else ""),
+                Cell(_outputs_text(check, shown), "value", _outputs_text(check, shown, True) if math else ""),
+                Cell(_slope_text(check, shown), "", _slope_text(check, shown, True) if math else ""),
                 shown.number(check.gradient, "gradient"),
                 Cell("ok" if check.ok else "MISMATCH", "ok" if check.ok else "bad"),
             )
