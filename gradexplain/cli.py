@@ -352,7 +352,7 @@ def _no_progress(stage: str) -> None:
 
 def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
-    from gradexplain.output import format_for_path, render_bytes
+    from gradexplain.output import check_standalone, format_for_path, render_bytes
     from gradexplain.render import RenderOptions
 
     options = RenderOptions(digits=output.digits)
@@ -366,8 +366,9 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
         raise InputError("--format rich is for a terminal", hint="write text, markdown or html to a file")
     if output_format == "png" and not to_file and sys.stdout.isatty():
         raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
+    check_standalone(output_format, standalone)
     if output_format == "rich":
-        _print_rich(explanation, options, standalone, output.full)
+        _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
     for warning in rendered.warnings:
@@ -378,26 +379,25 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
         except OSError as problem:
             raise InputError(f"cannot write {output.path}: {problem.strerror}", hint="check the path") from None
         return
+    _to_stdout(lambda: sys.stdout.buffer.write(rendered.data))
+
+
+def _to_stdout(write: Callable[[], object]) -> None:
+    """Write to stdout; a reader that stops early (`gradexplain ... | head`) has all it wanted."""
     try:
-        sys.stdout.buffer.write(rendered.data)
+        write()
         sys.stdout.flush()
-    except BrokenPipeError:  # `gradexplain ... | head`: the reader has all it wanted
+    except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _print_rich(explanation: Explanation, options: RenderOptions, standalone: bool, full: bool) -> None:
-    if standalone:
-        raise InputError("--standalone applies to --format latex, not rich")
+def _print_rich(explanation: Explanation, options: RenderOptions, full: bool) -> None:
     from rich.console import Console
 
     from gradexplain.render import rich as rich_renderer
 
-    try:  # rich's Console honours NO_COLOR itself
-        rows = None if full else TERMINAL_ROWS
-        Console(highlight=False).print(rich_renderer.render(explanation, options, rows=rows))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    rows = None if full else TERMINAL_ROWS
+    Console(highlight=False).print(rich_renderer.render(explanation, options, rows=rows))  # honours NO_COLOR
 
 
 def _known_options(command: typer.core.TyperCommand) -> tuple[dict[str, bool], tuple[str, ...]]:

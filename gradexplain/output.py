@@ -53,6 +53,15 @@ def format_for_path(path: str) -> str:
     return EXTENSIONS[suffix]
 
 
+def check_standalone(format: str, standalone: bool) -> None:
+    """--standalone means a whole LaTeX document; anywhere else it is a mistake worth saying."""
+    if standalone and format != "latex":
+        raise InputError(
+            f"--standalone applies to --format latex, not {format}",
+            hint="only LaTeX comes as a fragment or a whole document (an HTML page is always whole); drop it",
+        )
+
+
 def render_bytes(
     explanation: Explanation,
     format: str,
@@ -63,11 +72,7 @@ def render_bytes(
 ) -> Rendered:
     """`explanation` in `format` (one of FORMATS). svg and png need Graphviz (an InputError
     says how to install it); html without Graphviz keeps its tables and says so in a warning."""
-    if standalone and format != "latex":
-        raise InputError(
-            f"--standalone applies to --format latex, not {format}",
-            hint="an HTML page is always a whole document; drop --standalone",
-        )
+    check_standalone(format, standalone)
     from gradexplain.drawing import draw
     from gradexplain.render import dot
 
