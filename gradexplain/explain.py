@@ -163,7 +163,13 @@ def explain(
         if graph.unused:
             warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
         wanted = _wrt(graph, wrt)
-        nudged = [i for i in _wrt(graph, check_only, "--check-only") if i in wanted] if check_only else wanted
+        nudged = _wrt(graph, check_only, "--check-only") if check_only else wanted
+        without_gradient = [graph.nodes[i].name for i in set(nudged).difference(wanted)]
+        if without_gradient:
+            raise InputError(
+                f"--check-only {', '.join(sorted(without_gradient))}: no gradient to check, they are not in --wrt",
+                hint="add them to --wrt, or check only inputs that --wrt names",
+            )
         step = _eps(eps)
         if check and len(nudged) > limits.nudges:
             raise InputError(

@@ -193,3 +193,8 @@ def test_symbolic_gradients_of_many_inputs_are_bounded_by_their_total_work():
     chosen = explain(formula, values, wrt=["w0", "x"]).symbolic.gradients
     assert chosen[0].formula == "x" and chosen[1].formula.count("+") == 39
     assert all(gradient.agrees for gradient in chosen)
+
+
+def test_check_only_refuses_inputs_that_get_no_gradient():
+    with pytest.raises(GradexplainError, match="--check-only x: no gradient to check, they are not in --wrt"):
+        explain("w*x", {"w": 2, "x": 3}, wrt=["w"], check_only=["x"])
