@@ -369,7 +369,8 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         if not names:  # no names on the right: an input with this value
             index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
             builder.names[target] = index
-            defaults[index] = _literal(statement.expr) or builder.walk(statement.expr).value  # type: ignore[union-attr]
+            value = _literal(statement.expr)
+            defaults[index] = builder.walk(statement.expr).value if value is None else value  # type: ignore[union-attr]
             continue
         first: dict[str, Name] = {}  # each name at its first use: slots are numbered in this order
         for name in names:

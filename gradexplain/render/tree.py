@@ -32,28 +32,26 @@ def render_picture(picture: Picture, heading: str) -> str:
     rows: list[tuple[str, str, str]] = []  # (tree part, gradient, local derivative of the edge)
     drawn = [False] * len(picture.boxes)
     cut = False
-    # (node, prefix for its own line, prefix for its children's lines, label of the edge above)
-    stack: list[tuple[int, str, str, str | None, int]] = [(picture.output, "", "", None, 0)]
+    # (node, prefix for its own line, prefix for its children's lines, label of the edge above);
+    # the depth is the length of the children's prefix, three columns a level
+    stack: list[tuple[int, str, str, str | None]] = [(picture.output, "", "", None)]
     while stack:
-        index, own, below, label, depth = stack.pop()
-        box = picture.boxes[index]
-        text = _describe(box)
-        expand = not drawn[index] and children[index]
-        if drawn[index] and children[index]:
+        index, own, below, label = stack.pop()
+        text = _describe(picture.boxes[index])
+        expand = bool(children[index]) and not drawn[index]
+        if children[index] and drawn[index]:
             text += "  (arguments shown above)"
-        elif expand and depth >= MAX_DEPTH:
+        elif expand and len(below) // 3 >= MAX_DEPTH:
             text += "  (arguments not shown: too deep)"
-            expand, cut = [], True
+            expand, cut = False, True
         drawn[index] = True
-        rows.append((own + text, box.gradient or "", f"local {label}" if label else ""))
+        rows.append((own + text, picture.boxes[index].gradient or "", f"local {label}" if label else ""))
         if expand:
             last = len(children[index]) - 1
             for position in range(last, -1, -1):
                 child, edge = children[index][position]
                 end = position == last
-                stack.append(
-                    (child, below + ("└─ " if end else "├─ "), below + ("   " if end else "│  "), edge, depth + 1)
-                )
+                stack.append((child, below + ("└─ " if end else "├─ "), below + ("   " if end else "│  "), edge))
     width = max(display_width(tree) for tree, _, _ in rows)
     gradient_width = max(display_width(gradient) for _, gradient, _ in rows)
     lines = [heading, ""]
