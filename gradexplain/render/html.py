@@ -64,19 +64,21 @@ def inline_svg(svg: str) -> str:
     return _COMMENT.sub("", _PREAMBLE.sub("", svg, count=1)).strip()
 
 
+def _class(*names: str) -> str:
+    """A class attribute for the non-empty names, or nothing."""
+    joined = " ".join(name for name in names if name)
+    return f' class="{joined}"' if joined else ""
+
+
 def _table(table: Table) -> list[str]:
+    right = ["right" if align == "right" else "" for align in table.align]
     lines = [f"<h2>{escape(table.title)}</h2>", '<div class="scroll"><table>', "<thead><tr>"]
-    lines += [
-        f'<th class="{"right" if align == "right" else ""}">{escape(column)}</th>'.replace(' class=""', "")
-        for column, align in zip(table.columns, table.align, strict=True)
-    ]
+    lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, right, strict=True)]
     lines.append("</tr></thead><tbody>")
     for row in table.rows:
-        cells = []
-        for cell, align in zip(row, table.align, strict=True):
-            classes = " ".join(c for c in (cell.style, "right" if align == "right" else "") if c)
-            attribute = f' class="{classes}"' if classes else ""
-            cells.append(f"<td{attribute}>{escape(cell.text)}</td>")
+        cells = (
+            f"<td{_class(cell.style, side)}>{escape(cell.text)}</td>" for cell, side in zip(row, right, strict=True)
+        )
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table></div>")
     lines += [f'<p class="note">{escape(note)}</p>' for note in table.notes]
