@@ -19,7 +19,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Tokens that need no special message, exactly as the character-by-character path reads them:
 # a name or number not run into further letters, digits or a dot, and operators not doubled.
 _COMMON = re.compile(
-    r"(?P<SPACE>[ \t\r\f]+)"
+    r"(?P<SPACE>[ \t\r\f]+)|(?P<COMMENT>#[^\n]*)"
     r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
     r"|(?P<NUMBER>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w.])"
     r"|(?P<OP>\*\*(?!\*)|\*(?!\*)|[+-]|/(?!/)|\^(?!\^))"
@@ -48,48 +48,35 @@ _CHARACTER_HINTS = {
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens. Newlines inside parentheses are ignored, as in Python."""
+    """Split `text` into tokens. Newlines inside parentheses are ignored, as in Python.
+
+    One regular expression reads every ordinary token; the character-by-character branch below
+    reads what it cannot (names in other alphabets) and explains every mistake."""
     tokens: list[Token] = []
     depth = 0
     i, n = 0, len(text)
     while i < n:
         common = _COMMON.match(text, i)
-        if common is not None:  # the usual tokens at C speed; anything unusual goes the long way
+        if common is not None:
             kind, end = common.lastgroup, common.end()
-            if kind == "SPACE":
-                i = end
-                continue
-            if kind == "SEP" and depth > 0:  # inside parentheses: a newline is space, ';' an error
-                if text[i] == "\n":
-                    i = end
-                    continue
-            else:
-                if kind == "NAME":
-                    _check_name(text, i, end)
-                elif kind == "LPAREN":
-                    depth += 1
-                elif kind == "RPAREN":
-                    depth = max(0, depth - 1)
-                tokens.append(Token(kind, common.group(), Span(i, end)))  # type: ignore[arg-type]
-                i = end
-                continue
-        c = text[i]
-        if c in " \t\r\f":
-            i += 1
-        elif c == "#":
-            while i < n and text[i] != "\n":
-                i += 1
-        elif c == "\n" or c == ";":
-            if depth == 0:
-                tokens.append(Token("SEP", c, Span(i, i + 1)))
-            elif c == ";":
+            if kind == "SEP" and depth > 0 and text[i] == ";":
                 raise ParseError(
                     "';' inside parentheses",
-                    span=Span(i, i + 1),
+                    span=Span(i, end),
                     hint="close the parentheses before ending the statement",
                 )
-            i += 1
-        elif c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            if kind == "NAME":
+                _check_name(text, i, end)
+            elif kind == "LPAREN":
+                depth += 1
+            elif kind == "RPAREN":
+                depth = max(0, depth - 1)
+            if kind not in ("SPACE", "COMMENT") and not (kind == "SEP" and depth > 0):
+                tokens.append(Token(kind, common.group(), Span(i, end)))  # type: ignore[arg-type]
+            i = end
+            continue
+        c = text[i]
+        if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
             i = _number(text, i, tokens)
         elif c.isalpha() or c == "_":
             start = i
@@ -97,36 +84,14 @@ def tokenize(text: str) -> list[Token]:
                 i += 1
             _check_name(text, start, i)
             tokens.append(Token("NAME", text[start:i], Span(start, i)))
-        elif text.startswith("**", i):
-            if i + 2 < n and text[i + 2] == "*":
-                raise ParseError("'***' is not an operator", span=Span(i, i + 3), hint="write ** for powers")
-            tokens.append(Token("OP", "**", Span(i, i + 2)))
-            i += 2
-        elif c in "+-*/^":
-            if c == "^" and i + 1 < n and text[i + 1] == "^":
-                raise ParseError("'^^' is not an operator", span=Span(i, i + 2), hint="write ^ or ** for powers")
-            if c == "/" and i + 1 < n and text[i + 1] == "/":
-                raise ParseError(
-                    "'//' (floor division) is not supported", span=Span(i, i + 2), hint="write / for division"
-                )
-            tokens.append(Token("OP", c, Span(i, i + 1)))
-            i += 1
-        elif c == "(":
-            depth += 1
-            tokens.append(Token("LPAREN", c, Span(i, i + 1)))
-            i += 1
-        elif c == ")":
-            depth = max(0, depth - 1)
-            tokens.append(Token("RPAREN", c, Span(i, i + 1)))
-            i += 1
-        elif c == ",":
-            tokens.append(Token("COMMA", c, Span(i, i + 1)))
-            i += 1
-        elif c == "=":
-            if i + 1 < n and text[i + 1] == "=":
-                raise ParseError("'==' is a comparison", span=Span(i, i + 2), hint="write name = formula to assign")
-            tokens.append(Token("ASSIGN", c, Span(i, i + 1)))
-            i += 1
+        elif text.startswith("***", i):
+            raise ParseError("'***' is not an operator", span=Span(i, i + 3), hint="write ** for powers")
+        elif text.startswith("^^", i):
+            raise ParseError("'^^' is not an operator", span=Span(i, i + 2), hint="write ^ or ** for powers")
+        elif text.startswith("//", i):
+            raise ParseError("'//' (floor division) is not supported", span=Span(i, i + 2), hint="write / for division")
+        elif text.startswith("==", i):
+            raise ParseError("'==' is a comparison", span=Span(i, i + 2), hint="write name = formula to assign")
         elif c in _SUPERSCRIPTS:
             raise ParseError(
                 f"superscript '{c}' is not an operator",
