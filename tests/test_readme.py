@@ -53,3 +53,13 @@ def test_every_limit_is_documented():
     section = README.split("## Limits and errors")[1].split("\n## ")[0]
     for name in NAMES:
         assert f"| `{name}` |" in section, name
+
+
+def test_library_signature_in_the_readme_is_explain_s():
+    import inspect
+
+    from gradexplain import explain
+
+    section = README.split("## Library")[1].split("\n## ")[0]
+    for name in inspect.signature(explain).parameters:
+        assert name in section, name
