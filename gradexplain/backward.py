@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError
+from gradexplain.errors import EvaluationError, clip
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
 from gradexplain.graph import Graph
@@ -28,7 +29,7 @@ class EdgeStep:
     arg: int
     slot: int
     local_formula: str
-    local_expr: sp.Expr  # the local derivative over the arguments' names, for other notations
+    local_expr: sp.Expr | None  # the local derivative over the arguments' names (None: too large to write out)
     local_value: Number
     upstream: Number
     product: Number
@@ -65,6 +66,31 @@ def relevant_nodes(graph: Graph, wanted: Sequence[int]) -> list[bool]:
     return relevant
 
 
+NOT_WRITTEN_OUT = "(too large to write out)"
+
+
+def _local_formula(
+    kernel: Kernel, position: int, names: tuple[str, ...], formulas: dict[tuple[int, int, tuple[str, ...]], Any]
+) -> tuple[sp.Expr | None, str]:
+    """The local derivative ∂node/∂argument as a formula over the arguments' names, and as text.
+    The text depends only on the derivative and the names it mentions: it is printed once."""
+    if kernel.derivatives is None:
+        return None, NOT_WRITTEN_OUT
+    derivative = kernel.derivatives[position]
+    if derivative.is_Symbol:  # ∂(w*x)/∂w = x: the formula is a name, no printing needed
+        name = names[kernel.slots.index(derivative)]
+        return sp.Symbol(name, real=True), name
+    key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
+    if key not in formulas:
+        slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
+        named = with_names(derivative, slots, names)
+        try:
+            formulas[key] = (named, formula_text(named))
+        except RecursionError:
+            formulas[key] = (None, NOT_WRITTEN_OUT)
+    return formulas[key]
+
+
 def backward(
     graph: Graph,
     kernels: Sequence[Kernel | None],
@@ -84,7 +110,7 @@ def backward(
     gradients[graph.output] = ONE
     steps: list[Step] = []
     # The printed formula depends only on the derivative and the names it mentions: print once.
-    formulas: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr, str]] = {}
+    formulas: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr | None, str]] = {}
     for node in reversed(graph.nodes):
         kernel = kernels[node.index]
         upstream = gradients[node.index]
@@ -92,29 +118,24 @@ def backward(
             continue
         arguments = [values[arg] for arg in node.args]
         names = tuple(graph.nodes[arg].name for arg in node.args)
+        try:
+            local_gradient = kernel.local_gradient(arguments)
+        except DomainError as problem:
+            which = (
+                f"∂{node.name}/∂{names[0]} = {_local_formula(kernel, 0, names, formulas)[1]}"
+                if len(names) == 1
+                else f"of {node.name} = {clip(graph.definition(node))}"
+            )
+            raise EvaluationError(
+                f"the local derivative {which} cannot be computed at {at_point(graph, node, values)}: {problem}",
+                span=node.span,
+                hint=f"{node.name} is not differentiable there; choose another point",
+            ) from None
         for position, arg in enumerate(node.args):
             if not relevant[arg]:
                 continue
-            derivative = kernel.derivatives[position]
-            if derivative.is_Symbol:  # ∂(w*x)/∂w = x: the formula is a name, no printing needed
-                name = names[kernel.slots.index(derivative)]
-                named, formula = sp.Symbol(name, real=True), name
-            else:
-                key = (id(kernel), position, tuple(names[i] for i in kernel.derivative_slots[position]))
-                if key not in formulas:
-                    slots = {kernel.slots[i]: i for i in kernel.derivative_slots[position]}
-                    named = with_names(derivative, slots, names)
-                    formulas[key] = (named, formula_text(named))
-                named, formula = formulas[key]
-            try:
-                local = kernel.derivative_values[position](arguments, None)
-            except DomainError as problem:
-                raise EvaluationError(
-                    f"the local derivative ∂{node.name}/∂{names[position]} = {formula} cannot be computed at "
-                    f"{at_point(graph, node, values)}: {problem}",
-                    span=node.span,
-                    hint=f"{node.name} is not differentiable there; choose another point",
-                ) from None
+            named, formula = _local_formula(kernel, position, names, formulas)
+            local = local_gradient[position]
             product = settle(local * upstream, None, exact_bits)
             terms[arg].append(product)
             steps.append(

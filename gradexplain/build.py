@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, InputError, Span
+from gradexplain.errors import EvaluationError, InputError, Span, clip
+from gradexplain.evaluate import CONSTANT, SLOT, Instruction, Recipe, single
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
-from gradexplain.numbers import Number, read_literal
+from gradexplain.numbers import Number, literal_size, read_literal
 from gradexplain.numeric import DomainError, compile_expression
 from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
@@ -32,18 +34,38 @@ class Constant:
     value: Number
     text: str
     atomic: bool  # a literal, pi, e, or one of those negated: needs no parentheses of its own
+    size: int = 1  # operations in `expr` (bounded by CONSTANT_SIZE)
 
 
 _WHITESPACE = re.compile(r"\s+")
+# SymPy writes (c*w)**n as c**n * w**n; numbers larger than this are refused before it does.
+MAX_FORMULA_BITS = 100_000
 
 
 def _text(source: str, span: Span) -> str:
     return _WHITESPACE.sub(" ", source[span.start : span.end]).strip()
 
 
+# A constant that is not a plain number keeps its exact form (sin(1) + sqrt(2)) up to this many
+# operations; past it, a 40-digit value stands for it, so a long constant sum folds in linear time.
+CONSTANT_SIZE = 64
+
+
+def _accurately(expr: sp.Expr, source: str, span: Span) -> float:
+    """The float nearest an exact constant, computed by SymPy to enough precision: floats would
+    make sin(1e22*pi + 0.5) -0.688675 instead of 0.479426."""
+    try:
+        return float(expr.evalf(20, strict=True))
+    except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError, RecursionError):
+        raise EvaluationError(
+            f"cannot compute {_text(source, span)} accurately", span=span, hint="simplify the constant"
+        ) from None
+
+
 def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
     """Apply a primitive to constants: checked numerically first, so 1/0 or log(-1) is an error
-    rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers."""
+    rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers.
+    Values that are not rational are SymPy's, to full accuracy, not the floats' of the check."""
     primitive = BY_NAME[operation]
     slots = [slot(i) for i in range(len(operands))]
     try:
@@ -60,18 +82,23 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
         expr = primitive.build(*(c.expr for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
         raise EvaluationError(f"cannot compute {_text(source, span)}", span=span, hint="change the constant")
+    size = 1 + sum(c.size for c in operands)
     if expr.is_Rational:  # SymPy knows some exact values floats miss: sin(pi) is 0
-        value = Fraction(int(expr.p), int(expr.q))
+        value, size = Fraction(int(expr.p), int(expr.q)), 1
+    elif isinstance(value, float):
+        value = _accurately(expr, source, span)
+        if size > CONSTANT_SIZE:
+            expr, size = sp.Float(expr.evalf(40), 40), 1
     atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
-    return Constant(expr, value, _text(source, span), atomic)
+    return Constant(expr, value, _text(source, span), atomic, size)
 
 
-def read_value(text: str) -> Number:
+def read_value(text: str, limits: Limits | None = None) -> Number:
     """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
     expr = parse_expression(text)
     if _names_in(expr):
         raise InputError(f"{text!r} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
-    constant = _Builder(text, names={}, bare=False).walk(expr)
+    constant = _Builder(text, names={}, bare=False, limits=limits).walk(expr)
     assert isinstance(constant, Constant)
     return constant.value
 
@@ -160,7 +187,7 @@ class _Builder:
         self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Sum]
     ) -> Constant | _NodeRef | _Symbolic | _Sum:
         if isinstance(expr, Num):
-            value = read_literal(expr.text)
+            value = self.literal(expr)
             return Constant(sp.Rational(value.numerator, value.denominator), value, expr.text, True)
         if isinstance(expr, Name):
             if expr.name in CONSTANTS:
@@ -178,6 +205,8 @@ class _Builder:
             )
         if all(isinstance(part, Constant) for part in parts):
             return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
+        if operation == "**" and isinstance(parts[1], Constant) and not self.bare:
+            self.check_power_growth(parts[0], parts[1], expr)
         if operation == "/" and isinstance(parts[1], Constant) and parts[1].value == 0:
             raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
         if self.bare:
@@ -189,6 +218,31 @@ class _Builder:
             terms.append(addend if operation == "+" else -addend)
             return _Sum(terms)
         return _Symbolic(BY_NAME[operation].build(*(self.symbolic(part) for part in parts)))
+
+    def literal(self, number: Num) -> Fraction:
+        """A number as written, refused before it is built when it spans too many digits."""
+        size = literal_size(number.text)
+        if size > self.limits.number_digits:
+            raise InputError(
+                f"the number {clip(number.text)} spans {size:,} digits, more than the limit of "
+                f"{self.limits.number_digits:,}",
+                span=number.span,
+                hint=self.limits.hint("number_digits"),
+            )
+        return read_literal(number.text)
+
+    def check_power_growth(self, base: Constant | _NodeRef | _Symbolic | _Sum, exponent: Constant, expr: Expr) -> None:
+        """SymPy writes (c*w)**n as c**n * w**n: refuse before it builds a number too large to use."""
+        if not isinstance(base, _Symbolic) or not isinstance(exponent.value, Fraction):
+            return
+        bits = max((max(abs(r.p), r.q).bit_length() for r in base.expr.atoms(sp.Rational)), default=0)
+        if bits * abs(exponent.value) > MAX_FORMULA_BITS:
+            raise InputError(
+                f"writing out {clip(_text(self.source, expr.span))} needs numbers of more than "
+                f"{MAX_FORMULA_BITS:,} bits",
+                span=expr.span,
+                hint="give the base its own assignment (c = ...; then c**n)",
+            )
 
     def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Sum) -> sp.Expr:
         if isinstance(part, Constant | _Symbolic):
@@ -229,6 +283,7 @@ class _Builder:
         primitive = BY_NAME[operation]
         args: list[int] = []
         operands: list[sp.Expr] = []
+        recipe: list[tuple[str, Any, sp.Expr | None]] = []
         shown: list[str | Ref] = []
         # Where a negative value needs parentheses: not as the left operand of + - * /,
         # nor as a function's argument; always in powers and after a unary minus.
@@ -237,6 +292,7 @@ class _Builder:
             needs_paren = operation not in FUNCTION_NAMES and not (left_free and position == 0)
             if isinstance(part, Constant):
                 operands.append(part.expr)
+                recipe.append((CONSTANT, part.value, part.expr))
                 wrap = not _parenthesised(part.text) and (
                     not part.atomic or (needs_paren and part.text.startswith("-"))
                 )
@@ -244,6 +300,7 @@ class _Builder:
             else:
                 assert isinstance(part, _NodeRef)
                 operands.append(slot(len(args)))
+                recipe.append((SLOT, len(args), None))
                 shown.append(Ref(len(args), needs_paren))
                 args.append(part.index)
         pieces = _fill(primitive.plain, shown)
@@ -251,16 +308,62 @@ class _Builder:
         arguments = [child for child, part in zip(_children(expr), parts, strict=True) if isinstance(part, _NodeRef)]
         slot_of_child = {id(child): position for position, child in enumerate(arguments)}
         latex = definition_pieces(expr, lambda subtree: slot_of_child.get(id(subtree)))
-        node = Node(len(self.nodes), self.fresh_name(), operation, tuple(args), template, pieces, expr.span, latex)
+        node = Node(
+            len(self.nodes),
+            self.fresh_name(),
+            operation,
+            tuple(args),
+            template,
+            pieces,
+            expr.span,
+            latex,
+            recipe=single(operation, recipe),
+        )
         return _NodeRef(self.add(node))
 
+    def record(self, root: Expr, slot_of: dict[str, int]) -> Recipe:
+        """An assignment's right side as a tape of its operations, as written (evaluate.py);
+        each largest part without names is folded into one constant."""
+        steps: list[Instruction] = []
+        results: dict[int, int | None] = {}  # syntax node → its tape position, None while constant
+        stack: list[tuple[Expr, bool]] = [(root, False)]
+        while stack:
+            expr, ready = stack.pop()
+            children = _children(expr)
+            if children and not ready:
+                stack.append((expr, True))
+                stack.extend((child, False) for child in reversed(children))
+                continue
+            if isinstance(expr, Name) and expr.name not in CONSTANTS:
+                steps.append(Instruction(SLOT, slot=slot_of[expr.name]))
+                results[id(expr)] = len(steps) - 1
+                continue
+            positions = [results.pop(id(child)) for child in children]
+            if all(position is None for position in positions):
+                results[id(expr)] = None  # constant so far: folded whole by whatever uses it
+                continue
+            operands = []
+            for child, position in zip(children, positions, strict=True):
+                if position is None:
+                    constant = self.walk(child)
+                    assert isinstance(constant, Constant)
+                    steps.append(Instruction(CONSTANT, value=constant.value, exact=constant.expr))
+                    position = len(steps) - 1
+                operands.append(position)
+            if isinstance(expr, Unary) and expr.op == "+":
+                results[id(expr)] = operands[0]
+                continue
+            steps.append(Instruction(_operation(expr), tuple(operands)))
+            results[id(expr)] = len(steps) - 1
+        return Recipe.of(steps, len(slot_of))
 
-def _literal(expr: Expr) -> Fraction | None:
+
+def _literal(expr: Expr, builder: _Builder) -> Fraction | None:
     """The value of a plain number such as 0.52 or -0.52, read directly (most inputs are
     written so); None for anything to fold, such as 1/3 or 2*pi."""
     if isinstance(expr, Unary) and expr.op == "-" and isinstance(expr.operand, Num):
-        return -read_literal(expr.operand.text)
-    return read_literal(expr.text) if isinstance(expr, Num) else None
+        return -builder.literal(expr.operand)
+    return builder.literal(expr) if isinstance(expr, Num) else None
 
 
 def _parenthesised(text: str) -> bool:
@@ -332,7 +435,17 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
         node = builder.nodes[result.index]
         if node.is_input:  # a bare name: J = w
             only = (Ref(0, False),)
-            identity = Node(len(builder.nodes), output_name, "formula", (node.index,), slot(0), only, node.span, only)
+            identity = Node(
+                len(builder.nodes),
+                output_name,
+                "formula",
+                (node.index,),
+                slot(0),
+                only,
+                node.span,
+                only,
+                recipe=single("identity", [(SLOT, 0, None)]),
+            )
             builder.add(identity)
         else:
             builder.nodes[result.index] = replace(node, name=output_name)
@@ -346,7 +459,7 @@ def build(program: Program, target: str | None = None, limits: Limits | None = N
 def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
     source = program.text
     assigned_later = {s.target for s in program.statements if s.target is not None}
-    shapes: dict[tuple[str | int, ...], sp.Expr] = {}
+    shapes: dict[tuple[str | int, ...], tuple[sp.Expr, Recipe]] = {}
     for statement in program.statements:
         target = statement.target or next(
             n for n in ("J", "f", "out", "output") if n not in assigned_later and n not in builder.names
@@ -369,7 +482,7 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         if not names:  # no names on the right: an input with this value
             index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
             builder.names[target] = index
-            value = _literal(statement.expr)
+            value = _literal(statement.expr, builder)
             defaults[index] = builder.walk(statement.expr).value if value is None else value  # type: ignore[union-attr]
             continue
         first: dict[str, Name] = {}  # each name at its first use: slots are numbered in this order
@@ -385,17 +498,21 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         pieces = _program_pieces(source, span, names, {name: slot for slot, name in enumerate(first)})
         # Statements written alike (w_0*x_0, w_1*x_1, …) have the same template: build it once.
         shape = tuple(piece if isinstance(piece, str) else piece.slot for piece in pieces)
-        template = shapes.get(shape)
-        if template is None:
+        known = shapes.get(shape)
+        if known is None:
             builder.slots_of_statement = {}
             template = builder.symbolic(builder.walk(statement.expr))  # type: ignore[arg-type]
             assert list(builder.slots_of_statement) == [builder.names[name] for name in first]
-            shapes[shape] = template
+            recipe = builder.record(statement.expr, {name: position for position, name in enumerate(first)})
+            shapes[shape] = template, recipe
         else:
+            template, recipe = known
             for name in first.values():  # what the walk would do: a name never assigned is an input
                 builder.reference(name)
         args = tuple(builder.names[name] for name in first)
-        node = Node(len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr)
+        node = Node(
+            len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr, recipe=recipe
+        )
         index = builder.add(node)
         builder.names[target] = index
 

@@ -67,6 +67,11 @@ class EvaluationError(GradexplainError):
 _MAX_SHOWN = 72
 
 
+def clip(text: str, most: int = 60) -> str:
+    """Text quoted in a message, cut short: a message stays a line however long the input."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def _pointer(source: str, span: Span, origin: str | None) -> list[str]:
     """The source line holding the span start, and carets under the span (clipped to one line)."""
     start = min(max(span.start, 0), len(source))

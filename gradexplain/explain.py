@@ -21,7 +21,7 @@ from gradexplain.errors import GradexplainError, InputError
 from gradexplain.forward import Note, forward
 from gradexplain.graph import Graph, Node
 from gradexplain.kernels import compile_kernels
-from gradexplain.limits import Limits, room_for_sympy
+from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.numbers import Number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import parse
@@ -145,7 +145,7 @@ def explain(
     limits = limits or Limits()
     stage = on_stage or _ignore
     check = check or bool(check_only)
-    with room_for_sympy():
+    with too_deep_as_input_error():
         if len(source) > limits.source:
             raise InputError(
                 f"the formula is {len(source)} characters long, more than the limit of {limits.source}",

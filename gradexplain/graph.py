@@ -13,6 +13,7 @@ from functools import cache
 import sympy as sp
 
 from gradexplain.errors import Span
+from gradexplain.evaluate import Recipe
 from gradexplain.numbers import Number
 from gradexplain.syntax import Expr
 
@@ -46,6 +47,7 @@ class Node:
     span: Span | None  # where the user wrote it
     latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go …
     syntax: Expr | None = None  # … or, for an assignment, its syntax tree, to write it from when asked
+    recipe: Recipe | None = None  # how its value is computed, as written (None for inputs)
 
     @property
     def is_input(self) -> bool:

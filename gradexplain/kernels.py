@@ -1,70 +1,109 @@
-"""Each distinct node template, compiled for evaluation and differentiated by SymPy, once.
+"""Each distinct node shape, prepared once: its tape for numbers, its SymPy derivatives for show.
 
 A graph of 100,000 multiplications has one `_0*_1` kernel: SymPy derives its local derivatives
-once and every node reuses the compiled closures.
+once and every node reuses them. Numbers never come from SymPy's forms (which SymPy may have
+rewritten, see evaluate.py) but from the node's recipe, run as written.
+
+SymPy's derivatives are only for showing formulas, and they are bounded: an assignment with
+thousands of names (`J = w0*w1*…*w2999`) would need thousands of formulas thousands of terms
+long. Above `DERIVATIVE_WORK` (the template's size times its number of arguments), or when SymPy
+runs out of recursion on a deeply nested formula, the formulas are not written out; the numbers
+are the same either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
 
+from gradexplain.evaluate import Recipe, local_gradient, value
 from gradexplain.graph import Graph, slot
-from gradexplain.numbers import EXACT_BITS_LIMIT
-from gradexplain.numeric import Evaluator, compile_expression
+from gradexplain.numbers import EXACT_BITS_LIMIT, Number
+from gradexplain.numeric import Kinks
+
+# Template size × arguments above which local derivative formulas are not written out (a sum
+# of 200 names has 200 formulas of one term each; a product of 200, 200 of 199 factors).
+DERIVATIVE_WORK = 40_000
 
 
 @dataclass(frozen=True, slots=True)
 class Kernel:
     template: sp.Expr
     slots: tuple[sp.Symbol, ...]
-    value: Evaluator
-    derivatives: tuple[sp.Expr, ...]  # ∂template/∂slot_i
-    derivative_values: tuple[Evaluator, ...]
+    recipe: Recipe
+    bits: int
+    derivatives: tuple[sp.Expr, ...] | None  # ∂template/∂slot_i, or None when not written out
     derivative_slots: tuple[tuple[int, ...], ...]  # which slots each derivative mentions
 
+    def value(self, arguments: Sequence[Number], kinks: Kinks = None) -> Number:
+        return value(self.recipe, arguments, kinks, self.bits)
 
-def local_derivatives(template: sp.Expr, slots: tuple[sp.Symbol, ...]) -> tuple[sp.Expr, ...]:
-    """∂template/∂slot for every slot. A sum is differentiated term by term, each slot seeing
-    only the terms that mention it: SymPy's diff would walk all n terms for each of n slots,
-    which made one assignment summing 4,000 names take nine minutes."""
-    if not template.is_Add:
-        return tuple(sp.diff(template, s) for s in slots)
-    terms_with: dict[sp.Symbol, list[sp.Expr]] = {s: [] for s in slots}
-    for term in template.args:
-        for symbol in term.free_symbols:
-            if symbol in terms_with:
-                terms_with[symbol].append(term)
-    return tuple(sp.Add(*(sp.diff(term, s) for term in terms_with[s])) for s in slots)
+    def local_gradient(self, arguments: Sequence[Number]) -> list[Number]:
+        """∂node/∂argument for every argument, at these argument values."""
+        return local_gradient(self.recipe, arguments, self.bits)
 
 
-def make_kernel(template: sp.Expr, arity: int, exact_bits: int = EXACT_BITS_LIMIT) -> Kernel:
-    slots = tuple(slot(i) for i in range(arity))
+def _diff(expr: sp.Expr, symbol: sp.Symbol, holders: dict[sp.Symbol, list[int]]) -> sp.Expr:
+    """∂expr/∂symbol touching only the top-level terms or factors that mention the symbol
+    (`holders`): SymPy's own diff walks all n of them for each of n symbols, which made one
+    assignment of 60 products take eight seconds and one of 4,000 sums nine minutes."""
+    if not (expr.is_Add or expr.is_Mul):
+        return sp.diff(expr, symbol)
+    args = expr.args
+    if expr.is_Add:
+        return sp.Add(*(sp.diff(args[i], symbol) for i in holders[symbol]))
+    terms = []
+    for i in holders[symbol]:
+        others = args[:i] + args[i + 1 :]
+        terms.append(sp.Mul(sp.diff(args[i], symbol), *others))
+    return sp.Add(*terms)
+
+
+def local_derivatives(template: sp.Expr, slots: tuple[sp.Symbol, ...]) -> tuple[sp.Expr, ...] | None:
+    """∂template/∂slot for every slot, or None when too large to write out or nested too deeply."""
+    size = sum(1 for _ in sp.preorder_traversal(template))
+    if size * len(slots) > DERIVATIVE_WORK:
+        return None
+    holders: dict[sp.Symbol, list[int]] = {s: [] for s in slots}
+    if template.is_Add or template.is_Mul:
+        for position, arg in enumerate(template.args):
+            for symbol in arg.free_symbols:
+                if symbol in holders:
+                    holders[symbol].append(position)
+    try:
+        return tuple(_diff(template, s, holders) for s in slots)
+    except RecursionError:
+        return None
+
+
+def make_kernel(template: sp.Expr, recipe: Recipe, exact_bits: int = EXACT_BITS_LIMIT) -> Kernel:
+    slots = tuple(slot(i) for i in range(recipe.arity))
     position = {s: i for i, s in enumerate(slots)}
     derivatives = local_derivatives(template, slots)
     return Kernel(
         template=template,
         slots=slots,
-        value=compile_expression(template, slots, position, exact_bits),
+        recipe=recipe,
+        bits=exact_bits,
         derivatives=derivatives,
-        derivative_values=tuple(compile_expression(d, slots, position, exact_bits) for d in derivatives),
-        derivative_slots=tuple(
-            tuple(sorted(position[s] for s in d.free_symbols if s in position)) for d in derivatives
-        ),
+        derivative_slots=()
+        if derivatives is None
+        else tuple(tuple(sorted(position[s] for s in d.free_symbols if s in position)) for d in derivatives),
     )
 
 
 def compile_kernels(graph: Graph, exact_bits: int = EXACT_BITS_LIMIT) -> tuple[Kernel | None, ...]:
-    """One kernel per operation node (None for inputs), shared between identical templates."""
-    cache: dict[tuple[sp.Expr, int], Kernel] = {}
+    """One kernel per operation node (None for inputs), shared between nodes of the same shape."""
+    cache: dict[Recipe, Kernel] = {}
     kernels: list[Kernel | None] = []
     for node in graph.nodes:
-        if node.template is None:
+        if node.recipe is None:
             kernels.append(None)
             continue
-        key = (node.template, len(node.args))
-        if key not in cache:
-            cache[key] = make_kernel(node.template, len(node.args), exact_bits)
-        kernels.append(cache[key])
+        kernel = cache.get(node.recipe)  # equal recipes have equal templates
+        if kernel is None:
+            kernel = cache[node.recipe] = make_kernel(node.template, node.recipe, exact_bits)  # type: ignore[arg-type]
+        kernels.append(kernel)
     return tuple(kernels)

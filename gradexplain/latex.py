@@ -148,8 +148,11 @@ class _Printer(LatexPrinter):
         return "e"
 
 
-def latex_expr(expr: sp.Expr) -> str:
-    """A SymPy expression over the user's names, in LaTeX with those names as latex_name shows them."""
+def latex_expr(expr: sp.Expr | None) -> str:
+    """A SymPy expression over the user's names, in LaTeX with those names as latex_name shows them
+    (None: a formula too large to write out)."""
+    if expr is None:
+        return r"\text{(too large to write out)}"
     names = {symbol: latex_name(symbol.name) for symbol in expr.free_symbols}
     return _Printer({"symbol_names": names}).doprint(expr)
 

@@ -5,7 +5,6 @@ can be raised (`--limit nodes=2000000`, or `explain(..., limits=Limits(nodes=...
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -20,12 +19,36 @@ class Limits:
     depth: int = 100  # open parentheses, calls and pending ** or unary minus at once
     exponent: int = 10_000  # largest constant exponent, as in w**10000
     exact_bits: int = 1024  # exact numbers larger than this become floating point (a note says where)
+    number_digits: int = 1_000  # digits a number may span as written, its exponent included (1e-400: 401)
     nudges: int = 1_000  # inputs nudged by --check (each is a full forward pass)
     statement_names: int = 10_000  # distinct names in one assignment
     drawing: int = 2_000  # nodes Graphviz is asked to lay out (svg, png, the picture in html)
 
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"Limits.{field.name} must be a whole number, got {type(value).__name__}")
+            if value < 1:
+                raise InputError(f"--limit {field.name}={value}: a limit must be at least 1")
+            most = MAXIMUMS.get(field.name)
+            if most is not None and value > most:
+                raise InputError(
+                    f"--limit {field.name}={value}: at most {most:,} is supported",
+                    hint=MAXIMUM_REASONS[field.name],
+                )
+
     def hint(self, name: str) -> str:
         return f"raise the limit with --limit {name}=N (now {getattr(self, name)})"
+
+
+# Limits that cannot be raised without end: past these, Python's own limits (4,300 digits in an
+# int ↔ str conversion, its recursion limit) would turn a clear message into a crash.
+MAXIMUMS = {"exact_bits": 13_000, "number_digits": 4_000}
+MAXIMUM_REASONS = {
+    "exact_bits": "exact numbers beyond 13,000 bits (about 3,900 digits) could not be written out",
+    "number_digits": "numbers beyond 4,000 digits could not be written out",
+}
 
 
 DESCRIPTIONS = {
@@ -34,6 +57,7 @@ DESCRIPTIONS = {
     "depth": "nesting: open parentheses, calls and pending ** or unary minus at once",
     "exponent": "largest constant integer exponent (w**N)",
     "exact_bits": "bits an exact number may use before it becomes floating point",
+    "number_digits": "digits a number may span as written, its exponent included (1e-400 spans 401)",
     "nudges": "inputs nudged by --check, each a full forward pass",
     "statement_names": "distinct names in one assignment",
     "drawing": "nodes Graphviz is asked to draw (svg, png, html)",
@@ -42,18 +66,12 @@ DESCRIPTIONS = {
 NAMES = tuple(field.name for field in fields(Limits))
 
 
-# SymPy differentiates and prints recursively, several frames per nesting level of one
-# assignment: enough room for formulas nested up to the depth limit, and then some.
-SYMPY_RECURSION = 20_000
-
-
 @contextmanager
-def room_for_sympy() -> Iterator[None]:
-    """Let SymPy recurse through deeply nested assignments (Python 3.11 keeps pure-Python calls
-    off the C stack, so a higher limit is safe); the old limit is restored afterwards. Should
-    SymPy still run out of room, the user gets an input error, not a traceback."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, SYMPY_RECURSION))
+def too_deep_as_input_error() -> Iterator[None]:
+    """Nothing in gradexplain recurses over a formula, but SymPy's printing and differentiation
+    do. They run within Python's recursion limit, which is never raised (it is process-wide, so
+    raising it would change every thread's); should SymPy run out of room, the user gets an
+    input error, not a traceback."""
     try:
         yield
     except RecursionError:
@@ -61,8 +79,6 @@ def room_for_sympy() -> Iterator[None]:
             "the formula is nested too deeply to differentiate",
             hint="split deeply nested parts into their own assignments, or lower --limit depth",
         ) from None
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def with_overrides(assignments: list[str], base: Limits | None = None) -> Limits:
@@ -80,7 +96,5 @@ def with_overrides(assignments: list[str], base: Limits | None = None) -> Limits
             value = int(raw.strip().replace("_", ""))
         except ValueError:
             raise InputError(f"--limit {assignment}: {raw.strip()!r} is not a whole number") from None
-        if value < 1:
-            raise InputError(f"--limit {assignment}: a limit must be at least 1")
         limits = replace(limits, **{name: value})
     return limits

@@ -23,11 +23,34 @@ EXACT_BITS_LIMIT = 1024
 _LITERAL = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
+def literal_size(text: str) -> int:
+    """How many decimal digits a literal spans as written: its digits plus the size of its
+    exponent, so 1e-400 spans 401 and 1e-99999999 a hundred million. Read without building
+    the number (which for 1e-99999999 would never finish)."""
+    match = _LITERAL.match(text)
+    if not match:
+        raise ValueError(f"not a decimal literal: {text!r}")
+    digits = len(match[1].replace(".", ""))
+    exponent = match[2][1:] if match[2] else "0"
+    if len(exponent.lstrip("+-").lstrip("0")) > 9:  # beyond any limit, and int() of it is costly
+        return 10**10
+    return digits + abs(int(exponent))
+
+
 def read_literal(text: str) -> Fraction:
-    """A decimal literal as written ("0.5", "1e-3", ".5") as an exact fraction."""
+    """A decimal literal as written ("0.5", "1e-3", ".5") as an exact fraction. Check its
+    `literal_size` first: the number itself is built here. (Through Decimal, which, unlike int,
+    has no limit on the digits it reads.)"""
     if not _LITERAL.match(text):
         raise ValueError(f"not a decimal literal: {text!r}")
-    return Fraction(text)
+    return Fraction(Decimal(text))
+
+
+def digits_of(integer: int) -> str:
+    """str(integer) without Python's 4,300-digit limit on int → str conversions."""
+    if integer.bit_length() < 10_000:
+        return str(integer)
+    return str(Decimal(integer))
 
 
 def is_exact(value: Number) -> bool:
@@ -38,20 +61,30 @@ def too_large_for_exact(value: Fraction, bits: int = EXACT_BITS_LIMIT) -> bool:
     return max(value.numerator.bit_length(), value.denominator.bit_length()) > bits
 
 
-def terminating_decimal(value: Fraction) -> str | None:
-    """The exact decimal expansion of `value` if it terminates, else None (1/3, 1/7)."""
+def _decimal_places(value: Fraction) -> int | None:
+    """How many decimal places `value` needs if its expansion terminates, else None (1/3).
+    The denominator must be 2**a * 5**b; it takes max(a, b) places. Found with a few big-number
+    operations, not one division per factor (which is quadratic in the number of places)."""
     denominator = value.denominator
-    twos = (denominator & -denominator).bit_length() - 1  # the factors of 2, counted at once
-    denominator >>= twos
-    fives = 0
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
+    twos = (denominator & -denominator).bit_length() - 1
+    rest = denominator >> twos
+    if rest == 1:
+        return twos
+    fives = round(rest.bit_length() / 2.321928094887362)  # log2(5)
+    for candidate in (fives - 1, fives, fives + 1):
+        if candidate > 0 and 5**candidate == rest:
+            return max(twos, candidate)
+    return None
+
+
+def terminating_decimal(value: Fraction, longest: int | None = None) -> str | None:
+    """The exact decimal expansion of `value` if it terminates, else None (1/3, 1/7); also
+    None when it would take more than `longest` decimal places."""
+    places = _decimal_places(value)
+    if places is None or (longest is not None and places > longest):
         return None
-    places = max(twos, fives)
     scaled = abs(value.numerator) * 10**places // value.denominator
-    digits = str(scaled).rjust(places + 1, "0")
+    digits = digits_of(scaled).rjust(places + 1, "0")
     sign = "-" if value < 0 else ""
     if places == 0:
         return sign + digits
@@ -84,7 +117,8 @@ def _rounded(value: Number, digits: int) -> str:
 def format_number(value: Number, digits: int = DEFAULT_DIGITS) -> str:
     """How every value is shown: 2, -3.998, 1.996002, 0.333333, 1.23457e20."""
     if isinstance(value, Fraction):
-        full = terminating_decimal(value)
+        longest = FULL_DECIMAL_DIGITS + 8
+        full = terminating_decimal(value, longest)
         if (
             full is not None
             and _significant_digits(full) <= max(digits, FULL_DECIMAL_DIGITS)
@@ -103,7 +137,7 @@ def exact_text(value: Number) -> str | None:
     """The exact form of a value as a string ("1/3", "2.0005"), or None for floats."""
     if not isinstance(value, Fraction):
         return None
-    return terminating_decimal(value) or f"{value.numerator}/{value.denominator}"
+    return terminating_decimal(value) or f"{digits_of(value.numerator)}/{digits_of(value.denominator)}"
 
 
 def json_number(value: Number) -> int | float:
@@ -125,5 +159,5 @@ def json_pair(value: Number) -> tuple[int | float, str | None]:
     if value.denominator == 1:
         return value.numerator, None
     number = value.numerator / value.denominator
-    text = terminating_decimal(value) or f"{value.numerator}/{value.denominator}"
+    text = exact_text(value)
     return number, None if repr(number) == text else text

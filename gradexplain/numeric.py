@@ -9,6 +9,7 @@ past a size limit (1024 bits by default). Domain problems raise `DomainError`; k
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -33,10 +34,15 @@ class DomainError(ArithmeticError):
 
 
 def _float(value: Number) -> float:
+    """`value` as a float; a value too large or too small for floating point is an error rather
+    than an infinity or a silent 0 (2**-1075 is not 0, and 1/w at it is no division by zero)."""
     try:
-        return float(value)
+        result = float(value)
     except OverflowError:
         raise DomainError(f"{format_number(value)} is too large for floating point") from None
+    if value != 0 and abs(result) < sys.float_info.min:
+        raise DomainError(f"{format_number(value)} is too small for floating point (below 2.2e-308)")
+    return result
 
 
 def inexact_note(bits: int) -> str:
@@ -97,7 +103,11 @@ def power(base: Number, exponent: Number, notes: Kinks = None, bits: int = EXACT
             if root_num is not None and root_den is not None:
                 return power(Fraction(root_num, root_den), Fraction(exponent.numerator), notes, bits)
     try:
-        return settle(_float(base) ** _float(exponent), notes, bits)
+        result = _float(base) ** _float(exponent)
+        if abs(result) < sys.float_info.min:  # base ≠ 0: the power underflowed
+            shown = f"{format_number(base)}**{format_number(exponent)}"
+            raise DomainError(f"{shown} is too small for floating point (below 2.2e-308)")
+        return settle(result, notes, bits)
     except OverflowError:
         raise DomainError(f"{format_number(base)}**{format_number(exponent)} is too large for floating point") from None
 
@@ -173,6 +183,18 @@ _UNARY: dict[type, Callable[[Number], Number]] = {
     softplus: _softplus,
     sp.sign: _sign,
     step: lambda x: _exact_unit(x > 0),
+}
+
+# The same functions by the name the user writes (evaluate.py runs formulas as written).
+FUNCTIONS: dict[str, Callable[[Number], Number]] = {
+    "exp": _exp,
+    "log": _log,
+    "sin": _UNARY[sp.sin],
+    "cos": _UNARY[sp.cos],
+    "tan": _tan,
+    "tanh": _UNARY[sp.tanh],
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
 }
 
 

@@ -130,6 +130,17 @@ def symbolic_gradients(
             f"{len(wanted)} symbolic gradients of a formula of {size} operations are more work than "
             f"{WORK_FACTOR} × the symbolic limit of {limit} allows (pick inputs with --wrt, or raise --symbolic-limit)",
         )
+    if any(kernel is not None and kernel.derivatives is None for kernel in kernels):
+        return Symbolic((), "some local derivatives are too large to write out, so the gradients are not either")
+    try:
+        return _symbolic_gradients(graph, kernels, values, wanted)
+    except RecursionError:
+        return Symbolic((), "the formula is nested too deeply to write its gradients out")
+
+
+def _symbolic_gradients(
+    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int]
+) -> Symbolic:
     expressions: list[sp.Expr] = []
     for node, kernel in zip(graph.nodes, kernels, strict=True):
         if kernel is None:
@@ -146,7 +157,7 @@ def symbolic_gradients(
         arguments = _arguments(kernel, node.args, expressions)
         for position, arg in enumerate(node.args):
             if relevant[arg]:
-                local = kernel.derivatives[position].xreplace(arguments)
+                local = kernel.derivatives[position].xreplace(arguments)  # type: ignore[index]
                 adjoints[arg] = adjoints[arg] + local * adjoints[node.index]
     whole = expressions[graph.output]
     point = {expressions[node.index]: values[node.index] for node in graph.inputs}

@@ -1,0 +1,319 @@
+"""A node's value and its local derivatives, computed from the formula *as the user wrote it*.
+
+SymPy rewrites what it is given: `exp(log(w))` becomes `w`, `w/w` becomes 1, `tan(w + pi/2)`
+becomes `-cot(w)`. That is fine for showing formulas, wrong for computing: `exp(log(w))` at
+w = -1 must be an error, as it is when the same formula is split per operation. So every node
+carries a `Recipe`, its operations in the written order (a tape), and values and local
+derivatives come from running that tape: forward for the value, then backward through the tape
+for ∂node/∂argument, every operation's domain checked on the way. The tape is a flat list,
+so nothing here recurses, however deep or long the formula, and the work is linear in its size.
+
+The same tape runs in two number systems: exact-where-possible (`Fraction`, `float` once a value
+stops being rational; see numeric.py) for everything shown, and multiprecision (mpmath, in a
+context of its own) to audit floating-point results (see accuracy.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from gradexplain.numbers import EXACT_BITS_LIMIT, Number, format_number
+from gradexplain.numeric import FUNCTIONS, HALF, ONE, ZERO, DomainError, Kinks, power, settle
+
+SLOT = "slot"
+CONSTANT = "constant"
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One tape entry: an argument (`slot`), a folded constant, or a primitive applied to earlier entries."""
+
+    operation: str  # SLOT, CONSTANT, or a primitive's name ("+", "exp", "max")
+    operands: tuple[int, ...] = ()  # positions of earlier entries (for a primitive)
+    slot: int = 0  # for SLOT: which argument
+    value: Number = ZERO  # for CONSTANT: its value …
+    exact: sp.Expr | None = None  # … and its exact form, for the multiprecision audit
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """A node's formula as a tape: the last entry is the node's value."""
+
+    steps: tuple[Instruction, ...]
+    arity: int
+    varies: tuple[bool, ...]  # whether each entry depends on an argument (constants need no derivative)
+
+    @staticmethod
+    def of(steps: Sequence[Instruction], arity: int) -> Recipe:
+        varies: list[bool] = []
+        for step in steps:
+            if step.operation == SLOT:
+                varies.append(True)
+            elif step.operation == CONSTANT:
+                varies.append(False)
+            else:
+                varies.append(any(varies[i] for i in step.operands))
+        return Recipe(tuple(steps), arity, tuple(varies))
+
+
+def single(operation: str, operands: Sequence[tuple[str, Any, sp.Expr | None]]) -> Recipe:
+    """The recipe of one primitive applied to arguments and constants: `("slot", 0, None)` or
+    `("constant", value, exact)` for each operand, in order."""
+    steps = [
+        Instruction(SLOT, slot=payload) if kind == SLOT else Instruction(CONSTANT, value=payload, exact=exact)
+        for kind, payload, exact in operands
+    ]
+    arity = sum(1 for kind, _, _ in operands if kind == SLOT)
+    if operation != "identity":
+        steps.append(Instruction(operation, tuple(range(len(operands)))))
+    return Recipe.of(steps, arity)
+
+
+# ── the exact-where-possible number system ─────────────────────────────────────────────────
+
+
+def _kink(kinks: Kinks, text: str) -> None:
+    if kinks is not None:
+        kinks.append(text)
+
+
+def _apply(operation: str, operands: list[Number], kinks: Kinks, bits: int) -> Number:
+    """One primitive on exact-or-float numbers, with its domain checked (DomainError)."""
+    if operation == "+":
+        return settle(operands[0] + operands[1], kinks, bits)
+    if operation == "-":
+        return settle(operands[0] - operands[1], kinks, bits)
+    if operation == "*":
+        return settle(operands[0] * operands[1], kinks, bits)
+    if operation == "/":
+        if operands[1] == 0:
+            raise DomainError("division by zero")
+        return settle(operands[0] / operands[1], kinks, bits)
+    if operation == "**":
+        return power(operands[0], operands[1], kinks, bits)
+    if operation == "neg":
+        return -operands[0]
+    if operation == "sqrt":
+        return power(operands[0], HALF, kinks, bits)
+    x = operands[0]
+    if operation == "relu":
+        if x == 0:
+            _kink(kinks, "relu is not differentiable at 0; the subgradient 0 is used")
+        return x if x > 0 else (ZERO if isinstance(x, Fraction) else 0.0)
+    if operation == "abs":
+        if x == 0:
+            _kink(kinks, "abs is not differentiable at 0; the subgradient 0 is used")
+        return abs(x)
+    if operation in ("max", "min"):
+        best = max(operands) if operation == "max" else min(operands)
+        if operands[0] == operands[1]:
+            _kink(
+                kinks,
+                f"{operation} has a tie at {format_number(best)} and is not differentiable there; "
+                "each tied argument gets 1/2 of the gradient",
+            )
+        return best
+    return settle(FUNCTIONS[operation](x), None, bits)
+
+
+def _partials(operation: str, operands: list[Number], result: Number, wanted: list[bool], bits: int) -> list[Number]:
+    """∂result/∂operand for each operand that is `wanted` (ZERO for the others), exact where possible."""
+
+    def div(a: Number, b: Number) -> Number:
+        if b == 0:
+            raise DomainError("division by zero")
+        return settle(a / b, None, bits)
+
+    x = operands[0]
+    if operation == "+":
+        return [ONE, ONE]
+    if operation == "-":
+        return [ONE, -ONE]
+    if operation == "*":
+        return [operands[1], x]
+    if operation == "/":
+        y = operands[1]
+        return [div(ONE, y), -div(result, y) if wanted[1] else ZERO]
+    if operation == "**":
+        y = operands[1]
+        by_base = ZERO
+        if wanted[0]:
+            by_base = ONE if y == 1 else settle(y * power(x, y - 1, None, bits), None, bits)
+        by_exponent = settle(result * _apply("log", [x], None, bits), None, bits) if wanted[1] else ZERO
+        return [by_base, by_exponent]
+    if operation == "neg":
+        return [-ONE]
+    if operation == "exp":
+        return [result]
+    if operation == "log":
+        return [div(ONE, x)]
+    if operation == "sqrt":
+        return [div(ONE, 2 * result)]
+    if operation == "softplus":
+        return [FUNCTIONS["sigmoid"](x)]
+    if operation == "sin":
+        return [FUNCTIONS["cos"](x)]
+    if operation == "cos":
+        return [-FUNCTIONS["sin"](x)]
+    if operation == "tan":
+        return [settle(1 + result * result, None, bits)]
+    if operation == "tanh":
+        return [settle(1 - result * result, None, bits)]
+    if operation == "sigmoid":
+        return [settle(result * (1 - result), None, bits)]
+    if operation == "relu":
+        return [ONE if x > 0 else ZERO]
+    if operation == "abs":
+        return [ONE if x > 0 else (-ONE if x < 0 else ZERO)]
+    if operation in ("max", "min"):
+        y = operands[1]
+        if x == y:
+            return [HALF, HALF]
+        first = (x > y) == (operation == "max")
+        return [ONE, ZERO] if first else [ZERO, ONE]
+    raise AssertionError(f"no derivative rule for {operation}")
+
+
+def run(recipe: Recipe, arguments: Sequence[Number], kinks: Kinks = None, bits: int = EXACT_BITS_LIMIT) -> list[Number]:
+    """Every tape entry's value, in order; the last is the node's value."""
+    values: list[Number] = []
+    for step in recipe.steps:
+        if step.operation == SLOT:
+            values.append(arguments[step.slot])
+        elif step.operation == CONSTANT:
+            values.append(step.value)
+        else:
+            values.append(_apply(step.operation, [values[i] for i in step.operands], kinks, bits))
+    return values
+
+
+def value(recipe: Recipe, arguments: Sequence[Number], kinks: Kinks = None, bits: int = EXACT_BITS_LIMIT) -> Number:
+    return run(recipe, arguments, kinks, bits)[-1]
+
+
+def local_gradient(recipe: Recipe, arguments: Sequence[Number], bits: int = EXACT_BITS_LIMIT) -> list[Number]:
+    """∂node/∂argument for every argument: backprop through the node's own tape."""
+    values = run(recipe, arguments, None, bits)
+    steps, varies = recipe.steps, recipe.varies
+    adjoints: list[Number] = [ZERO] * len(steps)
+    adjoints[-1] = ONE
+    gradient: list[Number] = [ZERO] * recipe.arity
+    for position in range(len(steps) - 1, -1, -1):
+        step, adjoint = steps[position], adjoints[position]
+        if step.operation == SLOT:
+            gradient[step.slot] = settle(gradient[step.slot] + adjoint, None, bits)
+        elif step.operation != CONSTANT:
+            wanted = [varies[i] for i in step.operands]
+            partials = _partials(step.operation, [values[i] for i in step.operands], values[position], wanted, bits)
+            for operand, needed, partial in zip(step.operands, wanted, partials, strict=True):
+                if needed:
+                    adjoints[operand] = settle(adjoints[operand] + partial * adjoint, None, bits)
+    return gradient
+
+
+# ── the multiprecision number system, for auditing floating-point results ──────────────────
+
+
+def _mp_apply(ctx: Any, operation: str, operands: list[Any]) -> Any:
+    x = operands[0]
+    table = {
+        "+": lambda: x + operands[1],
+        "-": lambda: x - operands[1],
+        "*": lambda: x * operands[1],
+        "/": lambda: x / operands[1],
+        "**": lambda: ctx.power(x, operands[1]),
+        "neg": lambda: -x,
+        "sqrt": lambda: ctx.sqrt(x),
+        "exp": lambda: ctx.exp(x),
+        "log": lambda: ctx.log(x),
+        "softplus": lambda: ctx.log1p(ctx.exp(x)),
+        "sin": lambda: ctx.sin(x),
+        "cos": lambda: ctx.cos(x),
+        "tan": lambda: ctx.tan(x),
+        "tanh": lambda: ctx.tanh(x),
+        "sigmoid": lambda: 1 / (1 + ctx.exp(-x)),
+        "relu": lambda: x if x > 0 else ctx.zero,
+        "abs": lambda: abs(x),
+        "max": lambda: max(operands),
+        "min": lambda: min(operands),
+    }
+    return table[operation]()
+
+
+def _mp_partials(ctx: Any, operation: str, operands: list[Any], result: Any, wanted: list[bool]) -> list[Any]:
+    x = operands[0]
+    y = operands[1] if len(operands) > 1 else None
+    table = {
+        "+": lambda: [1, 1],
+        "-": lambda: [1, -1],
+        "*": lambda: [y, x],
+        "/": lambda: [1 / y, -result / y],
+        "**": lambda: [
+            y * ctx.power(x, y - 1) if wanted[0] else 0,
+            result * ctx.log(x) if wanted[1] else 0,
+        ],
+        "neg": lambda: [-1],
+        "sqrt": lambda: [1 / (2 * result)],
+        "exp": lambda: [result],
+        "log": lambda: [1 / x],
+        "softplus": lambda: [1 / (1 + ctx.exp(-x))],
+        "sin": lambda: [ctx.cos(x)],
+        "cos": lambda: [-ctx.sin(x)],
+        "tan": lambda: [1 + result * result],
+        "tanh": lambda: [1 - result * result],
+        "sigmoid": lambda: [result * (1 - result)],
+        "relu": lambda: [1 if x > 0 else 0],
+        "abs": lambda: [1 if x > 0 else (-1 if x < 0 else 0)],
+        "max": lambda: [ctx.mpf(0.5)] * 2 if x == y else ([1, 0] if x > y else [0, 1]),
+        "min": lambda: [ctx.mpf(0.5)] * 2 if x == y else ([1, 0] if x < y else [0, 1]),
+    }
+    return table[operation]()
+
+
+def mp_number(ctx: Any, number: Number, exact: sp.Expr | None = None) -> Any:
+    """A number in the multiprecision context: exactly for fractions, from the exact form when known."""
+    if exact is not None and not exact.is_Rational:
+        return ctx.mpf(str(sp.N(exact, int(ctx.dps) + 5)))
+    if isinstance(number, Fraction):
+        return ctx.mpf(number.numerator) / number.denominator
+    return ctx.mpf(number)
+
+
+def mp_run(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> list[Any]:
+    values: list[Any] = []
+    for step in recipe.steps:
+        if step.operation == SLOT:
+            values.append(arguments[step.slot])
+        elif step.operation == CONSTANT:
+            values.append(mp_number(ctx, step.value, step.exact))
+        else:
+            values.append(_mp_apply(ctx, step.operation, [values[i] for i in step.operands]))
+    return values
+
+
+def mp_local_gradient(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> list[Any]:
+    values = mp_run(ctx, recipe, arguments)
+    adjoints: list[Any] = [ctx.zero] * len(recipe.steps)
+    adjoints[-1] = ctx.one
+    gradient: list[Any] = [ctx.zero] * recipe.arity
+    for position in range(len(recipe.steps) - 1, -1, -1):
+        step, adjoint = recipe.steps[position], adjoints[position]
+        if step.operation == SLOT:
+            gradient[step.slot] += adjoint
+        elif step.operation != CONSTANT:
+            wanted = [recipe.varies[i] for i in step.operands]
+            partials = _mp_partials(ctx, step.operation, [values[i] for i in step.operands], values[position], wanted)
+            for operand, needed, partial in zip(step.operands, wanted, partials, strict=True):
+                if needed:
+                    adjoints[operand] += partial * adjoint
+    return gradient
+
+
+def finite(number: Number) -> bool:
+    return not isinstance(number, float) or math.isfinite(number)
