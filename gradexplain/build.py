@@ -150,10 +150,12 @@ class _Symbolic:
 
 
 @dataclass(frozen=True, slots=True)
-class _Sum:
-    """A chain a + b - c … being collected, so SymPy builds one Add instead of re-flattening a
-    growing Add at every term (quadratic for a long sum in one assignment)."""
+class _Chain:
+    """A chain a + b - c … or a * b / c … being collected, so SymPy builds one Add or Mul at the
+    end instead of re-flattening a growing one at every term (quadratic: one assignment of
+    3,000 factors took a minute)."""
 
+    operation: str  # "+" or "*"
     terms: list[sp.Expr]
 
 
@@ -170,8 +172,8 @@ class _Builder:
         self.counter = 0
         self.slots_of_statement: dict[int, int] = {}  # node index → slot, in a program statement
 
-    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Sum:
-        results: dict[int, Constant | _NodeRef | _Symbolic | _Sum] = {}
+    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Chain:
+        results: dict[int, Constant | _NodeRef | _Symbolic | _Chain] = {}
         stack: list[tuple[Expr, bool]] = [(root, False)]
         while stack:
             expr, ready = stack.pop()
@@ -184,8 +186,8 @@ class _Builder:
         return results[id(root)]
 
     def combine(
-        self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Sum]
-    ) -> Constant | _NodeRef | _Symbolic | _Sum:
+        self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Chain]
+    ) -> Constant | _NodeRef | _Symbolic | _Chain:
         if isinstance(expr, Num):
             value = self.literal(expr)
             return Constant(sp.Rational(value.numerator, value.denominator), value, expr.text, True)
@@ -211,12 +213,13 @@ class _Builder:
             raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
         if self.bare:
             return self.operation_node(expr, operation, parts)
-        if operation in ("+", "-"):
+        if operation in ("+", "-", "*", "/"):
             left, right = parts
-            terms = left.terms if isinstance(left, _Sum) else [self.symbolic(left)]
-            addend = self.symbolic(right)
-            terms.append(addend if operation == "+" else -addend)
-            return _Sum(terms)
+            kind = "+" if operation in ("+", "-") else "*"
+            terms = left.terms if isinstance(left, _Chain) and left.operation == kind else [self.symbolic(left)]
+            term = self.symbolic(right)
+            terms.append({"+": term, "-": -term, "*": term, "/": sp.Pow(term, -1)}[operation])
+            return _Chain(kind, terms)
         return _Symbolic(BY_NAME[operation].build(*(self.symbolic(part) for part in parts)))
 
     def literal(self, number: Num) -> Fraction:
@@ -231,7 +234,9 @@ class _Builder:
             )
         return read_literal(number.text)
 
-    def check_power_growth(self, base: Constant | _NodeRef | _Symbolic | _Sum, exponent: Constant, expr: Expr) -> None:
+    def check_power_growth(
+        self, base: Constant | _NodeRef | _Symbolic | _Chain, exponent: Constant, expr: Expr
+    ) -> None:
         """SymPy writes (c*w)**n as c**n * w**n: refuse before it builds a number too large to use."""
         if not isinstance(base, _Symbolic) or not isinstance(exponent.value, Fraction):
             return
@@ -244,11 +249,11 @@ class _Builder:
                 hint="give the base its own assignment (c = ...; then c**n)",
             )
 
-    def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Sum) -> sp.Expr:
+    def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Chain) -> sp.Expr:
         if isinstance(part, Constant | _Symbolic):
             return part.expr
-        if isinstance(part, _Sum):
-            return sp.Add(*part.terms)
+        if isinstance(part, _Chain):
+            return sp.Add(*part.terms) if part.operation == "+" else sp.Mul(*part.terms)
         if part.index not in self.slots_of_statement:
             self.slots_of_statement[part.index] = len(self.slots_of_statement)
         return slot(self.slots_of_statement[part.index])

@@ -16,21 +16,30 @@ plus, when the values are floating point, room for rounding: 64·u·n·max(1, |J
 u = 2⁻⁵³ and n nodes. So -3.998 passes against -4 at ε = 0.001 while 1 against 0 (relu at its
 kink) fails. Strong curvature can also fail a correct gradient; a smaller ε or the central
 difference tells the two apart.
+
+A check whose tolerance is at least half the gradient's scale, max(1, |gradient|), could not
+reject a wrong gradient (0, or twice the right one, would pass), so its verdict is
+"inconclusive", with an ε that would work, and it does not count as a pass. That happens with
+a large ε, or with a tiny one once the values are floating point: at ε = 1e-300 the nudge
+vanishes in rounding and the rounding room swallows everything.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from gradexplain.errors import GradexplainError
 from gradexplain.forward import evaluate
 from gradexplain.graph import Graph
 from gradexplain.kernels import Kernel
-from gradexplain.numbers import Number, is_exact
+from gradexplain.numbers import Number, format_number, is_exact
 
 TOLERANCE_FACTOR = 10
-FLOAT_UNIT = 2.0**-53
+FLOAT_UNIT = Fraction(1, 2**53)
+OK, MISMATCH, INCONCLUSIVE = "ok", "mismatch", "inconclusive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +55,70 @@ class Check:
     estimate: Number | None
     gradient: Number
     tolerance: Number
-    ok: bool
-    problem: str | None  # why no estimate could be made
+    verdict: str  # OK, MISMATCH or INCONCLUSIVE
+    problem: str | None  # why no estimate could be made, or why the verdict is inconclusive
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == OK
 
     @property
     def difference(self) -> Number | None:
         return None if self.estimate is None else abs(self.estimate - self.gradient)
 
 
+def _rounding_room(output: Number, nodes: int) -> Fraction:
+    """ε times the room for rounding when values are floating point (exact, so no ε underflows)."""
+    return 64 * FLOAT_UNIT * nodes * max(1, abs(Fraction(output)))
+
+
 def tolerance(method: str, eps: Number, gradient: Number, output: Number, exact: bool, nodes: int) -> Number:
     order = eps if method == "forward" else eps * eps
     allowed: Number = TOLERANCE_FACTOR * order * max(1, abs(gradient))
     if not exact:
-        allowed = allowed + 64 * FLOAT_UNIT * nodes * max(1, abs(float(output))) / float(eps)
+        allowed = allowed + _rounding_room(output, nodes) / Fraction(eps)
     return allowed
+
+
+def conclusive(allowed: Number, gradient: Number) -> bool:
+    """Whether a check with this tolerance could reject a wrong gradient (see the module's doc)."""
+    return 2 * allowed < max(1, abs(gradient))
+
+
+def better_eps(method: str, gradient: Number, output: Number, exact: bool, nodes: int) -> Fraction | None:
+    """A power of ten for ε that makes the check conclusive, or None if none does: the one that
+    balances the truncation error (ε or ε²) against rounding (1/ε) when values are floats."""
+    scale = max(1, abs(Fraction(gradient)))
+    order = 1 if method == "forward" else 2
+    if exact:
+        best = 0.001 if order == 1 else 0.01
+    else:
+        best = float(_rounding_room(output, nodes) / (TOLERANCE_FACTOR * scale)) ** (1 / (order + 1))
+    eps = Fraction(10) ** round(math.log10(best)) if best > 0 else Fraction(1, 1000)
+    return eps if conclusive(tolerance(method, eps, gradient, output, exact, nodes), gradient) else None
+
+
+def slope(rise: Number, run: Number) -> Number:
+    """rise/run, floating point if rise is, without letting a tiny run underflow to a zero division."""
+    if isinstance(rise, float):
+        exact = Fraction(rise) / Fraction(run)
+        try:
+            return float(exact)
+        except OverflowError:
+            return exact
+    return rise / run
+
+
+def _why_inconclusive(method: str, allowed: Number, gradient: Number, output: Number, exact: bool, nodes: int) -> str:
+    reason = (
+        f"the tolerance {format_number(allowed)} is at least half of max(1, |gradient|), "
+        "so this check could not tell a wrong gradient from a right one"
+    )
+    eps = better_eps(method, gradient, output, exact, nodes)
+    if eps is None:
+        return reason + "; in floating point no ε makes it conclusive here"
+    exponent = round(math.log10(eps))
+    return reason + f"; try --eps {format_number(eps) if exponent > -4 else f'1e{exponent}'}"
 
 
 def _downstream(consumers: list[list[int]], start: int) -> list[int]:
@@ -122,17 +181,34 @@ def run_checks(
             upper = _output_at(graph, kernels, values, consumers, index, value + eps)
             if central:
                 lower = _output_at(graph, kernels, values, consumers, index, value - eps)
-                estimate = (upper - lower) / (2 * eps)
+                estimate = slope(upper - lower, 2 * eps)
             else:
-                estimate = (upper - output) / eps
+                estimate = slope(upper - output, eps)
         except GradexplainError as error:
             problem = error.message
         exact = all(is_exact(v) for v in (upper, lower, output) if v is not None)
         allowed = tolerance(method, eps, gradient, output, exact, len(graph.nodes))
-        ok = estimate is not None and abs(estimate - gradient) <= allowed
+        verdict = OK if estimate is not None and abs(estimate - gradient) <= allowed else MISMATCH
+        if problem is None and not conclusive(allowed, gradient):
+            verdict, problem = (
+                INCONCLUSIVE,
+                _why_inconclusive(method, allowed, gradient, output, exact, len(graph.nodes)),
+            )
         checks.append(
             Check(
-                index, method, eps, value, output, value + eps, upper, lower, estimate, gradient, allowed, ok, problem
+                index,
+                method,
+                eps,
+                value,
+                output,
+                value + eps,
+                upper,
+                lower,
+                estimate,
+                gradient,
+                allowed,
+                verdict,
+                problem,
             )
         )
     return tuple(checks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from gradexplain.backward import EdgeStep, SumStep
@@ -109,7 +110,8 @@ def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
     for key in ("eps", "value", "nudged_value", "output", "nudged_output", "lower_output", "estimate", "gradient"):
         _number(entry, key, getattr(check, key))
     _number(entry, "difference", check.difference)
-    entry["tolerance"] = float(check.tolerance)
+    entry["tolerance"] = float(min(check.tolerance, sys.float_info.max))
     entry["ok"] = check.ok
+    entry["verdict"] = check.verdict
     entry["problem"] = check.problem
     return entry

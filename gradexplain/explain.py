@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from gradexplain.accuracy import audit
 from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
 from gradexplain.build import build, read_value
 from gradexplain.check import Check, run_checks
@@ -190,6 +191,7 @@ def explain(
             backward_seconds = time.perf_counter() - started
         except GradexplainError as error:
             raise error.located(source, origin) from None
+        audited = audit(graph, kernels, forward_pass.values, backward_pass.gradients, wanted)
         stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
         checks = None
@@ -206,7 +208,7 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=forward_pass.notes,
+            notes=forward_pass.notes + audited,
             warnings=tuple(warnings),
             cost=Cost(
                 computed=len(graph.nodes) - len(graph.inputs),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep, SumStep
-from gradexplain.check import TOLERANCE_FACTOR, Check
+from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
 from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
 from gradexplain.latex import derivative, latex_expr, latex_name, latex_number, node_pieces
@@ -289,7 +289,7 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
                 Cell(_outputs_text(check, shown), "value", _outputs_text(check, shown, True) if math else ""),
                 Cell(_slope_text(check, shown), "", _slope_text(check, shown, True) if math else ""),
                 shown.number(check.gradient, "gradient"),
-                Cell("ok" if check.ok else "MISMATCH", "ok" if check.ok else "bad"),
+                Cell(check.verdict if check.ok else check.verdict.upper(), "ok" if check.ok else "bad"),
             )
         )
     eps = shown(explanation.eps)
@@ -303,7 +303,9 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
     notes = [rule]
     for check in checks:
         name = graph.nodes[check.input].name
-        if check.problem:
+        if check.verdict == INCONCLUSIVE:
+            notes.append(f"{name}: inconclusive: {check.problem}")
+        elif check.problem:
             notes.append(f"{name}: no estimate: {check.problem}")
         elif not check.ok:
             notes.append(
@@ -364,6 +366,8 @@ def _nudge_text(check: Check, shown: Shown, latex: bool = False) -> str:
         plus_minus = "\\pm" if latex else "±"
         return f"{n(check.value)} {plus_minus} {n(check.eps)}"
     arrow = "\\to" if latex else "→"
+    if n(check.value) == n(check.nudged_value):  # a nudge too small to show: 3 → 3 + 1e-300
+        return f"{n(check.value)} {arrow} {n(check.value)} + {n(check.eps)}"
     return f"{n(check.value)} {arrow} {n(check.nudged_value)}"
 
 
@@ -417,12 +421,16 @@ def _summary(explanation: Explanation, shown: Shown) -> tuple[Cell, ...]:
             )
         )
     if explanation.checks is not None:
-        failed = [c for c in explanation.checks if not c.ok]
+        failed = [c for c in explanation.checks if c.verdict == MISMATCH]
+        unsure = [c for c in explanation.checks if c.verdict == INCONCLUSIVE]
         total = len(explanation.checks)
-        if failed:
-            names = ", ".join(explanation.graph.nodes[c.input].name for c in failed)
-            lines.append(Cell(f"{len(failed)} of {total} gradient checks FAILED ({names})", "bad"))
-        elif total == 1:
+        for group, word in ((failed, "FAILED"), (unsure, "INCONCLUSIVE")):
+            if group:
+                names = ", ".join(explanation.graph.nodes[c.input].name for c in group)
+                lines.append(Cell(f"{len(group)} of {total} gradient checks {word} ({names})", "bad"))
+        if failed or unsure:
+            return tuple(lines)
+        if total == 1:
             lines.append(Cell("the gradient check passes", "ok"))
         else:
             lines.append(Cell(f"all {total} gradient checks pass", "ok"))
