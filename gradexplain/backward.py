@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError
+from gradexplain.errors import EvaluationError, brief
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
 from gradexplain.graph import Graph
@@ -110,10 +110,10 @@ def backward(
                 local = kernel.derivative_values[position](arguments, None)
             except DomainError as problem:
                 raise EvaluationError(
-                    f"the local derivative ∂{node.name}/∂{names[position]} = {formula} cannot be computed at "
-                    f"{at_point(graph, node, values)}: {problem}",
+                    f"the local derivative ∂{brief(node.name, 30)}/∂{brief(names[position], 30)} = {brief(formula)} "
+                    f"cannot be computed at {at_point(graph, node, values)}: {problem}",
                     span=node.span,
-                    hint=f"{node.name} is not differentiable there; choose another point",
+                    hint=f"{brief(node.name, 30)} is not differentiable there; choose another point",
                 ) from None
             product = settle(local * upstream, None, exact_bits)
             terms[arg].append(product)

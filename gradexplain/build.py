@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, InputError, Span
+from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
@@ -50,7 +50,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
         value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
     except DomainError as problem:
         raise EvaluationError(
-            f"cannot compute {_text(source, span)}: {problem}",
+            f"cannot compute {brief(_text(source, span))}: {problem}",
             span=span,
             hint="change the constant so that it has a real value",
         ) from None
@@ -59,7 +59,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     else:
         expr = primitive.build(*(c.expr for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
-        raise EvaluationError(f"cannot compute {_text(source, span)}", span=span, hint="change the constant")
+        raise EvaluationError(f"cannot compute {brief(_text(source, span))}", span=span, hint="change the constant")
     if expr.is_Rational:  # SymPy knows some exact values floats miss: sin(pi) is 0
         value = Fraction(int(expr.p), int(expr.q))
     atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
@@ -70,7 +70,7 @@ def read_value(text: str) -> Number:
     """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
     expr = parse_expression(text)
     if _names_in(expr):
-        raise InputError(f"{text!r} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
+        raise InputError(f"{brief(repr(text))} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
     constant = _Builder(text, names={}, bare=False).walk(expr)
     assert isinstance(constant, Constant)
     return constant.value
@@ -172,7 +172,7 @@ class _Builder:
         operation = _operation(expr)
         if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
             raise InputError(
-                f"the exponent {parts[1].text} is larger than the limit of {self.limits.exponent}",
+                f"the exponent {brief(parts[1].text)} is larger than the limit of {self.limits.exponent}",
                 span=expr.right.span,  # type: ignore[union-attr]
                 hint=self.limits.hint("exponent"),
             )
@@ -414,7 +414,7 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
         computed = [node.name for node in nodes if not node.is_input]
         raise InputError(
             f"--target {target}: no such name",
-            hint=f"the computed names are {', '.join(computed)}" if computed else None,
+            hint=f"the computed names are {listing(computed)}" if computed else None,
         )
     index = names[target]
     if nodes[index].is_input:
