@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, clip
+from gradexplain.errors import EvaluationError, brief
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
 from gradexplain.graph import Graph
@@ -124,7 +124,7 @@ def backward(
             which = (
                 f"∂{node.name}/∂{names[0]} = {_local_formula(kernel, 0, names, formulas)[1]}"
                 if len(names) == 1
-                else f"of {node.name} = {clip(graph.definition(node))}"
+                else f"of {node.name} = {brief(graph.definition(node))}"
             )
             raise EvaluationError(
                 f"the local derivative {which} cannot be computed at {at_point(graph, node, values)}: {problem}",

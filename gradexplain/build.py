@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, InputError, Span, clip
+from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
 from gradexplain.evaluate import CONSTANT, SLOT, Instruction, Recipe, single
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.latex import definition_pieces
@@ -72,7 +72,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
         value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
     except DomainError as problem:
         raise EvaluationError(
-            f"cannot compute {_text(source, span)}: {problem}",
+            f"cannot compute {brief(_text(source, span))}: {problem}",
             span=span,
             hint="change the constant so that it has a real value",
         ) from None
@@ -81,7 +81,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     else:
         expr = primitive.build(*(c.expr for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
-        raise EvaluationError(f"cannot compute {_text(source, span)}", span=span, hint="change the constant")
+        raise EvaluationError(f"cannot compute {brief(_text(source, span))}", span=span, hint="change the constant")
     size = 1 + sum(c.size for c in operands)
     if expr.is_Rational:  # SymPy knows some exact values floats miss: sin(pi) is 0
         value, size = Fraction(int(expr.p), int(expr.q)), 1
@@ -97,7 +97,7 @@ def read_value(text: str, limits: Limits | None = None) -> Number:
     """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
     expr = parse_expression(text)
     if _names_in(expr):
-        raise InputError(f"{text!r} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
+        raise InputError(f"{brief(repr(text))} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
     constant = _Builder(text, names={}, bare=False, limits=limits).walk(expr)
     assert isinstance(constant, Constant)
     return constant.value
@@ -201,7 +201,7 @@ class _Builder:
         operation = _operation(expr)
         if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
             raise InputError(
-                f"the exponent {parts[1].text} is larger than the limit of {self.limits.exponent}",
+                f"the exponent {brief(parts[1].text)} is larger than the limit of {self.limits.exponent}",
                 span=expr.right.span,  # type: ignore[union-attr]
                 hint=self.limits.hint("exponent"),
             )
@@ -227,7 +227,7 @@ class _Builder:
         size = literal_size(number.text)
         if size > self.limits.number_digits:
             raise InputError(
-                f"the number {clip(number.text)} spans {size:,} digits, more than the limit of "
+                f"the number {brief(number.text)} spans {size:,} digits, more than the limit of "
                 f"{self.limits.number_digits:,}",
                 span=number.span,
                 hint=self.limits.hint("number_digits"),
@@ -243,7 +243,7 @@ class _Builder:
         bits = max((max(abs(r.p), r.q).bit_length() for r in base.expr.atoms(sp.Rational)), default=0)
         if bits * abs(exponent.value) > MAX_FORMULA_BITS:
             raise InputError(
-                f"writing out {clip(_text(self.source, expr.span))} needs numbers of more than "
+                f"writing out {brief(_text(self.source, expr.span))} needs numbers of more than "
                 f"{MAX_FORMULA_BITS:,} bits",
                 span=expr.span,
                 hint="give the base its own assignment (c = ...; then c**n)",
@@ -536,7 +536,7 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
         computed = [node.name for node in nodes if not node.is_input]
         raise InputError(
             f"--target {target}: no such name",
-            hint=f"the computed names are {', '.join(computed)}" if computed else None,
+            hint=f"the computed names are {listing(computed)}" if computed else None,
         )
     index = names[target]
     if nodes[index].is_input:

@@ -20,7 +20,7 @@ import typer
 
 from gradexplain import __version__
 from gradexplain.argv import split_argv
-from gradexplain.errors import GradexplainError, InputError
+from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, visible
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 
@@ -244,9 +244,12 @@ def main(
                 on_stage=on_stage,
             )
             on_stage("output")
-            for warning in explanation.warnings:
-                sys.stderr.write(f"warning: {warning}\n")
+            _warn(explanation.warnings)
             _write(explanation, Output(output_format.value, output, digits, standalone, full), limits)
+    except MissingValuesError as error:
+        error.hint = _how_to_pass(ctx, error.names)
+        sys.stderr.write(error.describe() + "\n")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     except GradexplainError as error:
         sys.stderr.write(error.describe() + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -262,6 +265,37 @@ def main(
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
 
 
+def _warn(warnings: tuple[str, ...]) -> None:
+    """Warnings on stderr, one line each, control characters escaped (they may quote a name or
+    a file name the user typed)."""
+    for warning in warnings:
+        sys.stderr.write(f"warning: {visible(warning)}\n")
+
+
+def _how_to_pass(ctx: typer.Context, names: tuple[str, ...]) -> str:
+    """How to give the missing inputs on this command line: `--b VALUE`, but `eps=0.1` for a name
+    that is also an option (`--eps 0.1` went to the option; the user most likely meant the input)."""
+    options = {spelling: param for param in ctx.command.params for spelling in getattr(param, "opts", ())}
+    ways: list[str] = []
+    clashes: list[str] = []
+    for name in names[:6]:
+        param = options.get(f"--{name}")
+        if param is None:
+            ways.append(f"--{name} VALUE")
+            continue
+        given = ctx.params.get(param.name or "")
+        from_command_line = getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
+        typed = from_command_line and isinstance(given, str | int) and not isinstance(given, bool | StrEnum)
+        ways.append(f"{name}={brief(str(given), 40) if typed else 'VALUE'}")
+        clashes.append(f"--{name}")
+    hint = f"pass {'them' if names[1:] else 'it'} as {' '.join(ways)}"
+    if clashes:
+        many = len(clashes) > 1
+        owned = f"{'are' if many else 'is'} gradexplain's own option{'s' if many else ''}"
+        return f"{hint} ({', '.join(clashes)} {owned})"
+    return hint + " (or NAME=VALUE)"
+
+
 def _names(option: str | None) -> list[str] | None:
     """A comma-separated list of names, as --wrt and --check-only take them."""
     return [name.strip() for name in option.split(",") if name.strip()] if option else None
@@ -275,7 +309,7 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
     """The formula, from the argument, a file or stdin, never reading more than the limit allows."""
     if file is not None and formula is not None:
         raise InputError("give the formula either as an argument or with -f, not both")
-    if file is None and formula is not None and formula.endswith(".gx") and Path(formula).is_file():
+    if file is None and formula is not None and formula.endswith(".gx") and _looks_like_a_path(formula):
         file = formula
     if file is None:
         if formula is None:
@@ -288,18 +322,38 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
     if file == "-":
         data, origin = sys.stdin.buffer.read(most + 1), "<stdin>"
     else:
-        path = Path(file)
-        if not path.is_file():
-            raise InputError(f"no such file: {file}", hint="check the path, or pass the formula itself")
-        if path.stat().st_size > most:
-            raise _too_long(file, limits)
-        data, origin = path.read_bytes(), file
+        data, origin = _read_file(file, most), file
     if len(data) > most:
         raise _too_long(origin, limits)
     try:
         return data.decode("utf-8-sig"), origin
     except UnicodeDecodeError as problem:
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
+
+
+def _looks_like_a_path(formula: str) -> bool:
+    """A positional argument ending in .gx is a program file when it exists, or when it could
+    only be a path (one word: no formula ends in `.gx`)."""
+    return os.path.lexists(formula) or (len(formula) <= 4096 and not any(char.isspace() for char in formula))
+
+
+def _read_file(file: str, most: int) -> bytes:
+    """At most `most` + 1 bytes of `file`: a regular file, or a pipe or device such as
+    `<(echo w)` or /dev/stdin, read as far as it goes. Each way of failing gets its own message."""
+    try:
+        with open(file, "rb") as stream:
+            return stream.read(most + 1)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {file}", hint="check the path, or pass the formula itself") from None
+    except IsADirectoryError:
+        raise InputError(
+            f"{file} is a directory, not a file", hint="name a file in it, such as a .gx program"
+        ) from None
+    except PermissionError:
+        raise InputError(f"cannot read {file}: permission denied", hint="check the file's permissions") from None
+    except OSError as problem:
+        reason = problem.strerror or type(problem).__name__
+        raise InputError(f"cannot read {file}: {reason}", hint="check the path, or pass the formula itself") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,8 +425,7 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
         _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
-    for warning in rendered.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
+    _warn(rendered.warnings)
     if to_file:
         try:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]

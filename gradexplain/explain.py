@@ -5,7 +5,6 @@ parse → build → forward → backward → symbolic gradients → ε-checks �
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -15,15 +14,17 @@ from fractions import Fraction
 from typing import Any
 
 from gradexplain.accuracy import audit
+from gradexplain.arguments import check_arguments, plain_number
 from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
 from gradexplain.build import build, read_value
 from gradexplain.check import Check, run_checks
-from gradexplain.errors import GradexplainError, InputError
+from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
 from gradexplain.forward import Note, forward
 from gradexplain.graph import Graph, Node
 from gradexplain.kernels import compile_kernels
 from gradexplain.limits import Limits, too_deep_as_input_error
-from gradexplain.numbers import Number
+from gradexplain.lookalikes import lookalike_warnings
+from gradexplain.numbers import Number, format_number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import parse
 
@@ -143,6 +144,9 @@ def explain(
     Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
     including input beyond `limits` (see gradexplain.limits).
     """
+    options = {"target": target, "origin": origin, "wrt": wrt, "check_only": check_only, "check": check}
+    options |= {"central": central, "cost": cost, "symbolic_limit": symbolic_limit, "limits": limits}
+    check_arguments(source, values, options | {"on_stage": on_stage})
     limits = limits or Limits()
     stage = on_stage or _ignore
     check = check or bool(check_only)
@@ -160,18 +164,19 @@ def explain(
         except GradexplainError as error:
             raise error.located(source, origin) from None
         warnings: list[str] = []
-        inputs = _input_values(graph, dict(values or {}), warnings)
+        inputs = _input_values(graph, dict(values or {}), warnings, limits)
+        warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:
-            warnings.append(f"not used by {graph.nodes[graph.output].name}: {', '.join(graph.unused)}")
+            warnings.append(f"not used by {brief(graph.nodes[graph.output].name)}: {listing(graph.unused)}")
         wanted = _wrt(graph, wrt)
         nudged = _wrt(graph, check_only, "--check-only") if check_only else wanted
         without_gradient = [graph.nodes[i].name for i in set(nudged).difference(wanted)]
         if without_gradient:
             raise InputError(
-                f"--check-only {', '.join(sorted(without_gradient))}: no gradient to check, they are not in --wrt",
+                f"--check-only {listing(sorted(without_gradient))}: no gradient to check, they are not in --wrt",
                 hint="add them to --wrt, or check only inputs that --wrt names",
             )
-        step = _eps(eps)
+        step = _eps(eps, limits)
         if check and len(nudged) > limits.nudges:
             raise InputError(
                 f"--check would nudge {len(nudged)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
@@ -225,25 +230,21 @@ def explain(
 # ── resolving values and options ───────────────────────────────────────────────────────────
 
 
-def to_number(raw: ValueLike, label: str) -> Number:
-    """A user's value as an exact number: "0.1" and 0.1 both mean 1/10."""
-    if isinstance(raw, bool):
-        raise InputError(f"{label}: expected a number, got {raw!r}")
-    if isinstance(raw, Fraction):
-        return raw
-    if isinstance(raw, int):
-        return Fraction(raw)
-    if isinstance(raw, float | Decimal):
-        if not math.isfinite(raw):
-            raise InputError(f"{label}: {raw} is not a finite number", hint="give a finite number")
-        return Fraction(repr(raw)) if isinstance(raw, float) else Fraction(raw)
-    text = str(raw).strip()
+def to_number(raw: ValueLike, label: str, parameter: str | None = None, limits: Limits | None = None) -> Number:
+    """A user's value as an exact number: "0.1" and 0.1 both mean 1/10. Any real number type
+    is taken (NumPy's too); another type is a TypeError naming `parameter` (default: `label`)."""
+    plain = plain_number(raw, parameter or label, label)
+    if isinstance(plain, Fraction):
+        if abs(plain) > sys.float_info.max:  # not shown: it may have more digits than str() takes
+            raise InputError(f"{label}: the number is too large", hint="give a number below 1.8e308 in size")
+        return plain
+    text = plain.strip()
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise InputError(
             f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
         )
     try:
-        value = read_value(text)
+        value = read_value(text, limits)
     except GradexplainError as error:
         error.message = f"{label}: {error.message}"
         raise error.located(text) from None
@@ -252,30 +253,35 @@ def to_number(raw: ValueLike, label: str) -> Number:
     return value
 
 
-def _input_values(graph: Graph, given: dict[str, ValueLike], warnings: list[str]) -> list[Number | None]:
+def _input_values(
+    graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits
+) -> list[Number | None]:
     values: list[Number | None] = [None] * len(graph.nodes)
     for index, value in graph.defaults:
         values[index] = value
+    ignored: list[str] = []
     for name, raw in given.items():
         index = graph.index_of(name)
         if name in graph.unused or (index is not None and not graph.nodes[index].is_input):
             raise InputError(
                 f"{name} is computed by the formula, so it cannot be given a value",
-                hint="give values only to inputs: " + ", ".join(node.name for node in graph.inputs),
+                hint="give values only to inputs: " + listing([node.name for node in graph.inputs]),
             )
-        number = to_number(raw, f"value for {name}")
+        number = to_number(raw, f"value for {name}", f"values[{brief(repr(name))}]", limits)
         if index is None:
-            warnings.append(f"{name} is not used by the formula; its value is ignored")
+            ignored.append(name)
             continue
         values[index] = number
+    if ignored:  # one warning, however many
+        warnings.append(
+            f"{ignored[0]} is not used by the formula; its value is ignored"
+            if len(ignored) == 1
+            else f"{listing(ignored)} are not used by the formula; their values are ignored"
+        )
     missing = [node.name for node in graph.inputs if values[node.index] is None]
     if missing:
-        plural = "s" if len(missing) > 1 else ""
         how = " ".join(f"--{name} VALUE" for name in missing[:6])
-        raise InputError(
-            f"missing value{plural} for {', '.join(missing)}",
-            hint=f"pass {'them' if missing[1:] else 'it'} as {how} (or NAME=VALUE)",
-        )
+        raise MissingValuesError(missing, hint=f"pass {'them' if missing[1:] else 'it'} as {how} (or NAME=VALUE)")
     return values
 
 
@@ -287,7 +293,7 @@ def _wrt(graph: Graph, wrt: list[str] | tuple[str, ...] | None, option: str = "-
     if not wrt:
         return [node.index for node in graph.inputs]
     chosen: list[int] = []
-    input_names = ", ".join(node.name for node in graph.inputs[:20]) + (", …" if len(graph.inputs) > 20 else "")
+    input_names = listing([node.name for node in graph.inputs])
     for name in wrt:
         index = graph.index_of(name)
         if index is None:
@@ -304,8 +310,9 @@ def _wrt(graph: Graph, wrt: list[str] | tuple[str, ...] | None, option: str = "-
     return sorted(chosen)
 
 
-def _eps(raw: ValueLike) -> Number:
-    step = to_number(raw, "--eps")
+def _eps(raw: ValueLike, limits: Limits) -> Number:
+    step = to_number(raw, "--eps", "eps", limits)
     if step <= 0:
-        raise InputError(f"--eps must be positive, got {raw}", hint="a small positive step such as 0.001")
+        hint = "a small positive step such as 0.001"
+        raise InputError(f"--eps must be positive, got {format_number(step)}", hint=hint)
     return step

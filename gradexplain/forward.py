@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gradexplain.errors import EvaluationError
+from gradexplain.errors import EvaluationError, brief
 from gradexplain.graph import Graph, Node
 from gradexplain.kernels import Kernel
 from gradexplain.numbers import Number, format_number
@@ -26,14 +26,26 @@ class ForwardPass:
     notes: tuple[Note, ...]
 
 
+# Values named in a message: the first few; a 3,000-name assignment is summarised.
+AT_POINT_SHOWN = 3
+
+
 def at_point(graph: Graph, node: Node, values: Sequence[Number | None]) -> str:
-    """`w = 0, x = 2`: the values that reached a node, for error messages."""
-    seen: dict[str, str] = {}
-    for arg in node.args:
-        value = values[arg]
-        if value is not None:
-            seen.setdefault(graph.nodes[arg].name, format_number(value))
-    return ", ".join(f"{name} = {shown}" for name, shown in seen.items())
+    """`w = 0, x = 2`: the values that reached a node, for error messages; of many, the first
+    few and a count (`w0 = 1, w1 = 2, w2 = 3, … (2,997 more)`)."""
+    reached = [arg for arg in dict.fromkeys(node.args) if values[arg] is not None]
+    shown = ", ".join(
+        f"{brief(graph.nodes[arg].name, 30)} = {format_number(values[arg])}"  # type: ignore[arg-type]
+        for arg in reached[:AT_POINT_SHOWN]
+    )
+    if len(reached) > AT_POINT_SHOWN:
+        shown += f", … ({len(reached) - AT_POINT_SHOWN:,} more)"
+    return shown
+
+
+def definition_in_brief(graph: Graph, node: Node) -> str:
+    """`J = 1/(w0 + w1 + …)`: a node and its definition, cut short for a message."""
+    return f"{brief(node.name, 30)} = {brief(graph.definition(node))}"
 
 
 def forward(
@@ -65,7 +77,7 @@ def evaluate(
         values[node.index] = kernel.value([values[arg] for arg in node.args], collected)  # type: ignore[arg-type]
     except DomainError as problem:
         raise EvaluationError(
-            f"cannot compute {node.name} = {graph.definition(node)} at {at_point(graph, node, values)}: {problem}",
+            f"cannot compute {definition_in_brief(graph, node)} at {at_point(graph, node, values)}: {problem}",
             span=node.span,
             hint="choose values at which the formula is defined",
         ) from None

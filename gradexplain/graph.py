@@ -7,6 +7,7 @@ are differentiated once, however many nodes share them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,6 +55,34 @@ class Node:
         return self.operation == "input"
 
 
+class NameIndex(Mapping[str, int]):
+    """name → node index, read-only, so that a frozen Graph cannot be changed through it (unlike
+    MappingProxyType, it can be pickled and copied like the rest of an Explanation)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Mapping[str, int]) -> None:
+        self._index = dict(index)
+
+    def __getitem__(self, name: str) -> int:
+        return self._index[name]
+
+    def get(self, name: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        return self._index.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"NameIndex({self._index!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Graph:
     source: str
@@ -62,7 +91,11 @@ class Graph:
     defaults: tuple[tuple[int, Number], ...]  # inputs given a value by the program itself
     unused: tuple[str, ...]  # assignments that do not feed the output
     bare: bool  # a bare expression (split per operation) rather than a program
-    by_name: dict[str, int]  # name → node index
+    by_name: Mapping[str, int]  # name → node index, read-only (a NameIndex)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.by_name, NameIndex):
+            object.__setattr__(self, "by_name", NameIndex(self.by_name))
 
     @property
     def inputs(self) -> tuple[Node, ...]:

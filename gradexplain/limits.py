@@ -28,13 +28,13 @@ class Limits:
         for field in fields(self):
             value = getattr(self, field.name)
             if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"Limits.{field.name} must be a whole number, got {type(value).__name__}")
+                raise TypeError(f"limits.{field.name} must be a whole number, got {type(value).__name__}")
             if value < 1:
-                raise InputError(f"--limit {field.name}={value}: a limit must be at least 1")
+                raise InputError(f"limits.{field.name} must be at least 1, got {value}")
             most = MAXIMUMS.get(field.name)
             if most is not None and value > most:
                 raise InputError(
-                    f"--limit {field.name}={value}: at most {most:,} is supported",
+                    f"limits.{field.name} is at most {most:,}, got {value:,}",
                     hint=MAXIMUM_REASONS[field.name],
                 )
 

@@ -313,7 +313,7 @@ def _describe(token: Token) -> str:
     if token.kind == "END":
         return "the end of the formula"
     if token.kind == "SEP":
-        return "the end of the line" if token.text == "\n" else "';'"
+        return "the end of the line" if token.text != ";" else "';'"
     return repr(token.text)
 
 

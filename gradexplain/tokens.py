@@ -19,13 +19,17 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Tokens that need no special message, exactly as the character-by-character path reads them:
 # a name or number not run into further letters, digits or a dot, and operators not doubled.
 _COMMON = re.compile(
-    r"(?P<SPACE>[ \t\r\f]+)|(?P<COMMENT>#[^\n]*)"
+    r"(?P<SPACE>[ \t\f\v]+)|(?P<COMMENT>#[^\r\n]*)"
     r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
     r"|(?P<NUMBER>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w.])"
     r"|(?P<OP>\*\*(?!\*)|\*(?!\*)|[+-]|/(?!/)|\^(?!\^))"
-    r"|(?P<SEP>[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))"
+    r"|(?P<SEP>\r\n?|[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))"
 )
 _DIGITS = "0123456789"
+# Terminal control characters, refused anywhere in the text (comments included), so that no
+# output or message can carry one: C0 controls other than tab, line ends, form and line feed,
+# DEL, C1 controls, and the bidi embeddings, overrides and isolates (U+202A–E, U+2066–9).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CHARACTER_HINTS = {
     "×": "write * for multiplication",
     "·": "write * for multiplication",
@@ -52,6 +56,13 @@ def tokenize(text: str) -> list[Token]:
 
     One regular expression reads every ordinary token; the character-by-character branch below
     reads what it cannot (names in other alphabets) and explains every mistake."""
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise ParseError(
+            f"control character U+{ord(control.group()):04X} in the text",
+            span=Span(control.start(), control.end()),
+            hint="remove it: terminal control characters are not allowed, not even in comments",
+        )
     tokens: list[Token] = []
     depth = 0
     i, n = 0, len(text)

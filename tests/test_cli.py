@@ -1,10 +1,13 @@
 """The command line as a user runs it: a separate process, exit codes, stdout vs stderr."""
 
 import json
+import os
+import subprocess
 import sys
 
 import pytest
 
+from gradexplain.errors import InputError
 from tests.conftest import ROOT, run_cli
 
 LECTURE = ["0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2"]
@@ -199,3 +202,121 @@ def test_no_color_is_honoured_even_when_colour_is_forced():
     args = ("w*x", "--w", "1", "--x", "2", "--format", "rich")
     assert colour.search(run_cli(*args, env={"FORCE_COLOR": "1"}).stdout)
     assert not colour.search(run_cli(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout)
+
+
+# ── reading files: every way of failing has its own message; pipes and devices are read ────
+
+
+def test_a_directory_is_not_a_missing_file(tmp_path):
+    for args in (["-f", str(tmp_path)], [str(tmp_path / "programs.gx")]):
+        (tmp_path / "programs.gx").mkdir(exist_ok=True)
+        result = run_cli(*args)
+        assert result.returncode == 2
+        assert "is a directory, not a file" in result.stderr.decode()
+
+
+def test_a_missing_gx_path_says_no_such_file():
+    result = run_cli("samples/no_such_sample.gx")
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("error: no such file: samples/no_such_sample.gx")
+
+
+def test_a_fifo_is_read_as_far_as_it_goes(tmp_path):
+    fifo = tmp_path / "program.gx"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gradexplain", "-f", str(fifo), "--w", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    with open(fifo, "w") as writer:
+        writer.write("J = w**2\n")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert b"Inputs: w = 3" in out
+
+
+def test_dev_stdin_and_devices_are_read_up_to_the_limit():
+    assert run_cli("-f", "/dev/stdin", "--w", "2", stdin=b"w*3").returncode == 0
+    empty = run_cli("-f", "/dev/null")
+    assert empty.returncode == 2 and b"the formula is empty" in empty.stderr
+    endless = run_cli("-f", "/dev/zero", "--limit", "source=1000")
+    assert endless.returncode == 2 and b"longer than the limit of 1000 characters" in endless.stderr
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        (PermissionError(13, "Permission denied"), "cannot read secret.gx: permission denied"),
+        (OSError(5, "Input/output error"), "cannot read secret.gx: Input/output error"),
+        (OSError("no reason given"), "cannot read secret.gx: OSError"),
+    ],
+)
+def test_unreadable_files_are_bad_input_not_internal_errors(monkeypatch, problem, message):
+    from gradexplain import cli
+    from gradexplain.limits import Limits
+
+    def unreadable(*args, **kwargs):
+        raise problem
+
+    monkeypatch.setattr(cli, "open", unreadable, raising=False)
+    with pytest.raises(InputError, match=message):
+        cli._read_source(None, "secret.gx", Limits())
+
+
+def test_cr_only_line_ends_are_line_ends(tmp_path):
+    program = tmp_path / "mac.gx"
+    program.write_bytes(b"w = 2\rJ = w**2\r")
+    result = run_cli("-f", str(program))
+    assert result.returncode == 0 and b"Inputs: w = 2" in result.stdout
+    program.write_bytes(b"w = 2\rx = 3\rJ = w*\r")
+    err = run_cli("-f", str(program)).stderr.decode()
+    assert f"{program}:3: J = w*\n" in err
+
+
+# ── messages: the option the user typed, no control characters, short lines ─────────────────
+
+
+def test_a_missing_input_named_like_an_option_is_passed_as_name_equals_value():
+    err = run_cli("eps*2", "--eps", "0.1").stderr.decode()
+    assert err.splitlines() == [
+        "error: missing value for eps",
+        "hint: pass it as eps=0.1 (--eps is gradexplain's own option)",
+    ]
+    err = run_cli("check*digits*w", "--check").stderr.decode()
+    assert (
+        "hint: pass them as check=VALUE digits=VALUE --w VALUE (--check, --digits are gradexplain's own options)" in err
+    )
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    for args in (
+        ["w*2 # \x1b[2J\x1b]0;title\x07", "--w", "1"],
+        ["w*2", "--w", "1\x1b[2J"],
+        ["w*\u202e2", "--w", "1"],
+        ["-f", str(tmp_path / "no\x1b[2Jsuch.gx")],
+        ["w*2", "--w", "1", "--target", "\x1b[2J"],
+        ["w*2", "--w", "1", "--limit", "\x9b2J=1"],
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 2, args
+        text = (result.stdout + result.stderr).decode()
+        assert not any((ord(char) < 32 and char != "\n") or 0x7F <= ord(char) <= 0x9F for char in text), text
+        assert "\u202e" not in text
+    err = run_cli("w*2 # \x1b[2J", "--w", "1").stderr.decode()
+    assert err.startswith("error: control character U+001B in the text\n  w*2 # \\x1b[2J\n")
+
+
+def test_warnings_show_control_characters_escaped(capsys):
+    from gradexplain import cli
+
+    cli._warn(("q\x1b[2J is not used by the formula",))
+    assert capsys.readouterr().err == "warning: q\\x1b[2J is not used by the formula\n"
+
+
+def test_messages_about_a_long_assignment_stay_short():
+    names = [f"w{i}" for i in range(3000)]
+    err = run_cli(" + ".join(names)).stderr.decode()
+    assert "missing values for w0, w1, w2, w3, w4, w5, … (2,994 more)" in err
+    assert max(len(line) for line in err.splitlines()) <= 200

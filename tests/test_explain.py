@@ -1,10 +1,17 @@
 import dataclasses
+import pickle
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
 from gradexplain import Explanation, GradexplainError, explain
-from gradexplain.errors import EvaluationError, InputError
+from gradexplain.build import build
+from gradexplain.errors import EvaluationError, InputError, MissingValuesError
+from gradexplain.forward import evaluate
+from gradexplain.limits import Limits
+from gradexplain.numeric import DomainError
+from gradexplain.syntax import parse
 
 
 def test_library_api_returns_an_immutable_explanation():
@@ -198,3 +205,163 @@ def test_symbolic_gradients_of_many_inputs_are_bounded_by_their_total_work():
 def test_check_only_refuses_inputs_that_get_no_gradient():
     with pytest.raises(GradexplainError, match="--check-only x: no gradient to check, they are not in --wrt"):
         explain("w*x", {"w": 2, "x": 3}, wrt=["w"], check_only=["x"])
+
+
+# ── what a library caller may pass ────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "value", ["0.1", 0.1, Fraction(1, 10), Decimal("0.1"), Decimal("1E-1"), Decimal("0.10")], ids=repr
+)
+def test_every_standard_number_type_means_what_it_says(value):
+    assert explain("w*10", {"w": value}).output_value == 1
+
+
+def test_numpy_scalars_are_numbers():
+    np = pytest.importorskip("numpy")
+    for value in (np.float64(0.1), np.float32(0.1), np.float16(0.1)):
+        assert explain("w*10", {"w": value}).output_value == 1, type(value)
+    assert explain("w*10", {"w": np.int64(3)}).output_value == 30
+    assert explain("w*10", {"w": np.float64(2.5)}, eps=np.float64(0.01), check=True).eps == Fraction(1, 100)
+    with pytest.raises(TypeError, match=r"values\['w'\] must be a number or a string, got bool"):
+        explain("w*10", {"w": np.bool_(True)})
+    with pytest.raises(GradexplainError, match="not a finite number"):
+        explain("w*10", {"w": np.float32("nan")})
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [([1], "list"), (b"1", "bytes"), (None, "NoneType"), (True, "bool"), (1j, "complex")]
+)
+def test_a_value_of_the_wrong_type_is_a_type_error_naming_it(value, kind):
+    with pytest.raises(TypeError, match=rf"values\['w'\] must be a (real )?number or a string, got {kind}"):
+        explain("w*10", {"w": value})
+
+
+@pytest.mark.parametrize("value", [Decimal("snan"), Decimal("nan"), Decimal("-inf"), float("inf"), "nan"])
+def test_values_that_are_not_finite_are_bad_input(value):
+    with pytest.raises(GradexplainError, match=r"not a (finite )?number"):
+        explain("w*10", {"w": value})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"source": None}, "source must be a string, got NoneType"),
+        ({"source": b"w"}, "source must be a string, got bytes"),
+        ({"values": [("w", 1)]}, "values must be a mapping of names to numbers, got list"),
+        ({"values": {1: 2}}, "values: names must be strings, got int"),
+        ({"target": 1}, "target must be None or a string, got int"),
+        ({"wrt": "w"}, "wrt must be a list of names, got str"),
+        ({"check_only": [1]}, r"check_only must hold names \(strings\), got int"),
+        ({"check": "yes"}, "check must be True or False, got str"),
+        ({"eps": [0.1]}, "eps must be a number or a string, got list"),
+        ({"symbolic_limit": 1.5}, "symbolic_limit must be a whole number, got float"),
+        ({"limits": {}}, r"limits must be None or gradexplain.limits.Limits\(...\), got dict"),
+        ({"on_stage": "print"}, "on_stage must be a function of the stage's name, got str"),
+        ({"origin": 3}, "origin must be None or a string, got int"),
+    ],
+)
+def test_every_parameter_of_the_wrong_type_is_a_type_error_naming_it(arguments, message):
+    with pytest.raises(TypeError, match=message):
+        explain(**({"source": "w*10", "values": {"w": 1}} | arguments))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"symbolic_limit": -1}, "symbolic_limit must be at least 0"),
+        ({"eps": Decimal("snan"), "check": True}, "not a finite number"),
+    ],
+)
+def test_parameters_of_the_right_type_but_a_bad_value_are_bad_input(arguments, message):
+    with pytest.raises(GradexplainError, match=message):
+        explain(**({"source": "w*10", "values": {"w": 1}} | arguments))
+
+
+def test_limits_are_checked_when_made():
+    with pytest.raises(TypeError, match=r"limits\.nodes must be a whole number, got str"):
+        Limits(nodes="many")  # type: ignore[arg-type]
+    with pytest.raises(GradexplainError, match=r"limits\.depth must be at least 1"):
+        Limits(depth=0)
+    with pytest.raises(GradexplainError, match=r"limits\.exact_bits is at most 13,000"):
+        Limits(exact_bits=20_000)
+
+
+def test_the_graph_s_name_index_cannot_be_changed():
+    explanation = explain("w*x", {"w": 1, "x": 2})
+    assert explanation.graph.by_name == {"w": 0, "x": 1, "J": 2}
+    with pytest.raises(TypeError):
+        explanation.graph.by_name["w"] = 5  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        explanation.graph.by_name.pop("w")  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(explanation)).graph.by_name == explanation.graph.by_name
+
+
+# ── messages stay short, however large the input ────────────────────────────────────────────
+
+
+def short(error: GradexplainError) -> bool:
+    lines = [error.message, error.hint or "", *error.describe().splitlines()]
+    return max(len(line) for line in lines) <= 200
+
+
+def test_missing_values_name_the_first_few_and_carry_every_name():
+    names = [f"w{i}" for i in range(3000)]
+    with pytest.raises(MissingValuesError) as raised:
+        explain(" + ".join(names))
+    assert raised.value.message == "missing values for w0, w1, w2, w3, w4, w5, … (2,994 more)"
+    assert raised.value.names == tuple(names)
+    assert short(raised.value)
+
+
+def test_an_undefined_point_in_a_large_assignment_is_summarised():
+    names = [f"w{i}" for i in range(3000)]
+    graph = build(parse("J = 1/(" + "+".join(names) + ")"))
+    node = graph.nodes[graph.output]
+    values = [Fraction(i + 1) for i in range(3000)] + [None]
+
+    class Undefined:
+        def value(self, arguments, notes):
+            raise DomainError("division by zero")
+
+    with pytest.raises(EvaluationError) as raised:
+        evaluate(graph, node, Undefined(), values)
+    message = raised.value.message
+    assert message.startswith("cannot compute J = 1/(w0+w1+w2+")
+    assert message.endswith("+w2999) at w0 = 1, w1 = 2, w2 = 3, … (2,997 more): division by zero")
+    assert short(raised.value.located(graph.source))
+
+
+def test_an_undefined_local_derivative_in_a_large_assignment_is_summarised():
+    names = [f"w{i}" for i in range(200)]
+    values = {name: i + 1 for i, name in enumerate(names)} | {"w0": -sum(range(2, 201))}
+    with pytest.raises(EvaluationError, match=r"at w0 = -20099, w1 = 2, w2 = 3, … \(197 more\)") as raised:
+        explain("J = sqrt(" + "+".join(names) + ")", values)
+    assert short(raised.value)
+
+
+def test_a_large_constant_that_cannot_be_computed_is_summarised():
+    with pytest.raises(EvaluationError, match=r"cannot compute log\(-\(1\+1\+.*…") as raised:
+        explain("w + log(-(" + "+".join(["1"] * 3000) + "))", {"w": 1})
+    assert short(raised.value)
+
+
+def test_many_ignored_values_are_one_short_warning():
+    values = {"w": 1} | {f"u{i}": i for i in range(300)}
+    (warning,) = explain("w*2", values).warnings
+    assert warning == "u0, u1, u2, u3, u4, u5, … (294 more) are not used by the formula; their values are ignored"
+
+
+def test_lists_of_inputs_in_hints_are_summarised():
+    names = [f"w{i}" for i in range(3000)]
+    with pytest.raises(InputError) as raised:
+        explain(" + ".join(names), dict.fromkeys(names, 1), wrt=["q"])
+    assert raised.value.hint == "the inputs are w0, w1, w2, w3, w4, w5, … (2,994 more)"
+
+
+def test_look_alike_names_get_a_warning():
+    explanation = explain("a*а + w11*w_11", {"a": 1, "а": 2, "w11": 3, "w_11": 4})
+    assert explanation.warnings == (
+        "different names that look alike: a and а (U+0430); rename one to tell them apart",
+        "different names that are both written w_{11} in LaTeX: w11 and w_11; rename one to tell them apart",
+    )

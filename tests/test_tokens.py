@@ -1,3 +1,8 @@
+import re
+
+import pytest
+
+from gradexplain.errors import ParseError
 from gradexplain.tokens import tokenize
 
 
@@ -9,3 +14,32 @@ def test_tokens_keep_positions():
         ("NUMBER", "2", 3),
         ("END", "", 4),
     ]
+
+
+def test_cr_and_crlf_end_statements_like_newlines():
+    for newline in ("\n", "\r", "\r\n"):
+        tokens = tokenize(f"w = 2{newline}J = w # note{newline}")
+        assert [t.kind for t in tokens] == ["NAME", "ASSIGN", "NUMBER", "SEP", "NAME", "ASSIGN", "NAME", "SEP", "END"]
+        assert tokens[4].span.start == 5 + len(newline)
+    assert [t.kind for t in tokenize("f(w,\r x)")] == ["NAME", "LPAREN", "NAME", "COMMA", "NAME", "RPAREN", "END"]
+
+
+def test_vertical_tab_and_form_feed_are_white_space():
+    assert [t.text for t in tokenize("w\v*\fx")] == ["w", "*", "x", ""]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("w*2 # \x1b[2J", "U+001B"),
+        ("w\x00", "U+0000"),
+        ("w\x7f", "U+007F"),
+        ("w + \x9b", "U+009B"),
+        ("w + x # \u202e", "U+202E"),
+        ("\u2066w", "U+2066"),
+    ],
+)
+def test_terminal_control_characters_are_refused_anywhere_even_in_comments(text, code):
+    with pytest.raises(ParseError, match=re.escape(f"control character {code}")) as raised:
+        tokenize(text)
+    assert raised.value.span.start == len(text.split(chr(int(code[2:], 16)))[0])
