@@ -161,7 +161,10 @@ def main(
     ] = None,
     standalone: Annotated[
         bool,
-        typer.Option("--standalone", help="With --format latex: a whole document that pdflatex compiles."),
+        typer.Option(
+            "--standalone",
+            help="With --format latex: a whole document, for pdflatex (or lualatex when names need Unicode fonts).",
+        ),
     ] = False,
     digits: Annotated[
         int,
@@ -373,6 +376,8 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
     for warning in rendered.warnings:
         sys.stderr.write(f"warning: {warning}\n")
+    for note in rendered.notes:
+        sys.stderr.write(f"note: {note}\n")
     if to_file:
         try:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]
