@@ -161,7 +161,10 @@ def main(
     ] = None,
     standalone: Annotated[
         bool,
-        typer.Option("--standalone", help="With --format latex: a whole document that pdflatex compiles."),
+        typer.Option(
+            "--standalone",
+            help="With --format latex: a whole document, for pdflatex (or lualatex when names need Unicode fonts).",
+        ),
     ] = False,
     digits: Annotated[
         int,
@@ -265,11 +268,11 @@ def main(
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
 
 
-def _warn(warnings: tuple[str, ...]) -> None:
-    """Warnings on stderr, one line each, control characters escaped (they may quote a name or
-    a file name the user typed)."""
+def _warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
+    """Warnings (or notes) on stderr, one line each, control characters escaped (they may quote
+    a name or a file name the user typed)."""
     for warning in warnings:
-        sys.stderr.write(f"warning: {visible(warning)}\n")
+        sys.stderr.write(f"{kind}: {visible(warning)}\n")
 
 
 def _how_to_pass(ctx: typer.Context, names: tuple[str, ...]) -> str:
@@ -426,6 +429,7 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
     _warn(rendered.warnings)
+    _warn(rendered.notes, "note")
     if to_file:
         try:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]

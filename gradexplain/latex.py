@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from string import Formatter
 
 import sympy as sp
@@ -26,6 +27,51 @@ _GREEK = {
     *("nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"),
 }
 _UPPER_GREEK = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"}
+# Greek capitals that LaTeX has no command for, because they look like Latin ones (upright, as \Gamma is).
+_GREEK_AS_LATIN = {
+    **{"ALPHA": "A", "BETA": "B", "EPSILON": "E", "ZETA": "Z", "ETA": "H", "IOTA": "I", "KAPPA": "K"},
+    **{"MU": "M", "NU": "N", "OMICRON": "O", "RHO": "P", "TAU": "T", "CHI": "X"},
+}
+_GREEK_VARIANTS = {
+    "GREEK SMALL LETTER OMICRON": "o",
+    "GREEK SMALL LETTER FINAL SIGMA": "\\varsigma",
+    "GREEK LUNATE EPSILON SYMBOL": "\\epsilon",  # ε itself is \varepsilon, as `epsilon` is
+    "GREEK PHI SYMBOL": "\\phi",  # φ itself is \varphi
+    "GREEK THETA SYMBOL": "\\vartheta",
+    "GREEK PI SYMBOL": "\\varpi",
+    "GREEK RHO SYMBOL": "\\varrho",
+    "GREEK KAPPA SYMBOL": "\\varkappa",
+    "GREEK SMALL LETTER DIGAMMA": "\\digamma",
+}
+# Letters with a command of their own in mathematics.
+_SYMBOLS = {
+    **{"ℓ": "\\ell", "ℏ": "\\hbar", "℘": "\\wp", "ı": "\\imath", "ȷ": "\\jmath"},
+    **{"ℵ": "\\aleph", "ℶ": "\\beth", "ℷ": "\\gimel", "ℸ": "\\daleth"},
+}
+# Letters that pdflatex sets as text (\\text{ß}: inputenc reads them, its default fonts have
+# them) though not in mathematics; tests/test_tools.py compiles each.
+PDFLATEX_TEXT = frozenset("ßæÆœŒøØłŁÇçĢģĶķĻļŅņŐőŖŗŞşŢţŰűȘșȚțḍḥḷṃṇṛṣṭ")
+# Styled letters (𝐰 MATHEMATICAL BOLD SMALL W, ℝ DOUBLE-STRUCK CAPITAL R) as pdflatex writes them,
+# by the kind of letter underneath; a kind missing here has no pdflatex font and is set as text.
+_STYLES: dict[str, dict[str, str]] = {
+    "BOLD": {"latin": "\\mathbf{%s}", "digit": "\\mathbf{%s}", "Greek": "\\mathbf{%s}", "greek": "\\boldsymbol{%s}"},
+    "ITALIC": {"latin": "\\mathit{%s}", "Greek": "\\var%s", "greek": "%s"},
+    "BOLD ITALIC": {"latin": "\\boldsymbol{%s}", "Greek": "\\boldsymbol{\\var%s}", "greek": "\\boldsymbol{%s}"},
+    "SCRIPT": {"LATIN": "\\mathcal{%s}"},
+    "BOLD SCRIPT": {"LATIN": "\\boldsymbol{\\mathcal{%s}}"},
+    "FRAKTUR": {"latin": "\\mathfrak{%s}"},
+    "BOLD FRAKTUR": {"latin": "\\boldsymbol{\\mathfrak{%s}}"},
+    "DOUBLE-STRUCK": {"LATIN": "\\mathbb{%s}"},
+    "SANS-SERIF": {"latin": "\\mathsf{%s}", "digit": "\\mathsf{%s}"},
+    "SANS-SERIF BOLD": {"latin": "\\boldsymbol{\\mathsf{%s}}", "digit": "\\boldsymbol{\\mathsf{%s}}"},
+    "MONOSPACE": {"latin": "\\mathtt{%s}", "digit": "\\mathtt{%s}"},
+}
+_STYLED = re.compile(
+    r"^(?:MATHEMATICAL )?(BOLD ITALIC|BOLD SCRIPT|BOLD FRAKTUR|SANS-SERIF BOLD ITALIC|SANS-SERIF BOLD|SANS-SERIF ITALIC"
+    r"|SANS-SERIF|MONOSPACE|DOUBLE-STRUCK ITALIC|DOUBLE-STRUCK|FRAKTUR|BLACK-LETTER|SCRIPT|ITALIC|BOLD|PLANCK) "
+)
+# Commands that need \usepackage{amssymb} (every other one is in LaTeX itself or amsmath).
+AMSSYMB_COMMANDS = ("\\mathbb", "\\mathfrak", "\\beth", "\\gimel", "\\daleth", "\\digamma", "\\varkappa")
 _ACCENTS = {
     "\u0302": "hat",
     "\u0303": "tilde",
@@ -36,52 +82,120 @@ _ACCENTS = {
     "\u0300": "grave",
     "\u0306": "breve",
     "\u030c": "check",
+    "\u030a": "mathring",
     "\u20d7": "vec",
 }
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\d_])(\d+)$")
 
 
-def _letter(char: str) -> str:
-    """One letter in math mode: Latin as itself, Greek as a command, anything else as text."""
+def _greek(unicode_name: str) -> str | None:
+    """A Greek letter by its Unicode name: GREEK SMALL LETTER ALPHA → \\alpha."""
+    if unicode_name in _GREEK_VARIANTS:
+        return _GREEK_VARIANTS[unicode_name]
+    for prefix, case in (("GREEK SMALL LETTER ", str.lower), ("GREEK CAPITAL LETTER ", str.capitalize)):
+        if unicode_name.startswith(prefix):
+            word = case(unicode_name.removeprefix(prefix).replace("LAMDA", "LAMBDA"))  # Unicode's spelling
+            if word in _GREEK or word in _UPPER_GREEK:
+                return "\\" + ("var" + word if word in ("epsilon", "phi") else word)
+            if prefix == "GREEK CAPITAL LETTER " and word.upper() in _GREEK_AS_LATIN:
+                return f"\\mathrm{{{_GREEK_AS_LATIN[word.upper()]}}}"
+    return None
+
+
+def _styled(char: str, unicode_name: str) -> str | None:
+    """A styled letter or digit (𝐰, 𝛂, ℝ, ℎ) as its style's command around the plain letter."""
+    match = _STYLED.match(unicode_name)
+    plain = unicodedata.normalize("NFKC", char)
+    if match is None or len(plain) != 1 or plain == char:
+        return None
+    style = {"BLACK-LETTER": "FRAKTUR", "PLANCK": "ITALIC"}.get(match[1], match[1])
+    letter = _plain(plain)
+    if letter is None or style not in _STYLES:
+        return None
+    if letter.startswith("\\mathrm{"):  # bold Alpha is a bold A
+        letter, kind = letter.removeprefix("\\mathrm{").removesuffix("}"), "latin"
+    elif plain.isascii():
+        kind = "digit" if plain.isdigit() else "latin"
+    elif unicodedata.name(plain, "").startswith("GREEK CAPITAL"):
+        kind = "Greek"
+    else:
+        kind = "greek"  # lowercase Greek, ı and ȷ: italic already
+    templates = _STYLES[style]
+    if kind == "latin" and plain.isupper() and "LATIN" in templates:
+        kind = "LATIN"
+    if kind not in templates:
+        return None
+    return templates[kind] % (letter.removeprefix("\\") if "\\var%s" in templates[kind] else letter)
+
+
+def _plain(char: str) -> str | None:
+    """One character in math mode as pdflatex sets it with amsmath and amssymb, or None when
+    only a Unicode font has it (Cyrillic, Hebrew, Han, …)."""
     if char.isascii():
-        return char
+        return char if char.isalnum() else None
+    if char in _SYMBOLS:
+        return _SYMBOLS[char]
     unicode_name = unicodedata.name(char, "")
-    if unicode_name.startswith("GREEK SMALL LETTER "):
-        word = unicode_name.removeprefix("GREEK SMALL LETTER ").lower()
-        if word == "final sigma":
-            word = "sigma"
-        if word in _GREEK:
-            return "\\" + ("var" + word if word in ("epsilon", "phi") else word)
-    if unicode_name.startswith("GREEK CAPITAL LETTER "):
-        word = unicode_name.removeprefix("GREEK CAPITAL LETTER ").capitalize()
-        if word in _UPPER_GREEK:
-            return "\\" + word
-    decomposed = unicodedata.normalize("NFD", char)
-    if len(decomposed) > 1 and decomposed[0].isascii():
-        text = decomposed[0]
-        for mark in decomposed[1:]:
-            text = f"\\{_ACCENTS[mark]}{{{text}}}" if mark in _ACCENTS else text
-        return text
-    return f"\\text{{{char}}}"
+    return _greek(unicode_name) or _styled(char, unicode_name)
+
+
+def settable(cluster: str) -> str | None:
+    """A letter with its combining marks (ŷ, ά), as pdflatex sets it in mathematics, or None."""
+    if len(cluster) == 1 and (plain := _plain(cluster)) is not None:
+        return plain
+    decomposed = unicodedata.normalize("NFD", cluster)
+    base, marks = decomposed[0], decomposed[1:]
+    text = _plain(base)
+    if text is None:
+        return None
+    for mark in marks:
+        if mark not in _ACCENTS:
+            return None
+        text = f"\\{_ACCENTS[mark]}{{{text}}}"
+    return text
+
+
+def clusters(text: str) -> list[str]:
+    """`text` cut before every character that is not a combining mark: each piece one letter
+    as a reader sees it (ŷ typed as y + a combining circumflex stays one)."""
+    pieces: list[str] = []
+    for char in text:
+        if pieces and unicodedata.category(char).startswith("M"):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def math_letters(text: str) -> list[tuple[str, bool]]:
+    """`text` as (LaTeX, settable) pieces: settable ones in math mode for pdflatex, the others
+    runs of Unicode text kept as written, for \\text{…} (pdflatex sets PDFLATEX_TEXT there;
+    anything else needs a Unicode engine, LuaLaTeX)."""
+    pieces: list[tuple[str, bool]] = []
+    for cluster in clusters(text):
+        math = settable(cluster)
+        if math is not None:
+            pieces.append((math, True))
+        elif pieces and not pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + cluster, False)
+        else:
+            pieces.append((cluster, False))
+    return pieces
 
 
 def _word(word: str) -> str:
-    """A run of letters and digits: one letter plain, a Greek name as its letter, else upright."""
+    """A run of letters and digits: one letter plain, a Greek name as its letter, an ASCII word
+    upright; other letters each as pdflatex sets it, and a run that only Unicode fonts have as
+    upright text (\\text{ошибка})."""
     if word in _GREEK or word in _UPPER_GREEK:
         return "\\" + ("var" + word if word in ("epsilon", "phi") else word)
-    if len(word) == 1 or word.isdigit():
-        return _letter(word) if len(word) == 1 else word
+    if word.isascii() and (len(word) == 1 or word.isdigit()):
+        return word
     if word.endswith("hat") and len(word) > 3:  # yhat → \hat{y}
         return f"\\hat{{{_word(word[:-3])}}}"
-    if all(char.isascii() for char in word):
+    if word.isascii():
         return f"\\mathrm{{{word}}}"
-    letters: list[str] = []
-    for char in word:
-        if unicodedata.combining(char) and letters:  # x̃ typed as x + a combining tilde
-            letters[-1] = f"\\{_ACCENTS[char]}{{{letters[-1]}}}" if char in _ACCENTS else letters[-1]
-        else:
-            letters.append(_letter(char))
-    return "".join(letters)
+    return "".join(text if math else f"\\text{{{text}}}" for text, math in math_letters(word))
 
 
 def latex_name(name: str) -> str:
@@ -258,3 +372,61 @@ def _joined(pieces: list[Piece]) -> tuple[Piece, ...]:
         else:
             joined.append(piece)
     return tuple(joined)
+
+
+# ── what a document needs: pdflatex, or LuaLaTeX and Unicode fonts ─────────────────────────
+
+_UNICODE_RUN = re.compile(r"[^\x00-\x7f]+")
+_RIGHT_TO_LEFT = ("R", "AL")
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What compiles a LaTeX text. Letters that pdflatex cannot set (every non-ASCII character
+    left in the text: names in Cyrillic, Hebrew, Han, …) need LuaLaTeX, with fonts that have them."""
+
+    amssymb: bool  # \\mathbb, \\mathfrak, …
+    unicode: tuple[str, ...]  # the runs of text only LuaLaTeX sets (ошибка, 损失), each once, in order
+    fonts: tuple[tuple[str, str], ...]  # (family, script) of the fonts that have them, tried in order
+    missing: tuple[str, ...]  # characters that none of those fonts has
+
+    @property
+    def engine(self) -> str:
+        return "lualatex" if self.unicode else "pdflatex"
+
+
+def needs(latex: str) -> Needs:
+    """What `latex` (text this module wrote, without comments) needs to compile."""
+    from gradexplain.fonts import FONTS, font_of
+
+    runs = _UNICODE_RUN.findall(latex)
+    unicode = tuple(dict.fromkeys(run for run in runs if not PDFLATEX_TEXT.issuperset(run)))
+    found = {char: font_of(char) for char in dict.fromkeys("".join(unicode))}
+    fonts = sorted({index for index in found.values() if index})  # 0 is the main font, Latin Modern
+    return Needs(
+        amssymb=any(command in latex for command in AMSSYMB_COMMANDS),
+        unicode=unicode,
+        fonts=tuple(FONTS[index] for index in fonts),
+        missing=tuple(char for char, index in found.items() if index is None),
+    )
+
+
+def directed(latex: str) -> str:
+    """Right-to-left text (Hebrew, Arabic, …) in LuaTeX's right-to-left direction, with any
+    left-to-right letters or digits inside it turned back: LuaTeX has no bidirectional algorithm."""
+
+    def direct(run: re.Match[str]) -> str:
+        text = run[0]
+        if not any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text):
+            return text
+        pieces: list[tuple[bool, str]] = []  # (right to left, text)
+        for cluster in clusters(text):
+            rtl = unicodedata.bidirectional(cluster[0]) in (*_RIGHT_TO_LEFT, "ON", "NSM")
+            if pieces and pieces[-1][0] == rtl:
+                pieces[-1] = (rtl, pieces[-1][1] + cluster)
+            else:
+                pieces.append((rtl, cluster))
+        inner = "".join(piece if rtl else f"{{\\textdir TLT {piece}}}" for rtl, piece in pieces)
+        return f"{{\\textdir TRT {inner}}}"
+
+    return _UNICODE_RUN.sub(direct, latex)

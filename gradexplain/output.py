@@ -39,6 +39,7 @@ EXTENSIONS = {
 class Rendered:
     data: bytes
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what a person should know to use the output (which program compiles it)
 
 
 def format_for_path(path: str) -> str:
@@ -71,7 +72,8 @@ def render_bytes(
     limits: Limits | None = None,
 ) -> Rendered:
     """`explanation` in `format` (one of FORMATS). svg and png need Graphviz (an InputError
-    says how to install it); html without Graphviz keeps its tables and says so in a warning."""
+    says how to install it); html without Graphviz keeps its tables and says so in a warning;
+    latex that needs LuaLaTeX rather than pdflatex says so in a note."""
     check_standalone(format, standalone)
     from gradexplain.drawing import draw
     from gradexplain.render import dot
@@ -90,4 +92,9 @@ def render_bytes(
             warnings = (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
         page = html.render(explanation, options, picture, missing)
         return Rendered(page.encode("utf-8"), warnings)
+    if format == "latex":
+        from gradexplain.render import latex
+
+        document = latex.document(explanation, options, standalone)
+        return Rendered(document.text.encode("utf-8"), latex.warnings(document.needs), latex.notes(document.needs))
     return Rendered(render_text(explanation, format, options, standalone=standalone).encode("utf-8"))

@@ -40,3 +40,10 @@ def test_benchmark_runner_runs_on_a_tiny_network():
     assert "| nodes | P | in process (s) | end to end (s) | peak MB | stages |" in table
     assert "parse" in table and "backward" in table and "json" in table
     assert "| nodes | P | gradexplain | sympy-diff | nudging |" in table
+
+
+def test_latex_compile_benchmark_compiles_one_document_per_program():
+    from benchmarks import latex_compile
+
+    documents = latex_compile.documents()
+    assert [latex_compile.engine(document) for document in documents.values()] == ["pdflatex", "lualatex", "lualatex"]

@@ -77,6 +77,18 @@ def test_standalone_is_for_latex(tmp_path):
     )
 
 
+def test_latex_that_needs_lualatex_says_so_on_stderr():
+    document = run_cli("ошибка = 2*w; J = ошибка^2", "w=3", "--format", "latex", "--standalone")
+    assert document.returncode == 0
+    assert document.stdout.startswith(b"% !TEX program = lualatex\n")
+    assert document.stderr.decode() == (
+        "note: this LaTeX needs lualatex, not pdflatex, which has no fonts for ошибка; see its first lines\n"
+    )
+    fragment = run_cli("ошибка = 2*w; J = ошибка^2", "w=3", "--format", "latex")
+    assert b"% needs lualatex" in fragment.stdout and b"note: this LaTeX needs lualatex" in fragment.stderr
+    assert run_cli("ℓ = 2*w; J = ℓ^2", "w=3", "--format", "latex", "--standalone").stderr == b""
+
+
 def test_writing_to_a_missing_folder_is_a_clear_error(tmp_path):
     assert_clean_error(run_cli(SAMPLE, "-o", str(tmp_path / "no" / "such" / "report.md")), "cannot write")
 

@@ -9,8 +9,8 @@ import sympy as sp
 
 from gradexplain import explain
 from gradexplain.functions import relu, sigmoid, softplus, step
-from gradexplain.latex import bar, derivative, latex_expr, latex_name, latex_number
-from gradexplain.output import EXTENSIONS, FORMATS, format_for_path
+from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
+from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
 from gradexplain.render.report import build_report, latex_definition, with_values
 
@@ -42,10 +42,52 @@ AWKWARD = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b", AWKWARD_VALUES)
         ("loss", r"\mathrm{loss}"),
         ("_t", r"\underline{t}"),
         ("v1", "v_{1}"),
+        # letters pdflatex has: Greek by Unicode's names, accents, letterlike and styled letters
+        ("λ", r"\lambda"),
+        ("Α", r"\mathrm{A}"),
+        ("ς", r"\varsigma"),
+        ("ά", r"\acute{\alpha}"),
+        ("ç", r"\text{ç}"),  # as text, which pdflatex sets too
+        ("ß", r"\text{ß}"),
+        ("ℓ", r"\ell"),
+        ("ℏ", r"\hbar"),
+        ("𝐰", r"\mathbf{w}"),
+        ("𝑤", r"\mathit{w}"),
+        ("𝒘", r"\boldsymbol{w}"),
+        ("𝛂", r"\boldsymbol{\alpha}"),
+        ("𝚪", r"\mathbf{\Gamma}"),
+        ("𝛤", r"\varGamma"),
+        ("𝚨", r"\mathbf{A}"),
+        ("ℝ", r"\mathbb{R}"),
+        ("𝔣", r"\mathfrak{f}"),
+        ("ℋ", r"\mathcal{H}"),
+        ("𝗐", r"\mathsf{w}"),
+        ("𝚠", r"\mathtt{w}"),
+        ("w𝟏", r"w_{\mathbf{1}}"),
+        # letters only Unicode fonts have: one upright run of text each
+        ("ошибка", r"\text{ошибка}"),
+        ("损失", r"\text{损失}"),
+        ("שגיאה", r"\text{שגיאה}"),
+        ("x_ошибка", r"x_{\text{ошибка}}"),
+        ("x٣", r"x_{\text{٣}}"),
+        ("𝓌", r"\text{𝓌}"),
+        ("𝕨", r"\text{𝕨}"),
+        ("ą", r"\text{ą}"),
+        ("ŷш", r"\hat{y}\text{ш}"),
     ],
 )
 def test_latex_names(name, expected):
     assert latex_name(name) == expected
+
+
+def test_every_letter_outside_text_is_ascii():
+    """Mathematics never holds a raw Unicode letter (no font would have it): whatever pdflatex
+    cannot set is inside \\text{…}, for every character a name may contain."""
+    for point in range(0x80, 0x30000):
+        name = "w" + chr(point)
+        if name.isidentifier():
+            text = latex_name(name)
+            assert re.sub(r"\\text\{[^{}]*\}", "", text).isascii(), (name, text)
 
 
 def test_bars_and_derivatives():
@@ -162,6 +204,28 @@ def test_latex_escapes_plain_text():
     assert latex.escape("∂J/∂w ≤ ε") == r"$\partial$J/$\partial$w $\le$ $\varepsilon$"
     assert latex.escape("--digits") == "-{}-digits"
     assert latex.escape("ŷ") == r"$\hat{y}$"
+    assert latex.escape("x̃ and ошибка: 50%") == r"$\tilde{x}$ and ошибка: 50\%"
+    assert latex.escape("&\u0303") == "\\&\u0303"  # a mark on a special character leaves it escaped
+    assert latex.escape("a\tb\x1b[2J\x9bc\u00a0d") == "a b[2Jc d"  # TeX rejects control characters
+
+
+def test_a_latex_document_needs_pdflatex_unless_a_letter_has_no_pdflatex_font():
+    for name in ("w", "ŷ", "α", "ℓ", "𝐰", "ℝ", "ç", "maß"):
+        assert needs(latex_name(name)).engine == "pdflatex", name
+    assert needs(latex_name("ą")).engine == "lualatex"  # ogonek: not in pdflatex's default fonts
+    assert needs(latex_name("ℝ")).amssymb and not needs(latex_name("𝐰")).amssymb
+    hebrew = needs(latex_name("שגיאה") + " " + latex_name("ошибка") + latex_name("损失"))
+    assert hebrew.engine == "lualatex"
+    assert hebrew.unicode == ("שגיאה", "ошибка", "损失")
+    assert hebrew.fonts == (("Noto Serif", ""), ("Noto Serif Hebrew", "hebr"), ("WenQuanYi Zen Hei", "hani"))
+    assert hebrew.missing == ()
+    assert needs("\\text{\U0001d4ccą}").fonts == (("Noto Sans Math", ""),)  # ą is in Latin Modern itself
+    assert needs("\\text{\U00018b00}").missing == ("\U00018b00",)  # Khitan: no font listed has it
+
+
+def test_right_to_left_text_runs_right_to_left():
+    assert directed(r"\text{שגיאה} + \text{ошибка}") == r"\text{{\textdir TRT שגיאה}} + \text{ошибка}"
+    assert directed("خطأ٣ب") == r"{\textdir TRT خطأ{\textdir TLT ٣}ب}"  # digits read left to right
 
 
 def test_latex_traces_read_like_the_literature():
@@ -188,6 +252,41 @@ def test_latex_standalone_is_a_whole_document():
     text = render_text(LECTURE, "latex", standalone=True)
     assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
     assert "\\usepackage{amsmath}" in text and "\\usepackage{tabularx}" in text
+
+
+UNICODE_NAMES = explain("ошибка = w*x; שגיאה = ошибка^2; J = שגיאה + ℝ", {"w": 2, "x": 3, "ℝ": 1})
+
+
+def test_a_document_with_names_pdflatex_cannot_set_is_for_lualatex_and_says_so():
+    text = render_text(UNICODE_NAMES, "latex", standalone=True)
+    lines = text.splitlines()
+    assert lines[0] == "% !TEX program = lualatex"
+    assert lines[1] == "% gradexplain: compile with lualatex, not pdflatex, which has no fonts for ошибка, שגיאה"
+    assert "\\usepackage[utf8]{inputenc}" not in text and "\\usepackage{amssymb}" in text
+    assert "\\usepackage[no-math]{fontspec}" in text
+    assert '  "Noto Serif Hebrew:mode=harf;script=hebr;",' in lines
+    assert "\\setmainfont{Latin Modern Roman}[RawFeature={fallback=gradexplain}]" in lines
+    assert r"$\text{{\textdir TRT שגיאה}} = \text{ошибка}^{2} = 6^{2} = 36$" in text
+    assert latex.document(UNICODE_NAMES, standalone=True) == latex.document(UNICODE_NAMES, standalone=True)
+
+
+def test_a_fragment_says_in_its_comments_what_its_preamble_needs():
+    fragment = render_text(UNICODE_NAMES, "latex").splitlines()
+    assert fragment[1] == "% needs lualatex (not pdflatex, which has no fonts for ошибка, שגיאה) and in the preamble:"
+    assert "%   \\usepackage[no-math]{fontspec}" in fragment and "\\documentclass" not in "".join(fragment)
+    plain = render_text(explain("J = ℝ*w", {"ℝ": 2, "w": 1}), "latex").splitlines()
+    assert plain[1] == r"% needs \usepackage{amsmath}, \usepackage{amssymb} and \usepackage{tabularx}"
+
+
+def test_the_cli_is_told_which_program_compiles_the_latex():
+    rendered = render_bytes(UNICODE_NAMES, "latex", standalone=True)
+    assert rendered.notes == (
+        "this LaTeX needs lualatex, not pdflatex, which has no fonts for ошибка, שגיאה; see its first lines",
+    )
+    assert rendered.warnings == ()
+    assert render_bytes(LECTURE, "latex").notes == ()
+    khitan = render_bytes(explain("J = 2*\U00018b00", {"\U00018b00": 1}), "latex")
+    assert khitan.warnings == ("no font that gradexplain names has \U00018b00 (U+18B00): the PDF will lack them",)
 
 
 # ── HTML ────────────────────────────────────────────────────────────────────────────────────

@@ -1,10 +1,12 @@
 """The outputs, checked by the real programs that read them: Graphviz draws every DOT file,
-pdflatex compiles every standalone LaTeX document, headless Chromium renders the HTML page, and
-Mermaid (the library GitHub uses, run in Chromium) draws every Mermaid diagram.
+pdflatex (or LuaLaTeX, for names in other alphabets) compiles every standalone LaTeX document,
+headless Chromium renders the HTML page, and Mermaid (the library GitHub uses, run in Chromium)
+draws every Mermaid diagram.
 
 Each test is skipped when its program is missing, unless GRADEXPLAIN_REQUIRE_TOOLS=1 (CI sets
 it, after installing them as the README says), so CI never passes by skipping. The browser's
-screenshot is kept in .artifacts/ (or $GRADEXPLAIN_ARTIFACTS) for a person to look at.
+screenshots and a LaTeX page are kept in .artifacts/ (or $GRADEXPLAIN_ARTIFACTS) for a person
+to look at.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from gradexplain import explain
+from gradexplain.fonts import FONTS
+from gradexplain.latex import latex_name, needs
 from gradexplain.output import render_bytes
 from gradexplain.render import render_text
 from tests.conftest import ROOT, SAMPLES, run_cli
@@ -98,33 +103,122 @@ def test_readme_picture_is_what_gradexplain_draws():
     assert _svg_texts(committed) == _svg_texts(fresh)
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
-def test_pdflatex_compiles_every_standalone_document(path, tmp_path):
-    pdflatex = need("pdflatex")
-    (tmp_path / "trace.tex").write_text(render_text(sample(path), "latex", standalone=True), encoding="utf-8")
+def engine(document: str) -> str:
+    """The program a LaTeX document names on its first line; pdflatex when it names none."""
+    first = document.partition("\n")[0]
+    return first.removeprefix("% !TEX program = ") if first.startswith("% !TEX program = ") else "pdflatex"
+
+
+def compile_latex(document: str, tmp_path: Path, stem: str = "trace") -> str:
+    """Compile with the program the document names, and return the log: no error, no letter
+    left out for want of a font (TeX only logs those, as "Missing character")."""
+    program = need(engine(document))
+    (tmp_path / f"{stem}.tex").write_text(document, encoding="utf-8")
     result = subprocess.run(
-        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "trace.tex"],
+        [program, "-interaction=nonstopmode", "-halt-on-error", f"{stem}.tex"],
         capture_output=True,
         cwd=tmp_path,
-        timeout=120,
+        timeout=600,  # LuaLaTeX's first run on a machine indexes its fonts
     )
-    log = (tmp_path / "trace.log").read_text(encoding="latin-1")
+    log = (tmp_path / f"{stem}.log").read_text(encoding="utf-8", errors="replace")
     assert result.returncode == 0, log[-3000:]
-    assert (tmp_path / "trace.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
+    assert [line for line in log.splitlines() if "Missing character" in line] == []
+    return log
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
+def test_pdflatex_compiles_every_standalone_document(path, tmp_path):
+    document = render_text(sample(path), "latex", standalone=True)
+    assert engine(document) == "pdflatex"
+    log = compile_latex(document, tmp_path)
     assert "Overfull \\hbox" not in log  # nothing runs off the page
 
 
 def test_pdflatex_compiles_awkward_names(tmp_path):
-    pdflatex = need("pdflatex")
     explanation = explain("ŷ = w_1*x + α; J = sigmoid(ŷ)^2 + abs(ŷ)/3", {"w_1": 2, "x": -2, "α": 0.5}, check=True)
-    (tmp_path / "names.tex").write_text(render_text(explanation, "latex", standalone=True), encoding="utf-8")
+    compile_latex(render_text(explanation, "latex", standalone=True), tmp_path, "names")
+
+
+def test_pdflatex_sets_every_letter_gradexplain_gives_it(tmp_path):
+    """Every name of one letter (or w and one digit) that gradexplain leaves to pdflatex — Greek,
+    accented Latin, ß, ℓ, the styled 𝐰 𝒘 ℝ 𝔣 𝟏 … — in one document that pdflatex compiles."""
+    letters = [chr(point) for point in range(0x80, 0x30000) if chr(point).isidentifier() and chr(point).isalpha()]
+    digits = [
+        chr(point) for point in range(0x80, 0x30000) if chr(point).isdigit() and ("w" + chr(point)).isidentifier()
+    ]
+    names = [
+        name for name in [*letters, *(f"w{digit}" for digit in digits)] if needs(latex_name(name)).engine == "pdflatex"
+    ]
+    assert len(names) > 1000 and {"ℓ", "𝐰", "λ", "ά", "ç", "ß", "ℝ", "w𝟏"} <= set(names)
+    explanation = explain("J = " + " + ".join(names), dict.fromkeys(names, 1))
+    document = render_text(explanation, "latex", standalone=True)
+    assert engine(document) == "pdflatex"
+    compile_latex(document, tmp_path, "letters")
+
+
+# A name in each kind of alphabet, and the program its document must name.
+NAMES = {
+    "ell": ("ℓ", "pdflatex"),
+    "bold": ("𝐰", "pdflatex"),
+    "greek": ("λά", "pdflatex"),
+    "cyrillic": ("ошибка", "lualatex"),
+    "chinese": ("损失", "lualatex"),
+    "hebrew": ("שגיאה", "lualatex"),
+    "arabic": ("خطأ", "lualatex"),
+    "korean": ("손실", "lualatex"),
+    "devanagari": ("नमन", "lualatex"),
+    "script": ("𝓌", "lualatex"),
+}
+
+
+@pytest.mark.parametrize(("name", "program"), NAMES.values(), ids=NAMES)
+def test_every_name_compiles_with_the_program_its_document_names(name, program, tmp_path):
+    explanation = explain(f"{name}*x + 1", {name: 2, "x": 3}, check=True)
+    document = render_text(explanation, "latex", standalone=True)
+    assert engine(document) == program
+    compile_latex(document, tmp_path)
+
+
+def test_lualatex_shows_names_in_every_alphabet(tmp_path):
+    """One page with all of them, kept as a picture to look at: each script in its own font,
+    Hebrew and Arabic right to left."""
+    program = "ошибка = 𝐰*x + ℓ; 损失 = ошибка^2; שגיאה = 损失/2 + λά; خطأ = שגיאה*𝓌; 손실 = خطأ - नमन"
+    values = {"𝐰": 2, "x": 3, "ℓ": 1, "λά": 0.5, "𝓌": 2, "नमन": 1}
+    document = render_text(explain(program, values, check=True), "latex", standalone=True)
+    assert engine(document) == "lualatex"
+    compile_latex(document, tmp_path)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    picture = ARTIFACTS / "latex-unicode-names.png"
+    picture.unlink(missing_ok=True)
     result = subprocess.run(
-        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "names.tex"],
+        [need("pdftoppm"), "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", "trace.pdf", str(picture)[:-4]],
         capture_output=True,
         cwd=tmp_path,
         timeout=120,
     )
-    assert result.returncode == 0, (tmp_path / "names.log").read_text(encoding="latin-1")[-3000:]
+    assert result.returncode == 0, result.stderr.decode()
+    data = picture.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a page of text, not a blank one
+
+
+def test_every_font_the_latex_names_is_installed():
+    fc_list = need("fc-list")
+    listing = subprocess.run([fc_list, ":", "family"], capture_output=True, timeout=60).stdout.decode()
+    installed = {family for line in listing.splitlines() for family in line.split(",")}
+    assert [family for family, _ in FONTS if family not in installed] == []
+
+
+def test_the_font_table_is_made_from_the_packages_the_readme_installs():
+    need("fc-scan")
+    need("perl")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_fonts_table.py")], capture_output=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode() == (ROOT / "gradexplain" / "fonts.py").read_text(encoding="utf-8"), (
+        "gradexplain/fonts.py is not what tools/make_fonts_table.py makes from the installed fonts"
+    )
 
 
 def _chromium(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess:

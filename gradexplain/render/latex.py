@@ -2,18 +2,33 @@
 
 One row per node: on the left the forward primal trace (c = w·x = 2·(−2) = −4), on the right the
 reverse adjoint trace of the same node (w̄ = c̄ ∂c/∂w = …), so the left column reads top-down and
-the right one bottom-up from J̄ = 1. Then the gradients and the checks. A fragment needs only
-amsmath; `standalone=True` gives a whole document that pdflatex compiles.
+the right one bottom-up from J̄ = 1. Then the gradients and the checks. A fragment needs
+amsmath and tabularx; `standalone=True` gives a whole document. Both compile with pdflatex,
+unless a name has letters that pdflatex has no font for (ошибка, שגיאה, 损失): then they need
+LuaLaTeX and Unicode fonts, and say so in their first comment lines.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep
 from gradexplain.explain import Explanation
 from gradexplain.graph import Node
-from gradexplain.latex import bar, derivative, latex_expr, latex_name, latex_number
+from gradexplain.latex import (
+    Needs,
+    bar,
+    clusters,
+    derivative,
+    directed,
+    latex_expr,
+    latex_name,
+    latex_number,
+    needs,
+    settable,
+)
 from gradexplain.numbers import Number
 from gradexplain.render.report import (
     SUM_TERMS_SHOWN,
@@ -58,15 +73,20 @@ _SPECIAL = {
 
 
 def escape(text: str) -> str:
-    """Plain text for a LaTeX document: special characters escaped, symbols in math mode."""
+    """Plain text for a LaTeX document: special characters escaped, symbols and the letters
+    pdflatex has (ŷ, α) in math mode, other letters (ошибка) as they are, for LuaLaTeX; control
+    characters (which TeX rejects) left out."""
     out = []
-    for char in text:
-        if char in _SPECIAL:
-            out.append(_SPECIAL[char])
-        elif char.isascii() or char.isspace():
-            out.append(char)
-        else:
-            out.append(f"${latex_name(char)}$")
+    for cluster in clusters(text):
+        math = None if cluster.isascii() or cluster in _SPECIAL else settable(cluster)
+        if math is not None:
+            out.append(f"${math}$")
+            continue
+        for char in cluster:
+            if char.isspace():
+                out.append(" " if char != "\n" else char)
+            elif unicodedata.category(char) != "Cc":
+                out.append(_SPECIAL.get(char, char))
     return "".join(out).replace("--", "-{}-")  # not an en dash
 
 
@@ -178,14 +198,23 @@ def _table(table: Table) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    text: str
+    needs: Needs
+
+
 def render(explanation: Explanation, options: RenderOptions | None = None, standalone: bool = False) -> str:
+    return document(explanation, options, standalone).text
+
+
+def document(explanation: Explanation, options: RenderOptions | None = None, standalone: bool = False) -> Document:
+    """The LaTeX, and what compiles it (a pure function of the explanation, like the text)."""
     options = options or RenderOptions()
     shown = Shown(options.digits, True)
     report = build_report(explanation, options, math=True)
     out = latex_name(explanation.output.name)
     lines = [
-        f"% gradexplain: backpropagation through {explanation.output.name}",
-        r"% needs \usepackage{amsmath} and \usepackage{tabularx}",
         "\\\\\n".join(escape(line) for line in report.heading),
         "",
         r"\medskip",
@@ -200,18 +229,73 @@ def render(explanation: Explanation, options: RenderOptions | None = None, stand
     notes = report.tables[0].notes
     lines += ["", *(escape(note) + "\n" for note in notes)]
     lines += [escape(cell.text) + "\n" for cell in report.summary]
-    body = "\n".join(lines).rstrip("\n") + "\n"
+    content = "\n".join(lines).rstrip("\n") + "\n"
+    title = f"\\section*{{Backpropagation through ${out}$}}\n"
+    need = needs(title + content)
+    content, title = directed(content), directed(title)
+    comments = [f"% gradexplain: backpropagation through {explanation.output.name}", *_needs_comment(need)]
+    body = "\n".join(comments) + "\n" + content
     if not standalone:
-        return body
-    return (
-        "\\documentclass[11pt]{article}\n"
-        "\\usepackage[utf8]{inputenc}\n"
-        "\\usepackage{amsmath}\n"
-        "\\usepackage{tabularx}\n"
-        "\\usepackage[margin=2cm]{geometry}\n"
-        "\\setlength{\\parindent}{0pt}\n"
-        "\\begin{document}\n"
-        f"\\section*{{Backpropagation through ${out}$}}\n"
-        f"{body}"
-        "\\end{document}\n"
-    )
+        return Document(body, need)
+    if need.engine == "pdflatex":
+        head = ["\\documentclass[11pt]{article}", "\\usepackage[utf8]{inputenc}", *_packages(need)]
+    else:
+        head = [
+            "% !TEX program = lualatex",
+            f"% gradexplain: compile with lualatex, not pdflatex, which has no fonts for {_letters(need)}",
+            "\\documentclass[11pt]{article}",
+            *_packages(need),
+        ]
+    head += ["\\usepackage[margin=2cm]{geometry}", "\\setlength{\\parindent}{0pt}", "\\begin{document}"]
+    return Document("\n".join(head) + "\n" + title + body + "\\end{document}\n", need)
+
+
+def _packages(need: Needs) -> list[str]:
+    """The preamble's packages, except the page geometry."""
+    lines = ["\\usepackage{amsmath}", *(["\\usepackage{amssymb}"] if need.amssymb else []), "\\usepackage{tabularx}"]
+    if need.engine == "pdflatex":
+        return lines
+    lines.append("\\usepackage[no-math]{fontspec}")  # the mathematics stays pdflatex's
+    if need.fonts:  # each letter from the first font that has it, shaped by HarfBuzz for its script
+        specs = [f'"{family}:mode=harf;{f"script={script};" if script else ""}",' for family, script in need.fonts]
+        lines += [
+            '\\directlua{luaotfload.add_fallback("gradexplain", {',
+            *(f"  {spec}" for spec in specs),
+            "})}",
+            "\\setmainfont{Latin Modern Roman}[RawFeature={fallback=gradexplain}]",
+        ]
+    return lines
+
+
+def _needs_comment(need: Needs) -> list[str]:
+    """What a fragment needs, as LaTeX comments: packages, and for LuaLaTeX the preamble lines."""
+    if need.engine == "pdflatex":
+        packages = [line.removeprefix("\\usepackage") for line in _packages(need)]
+        listed = ", ".join(f"\\usepackage{name}" for name in packages[:-1]) + f" and \\usepackage{packages[-1]}"
+        return [f"% needs {listed}"]
+    return [
+        f"% needs lualatex (not pdflatex, which has no fonts for {_letters(need)}) and in the preamble:",
+        *(f"%   {line}" for line in _packages(need)),
+    ]
+
+
+def _letters(need: Needs, shown: int = 5, length: int = 20) -> str:
+    """The text that needs a Unicode engine (ошибка, 损失), the first few runs of it."""
+    more = len(need.unicode) - shown
+    runs = [run if len(run) <= length else run[:length] + "…" for run in need.unicode[:shown]]
+    return ", ".join(runs) + (f" and {more} more" if more > 0 else "")
+
+
+def notes(need: Needs) -> tuple[str, ...]:
+    """What to tell a person about compiling the LaTeX (the CLI prints it on stderr)."""
+    if need.engine == "pdflatex":
+        return ()
+    return (f"this LaTeX needs lualatex, not pdflatex, which has no fonts for {_letters(need)}; see its first lines",)
+
+
+def warnings(need: Needs) -> tuple[str, ...]:
+    """Letters that no font gradexplain knows has: LuaLaTeX leaves them out of the PDF."""
+    if not need.missing:
+        return ()
+    listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in need.missing[:8])
+    return (f"no font that gradexplain names has {listed}: the PDF will lack them",)
