@@ -213,11 +213,11 @@ def test_the_font_table_is_made_from_the_packages_the_readme_installs():
     need("fc-scan")
     need("perl")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "make_fonts_table.py")], capture_output=True, timeout=300
+        [sys.executable, str(ROOT / "tests" / "make_fonts_table.py")], capture_output=True, timeout=300
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode() == (ROOT / "gradexplain" / "fonts.py").read_text(encoding="utf-8"), (
-        "gradexplain/fonts.py is not what tools/make_fonts_table.py makes from the installed fonts"
+        "gradexplain/fonts.py is not what tests/make_fonts_table.py makes from the installed fonts"
     )
 
 
