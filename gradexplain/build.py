@@ -171,6 +171,7 @@ class _Builder:
         self.reserved: set[str] = set()
         self.counter = 0
         self.slots_of_statement: dict[int, int] = {}  # node index → slot, in a program statement
+        self.recipes: dict[tuple[Any, ...], Recipe] = {}  # one per operation written alike
 
     def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Chain:
         results: dict[int, Constant | _NodeRef | _Symbolic | _Chain] = {}
@@ -322,9 +323,17 @@ class _Builder:
             pieces,
             expr.span,
             latex,
-            recipe=single(operation, recipe),
+            recipe=self.recipe(operation, recipe),
         )
         return _NodeRef(self.add(node))
+
+    def recipe(self, operation: str, operands: list[tuple[str, Any, sp.Expr | None]]) -> Recipe:
+        """The recipe of one operation, shared by every node written alike (`v1 + w`, `v2 + w`, …)."""
+        key = (operation, tuple(operands))
+        known = self.recipes.get(key)
+        if known is None:
+            known = self.recipes[key] = single(operation, operands)
+        return known
 
     def record(self, root: Expr, slot_of: dict[str, int]) -> Recipe:
         """An assignment's right side as a tape of its operations, as written (evaluate.py);

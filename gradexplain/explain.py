@@ -183,6 +183,14 @@ def explain(
                 f"the limit is {limits.nudges}",
                 hint="pick the inputs to check with --check-only, or " + limits.hint("nudges"),
             )
+        computed = len(graph.nodes) - len(graph.inputs)
+        passes = 2 if central else 1
+        if check and passes * len(nudged) * computed > limits.check_work:
+            raise InputError(
+                f"--check would nudge {len(nudged):,} inputs, each rerunning up to {computed:,} nodes "
+                f"({passes * len(nudged) * computed:,} evaluations), more than the limit of {limits.check_work:,}",
+                hint="pick the inputs to check with --check-only, or " + limits.hint("check_work"),
+            )
         stage("compile")
         kernels = compile_kernels(graph, limits.exact_bits)
         try:

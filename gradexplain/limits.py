@@ -15,12 +15,13 @@ from gradexplain.errors import InputError
 @dataclass(frozen=True, slots=True)
 class Limits:
     source: int = 5_000_000  # characters of formula or program
-    nodes: int = 1_000_000  # nodes in the graph, inputs included
+    nodes: int = 50_000  # nodes in the graph, inputs included (measured: a run stays under 20 s)
     depth: int = 100  # open parentheses, calls and pending ** or unary minus at once
     exponent: int = 10_000  # largest constant exponent, as in w**10000
     exact_bits: int = 1024  # exact numbers larger than this become floating point (a note says where)
     number_digits: int = 1_000  # digits a number may span as written, its exponent included (1e-400: 401)
     nudges: int = 1_000  # inputs nudged by --check (each is a full forward pass)
+    check_work: int = 2_000_000  # node evaluations --check may need: nudged inputs × computed nodes
     statement_names: int = 10_000  # distinct names in one assignment
     drawing: int = 2_000  # nodes Graphviz is asked to lay out (svg, png, the picture in html)
 
@@ -59,6 +60,7 @@ DESCRIPTIONS = {
     "exact_bits": "bits an exact number may use before it becomes floating point",
     "number_digits": "digits a number may span as written, its exponent included (1e-400 spans 401)",
     "nudges": "inputs nudged by --check, each a full forward pass",
+    "check_work": "node evaluations --check may need (nudged inputs × computed nodes)",
     "statement_names": "distinct names in one assignment",
     "drawing": "nodes Graphviz is asked to draw (svg, png, html)",
 }

@@ -68,6 +68,7 @@ def test_with_overrides_parses_cli_words():
         "exact_bits",
         "number_digits",
         "nudges",
+        "check_work",
         "statement_names",
         "drawing",
     }
@@ -77,7 +78,7 @@ def test_100000_statement_program_runs_and_matches_forward_mode():
     lines = ["x = 1/2", "a0 = x*x"]
     for i in range(1, 100_000):
         lines.append(f"a{i} = a{i - 1}*x + {i % 7}" if i % 3 else f"a{i} = sin(a{i - 1}) + x")
-    explanation = explain("\n".join(lines), wrt=["x"])
+    explanation = explain("\n".join(lines), wrt=["x"], limits=Limits(nodes=200_000))
     # Independent oracle: forward-mode differentiation with dual numbers, in floats.
     x = 0.5
     value, slope = x * x, 2 * x
