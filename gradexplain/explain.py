@@ -110,6 +110,22 @@ class Explanation:
         """False when a check failed or a symbolic gradient disagrees with SymPy's diff."""
         return self.checks_passed and self.symbolic_agrees
 
+    def __repr__(self) -> str:
+        """One line: `<Explanation J = 2 at w=2, x=-2: 2 gradients, 2 checks ok>` (the full
+        dataclass would print the whole graph)."""
+        from gradexplain.errors import brief
+
+        point = brief(", ".join(f"{n.name}={format_number(self.values[n.index])}" for n in self.inputs), 80)
+        gradients = f"{len(self.wrt)} gradient{'s' if len(self.wrt) != 1 else ''}"
+        checks = ""
+        if self.checks is not None:
+            passed = sum(check.ok for check in self.checks)
+            checks = f", {len(self.checks)} check{'s' if len(self.checks) != 1 else ''} " + (
+                "ok" if passed == len(self.checks) else f"{len(self.checks) - passed} not ok"
+            )
+        output = f"{brief(self.output.name, 30)} = {format_number(self.output_value)}"
+        return f"<Explanation {output} at {point}: {gradients}{checks}>"
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (see README, "JSON output"); keys always in this order."""
         from gradexplain.document import document

@@ -8,7 +8,7 @@ are differentiated once, however many nodes share them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import sympy as sp
@@ -47,7 +47,8 @@ class Node:
     pieces: tuple[Piece, ...]  # the definition, with Refs where arguments go
     span: Span | None  # where the user wrote it
     latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go …
-    syntax: Expr | None = None  # … or, for an assignment, its syntax tree, to write it from when asked
+    # … or, for an assignment, its syntax tree, to write it from when asked (not in repr: it nests)
+    syntax: Expr | None = field(default=None, repr=False)
     recipe: Recipe | None = None  # how its value is computed, as written (None for inputs)
 
     @property

@@ -1,7 +1,9 @@
+import math
 from fractions import Fraction
 
 import pytest
 
+from gradexplain import GradexplainError, explain
 from gradexplain.build import build, read_value
 from gradexplain.errors import EvaluationError, InputError
 from gradexplain.syntax import parse
@@ -114,3 +116,30 @@ def test_read_value(text, value):
 def test_read_value_rejects_names():
     with pytest.raises(InputError, match="not a number"):
         read_value("abc")
+
+
+def test_constants_are_folded_to_full_accuracy():
+    # In floats, 1e22*pi + 0.5 has lost its fractional part: sin of it was -0.688675.
+    assert explain("w + sin(1e22*pi + 0.5)", {"w": 0}).output_value == pytest.approx(0.479425538604203, rel=1e-15)
+    assert explain("w", {"w": "sin(1e22*pi + 0.5)"}).output_value == pytest.approx(0.479425538604203, rel=1e-15)
+
+
+def test_a_long_constant_folds_in_linear_time():
+    terms = "+".join(f"sin({k})" for k in range(1, 3000))
+    total = sum(math.sin(k) for k in range(1, 3000))
+    assert float(explain(f"w + {terms}", {"w": 0}).output_value) == pytest.approx(total, rel=1e-12)
+
+
+@pytest.mark.parametrize("source", ["w + 1e-99999999", "w*1e5000", "w + " + "9" * 5000])
+def test_numbers_spanning_too_many_digits_are_refused_before_they_are_built(source):
+    for formula, value in ((source, "1"), ("w", source.split(" ")[-1].removeprefix("w*"))):
+        with pytest.raises(InputError, match="more than the limit of 1,000") as refused:
+            explain(formula, {"w": value})
+        assert "--limit number_digits=N" in refused.value.hint
+
+
+@pytest.mark.parametrize(("value", "message"), [("2**-1075", "too small"), ("3**-1000", "too small")])
+def test_values_too_small_for_floating_point_never_become_zero(value, message):
+    with pytest.raises(GradexplainError, match=message):
+        explain("1/w", {"w": value})
+    assert explain("w", {"w": "1e-400"}).output_value == Fraction(1, 10**400)

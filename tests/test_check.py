@@ -86,3 +86,34 @@ def test_nudging_recomputes_only_what_depends_on_the_input_and_agrees_with_a_ful
             inputs = list(base)
             inputs[check.input] = nudged_value
             assert forward(graph, kernels, inputs).values[graph.output] == seen
+
+
+@pytest.mark.parametrize("eps", ["1e-300", "1e-400", "0.1"])
+def test_a_check_that_could_not_reject_a_wrong_gradient_is_inconclusive(eps):
+    explanation = explain("w**2", {"w": 3}, check=True, eps=eps)
+    (check,) = explanation.checks
+    assert check.verdict == "inconclusive" and not check.ok and not explanation.ok
+    assert "try --eps" in check.problem
+    # The suggested ε does make the check conclusive, and it passes.
+    suggested = check.problem.rsplit("try --eps ", 1)[1]
+    assert explain("w**2", {"w": 3}, check=True, eps=suggested).checks[0].verdict == "ok"
+
+
+def test_a_nudge_too_small_to_show_is_written_so_that_it_shows():
+    from gradexplain.render import render_text
+
+    text = render_text(explain("w**2", {"w": 3}, check=True, eps="1e-300"), "text")
+    assert "3 → 3 + 1e-300" in text
+    assert "1 of 1 gradient checks INCONCLUSIVE (w)" in text
+
+
+def test_check_work_is_bounded_before_it_starts():
+    from gradexplain.errors import InputError
+    from gradexplain.limits import Limits
+
+    source = "+".join(f"w{i}*w{i + 1}" for i in range(200))
+    values = {f"w{i}": 1 for i in range(201)}
+    with pytest.raises(InputError, match="80,199 evaluations") as refused:
+        explain(source, values, check=True, limits=Limits(check_work=10_000))
+    assert "--limit check_work=N" in refused.value.hint
+    assert explain(source, values, check_only=["w3"], limits=Limits(check_work=10_000)).ok

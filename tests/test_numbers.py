@@ -66,3 +66,28 @@ def test_exact_and_json_forms():
     assert json_exact(Fraction(1, 2)) is None  # 0.5 says it all
     assert json_exact(Fraction(1, 3)) == "1/3"
     assert json_exact(Fraction(1, 10)) is None  # repr(0.1) == "0.1"
+
+
+def test_literal_size_is_read_without_building_the_number():
+    from gradexplain.numbers import literal_size
+
+    assert literal_size("1e-400") == 401
+    assert literal_size("12.5e3") == 6
+    assert literal_size("1e-99999999") == 100_000_000
+    assert literal_size("1e" + "9" * 5000) > 10**9  # no int() of a 5,000-digit exponent
+
+
+def test_numbers_past_python_s_4300_digit_limit_are_read_and_shown():
+    from gradexplain.numbers import digits_of, exact_text, read_literal
+
+    assert read_literal("1" * 5000).numerator == int("1" * 2000) * 10**3000 + int("1" * 3000)
+    assert digits_of(10**5000) == "1" + "0" * 5000
+    assert exact_text(Fraction(1, 3 * 10**5000)).startswith("1/3000")
+
+
+def test_extreme_magnitudes_are_shown_in_scientific_notation_quickly():
+    from gradexplain.numbers import read_literal
+
+    assert format_number(read_literal("1e-100000")) == "1e-100000"
+    assert format_number(Fraction(10**300)) == "1e300"
+    assert format_number(Fraction(3, 7 * 10**40)) == "4.28571e-41"
