@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 
 from gradexplain.errors import InputError
 
-_NAME = re.compile(r"^[^\W\d]\w*$")
-_ASSIGNMENT = re.compile(r"^\s*([^\W\d]\w*)\s*=(?!=)(.*)$", re.DOTALL)
+_ASSIGNMENT = re.compile(r"^\s*([^\s=]+?)\s*=(?!=)(.*)$", re.DOTALL)
+
+
+def _is_name(word: str) -> bool:
+    """A name as the formula's tokenizer reads one (Python's identifiers: letters, digits, _ and
+    combining marks such as the tilde of x̃)."""
+    return word.isidentifier()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ def split_argv(argv: list[str], known: dict[str, bool], file_options: tuple[str,
             if known[option] and not has_equals and i + 1 < len(argv):
                 options.append(argv[i + 1])
                 i += 1
-        elif word.startswith("--") and _NAME.match(option[2:]):
+        elif word.startswith("--") and _is_name(option[2:]):
             name = option[2:]
             if has_equals:
                 add_value(name, inline)
@@ -67,7 +72,7 @@ def split_argv(argv: list[str], known: dict[str, bool], file_options: tuple[str,
         formula, rest = positionals[0], positionals[1:]
     for word in rest:
         match = _ASSIGNMENT.match(word)
-        if not match:
+        if not match or not _is_name(match[1]):
             where = "the formula comes from the file, so " if reading_file else "the formula is the first argument; "
             raise InputError(
                 f"unexpected argument {word!r}",

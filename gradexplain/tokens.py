@@ -4,6 +4,7 @@ Python, and characters people type by habit (², ×, −, //) get a message sayi
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from gradexplain.errors import ParseError, Span
@@ -68,7 +69,7 @@ def tokenize(text: str) -> list[Token]:
     i, n = 0, len(text)
     while i < n:
         common = _COMMON.match(text, i)
-        if common is not None:
+        if common is not None and not (common.lastgroup in ("NAME", "NUMBER") and _runs_on(text, common.end())):
             kind, end = common.lastgroup, common.end()
             if kind == "SEP" and depth > 0 and text[i] == ";":
                 raise ParseError(
@@ -91,7 +92,7 @@ def tokenize(text: str) -> list[Token]:
             i = _number(text, i, tokens)
         elif c.isalpha() or c == "_":
             start = i
-            while i < n and (text[i].isalnum() or text[i] == "_") and text[i] not in _SUPERSCRIPTS:
+            while i < n and _continues_name(text[i]):
                 i += 1
             _check_name(text, start, i)
             tokens.append(Token("NAME", text[start:i], Span(start, i)))
@@ -134,7 +135,7 @@ def _number(text: str, i: int, tokens: list[Token]) -> int:
                 i += 1
     if i < n and (text[i].isalpha() or text[i] == "_"):
         end = i
-        while end < n and (text[end].isalnum() or text[end] == "_"):
+        while end < n and _continues_name(text[end]):
             end += 1
         raise ParseError(
             f"a number is directly followed by a name in '{text[start:end]}'",
@@ -145,6 +146,18 @@ def _number(text: str, i: int, tokens: list[Token]) -> int:
         raise ParseError("a number has two decimal points", span=Span(start, i + 1), hint="write one decimal point")
     tokens.append(Token("NUMBER", text[start:i], Span(start, i)))
     return i
+
+
+def _runs_on(text: str, end: int) -> bool:
+    """Whether a name or number the fast path read is followed by a combining mark (x̃ typed as
+    x + U+0303): then the character path reads it whole."""
+    return end < len(text) and unicodedata.category(text[end]) in ("Mn", "Mc")
+
+
+def _continues_name(c: str) -> bool:
+    """Whether `c` can continue a name: what Python allows, so combining marks too (the tilde
+    of x̃ typed as x + U+0303, the vowel signs of Devanagari नमस्ते)."""
+    return (c.isalnum() or c == "_" or unicodedata.category(c) in ("Mn", "Mc")) and c not in _SUPERSCRIPTS
 
 
 def _check_name(text: str, start: int, end: int) -> None:

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from gradexplain import explain
 from gradexplain.errors import ParseError
 from gradexplain.tokens import tokenize
 
@@ -43,3 +44,15 @@ def test_terminal_control_characters_are_refused_anywhere_even_in_comments(text,
     with pytest.raises(ParseError, match=re.escape(f"control character {code}")) as raised:
         tokenize(text)
     assert raised.value.span.start == len(text.split(chr(int(code[2:], 16)))[0])
+
+
+@pytest.mark.parametrize("name", ["x\u0303", "नमस्ते", "ŷ"])
+def test_names_with_combining_marks_are_names(name):
+    from gradexplain.cli import run
+
+    tokens = tokenize(f"{name}*2")
+    assert (tokens[0].kind, tokens[0].text) == ("NAME", name)
+    assert explain(f"J = {name}*2", {name: 3}).gradient(name) == 2
+    with pytest.raises(SystemExit) as finished:
+        run([f"{name}*2", f"{name}=1"])
+    assert finished.value.code == 0
