@@ -9,6 +9,7 @@ rounded to a stated number of significant digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
@@ -131,6 +132,51 @@ def format_number(value: Number, digits: int = DEFAULT_DIGITS) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return _rounded(value, digits)
+
+
+def shown_value(text: str) -> Fraction:
+    """The exact value of a number as shown ("1.87825", "-3.5e-7"): what a reader redoes sums with."""
+    return Fraction(Decimal(text))
+
+
+def _last_digit(text: str) -> Fraction:
+    """The value of one unit in the last digit shown: 0.001 for "1.996", 1e-8 for "3.5e-7"."""
+    return Fraction(10) ** Decimal(text).as_tuple().exponent  # type: ignore[operator]
+
+
+def digits_that_add_up(
+    operands: Sequence[Number], result: Number, combine: Callable[[list[Fraction]], Fraction], digits: int
+) -> int:
+    """How many significant digits to show `operands` with, `digits` at least, so that a reader
+    who redoes `combine` with the shown operands gets the shown `result` (at `digits`) within one
+    unit of its last digit: (1.87825 - 1.87791421097401)/0.001 mixed a rounded and an exact
+    number, and came out wrong."""
+    target = format_number(result, digits)
+    if target in ("inf", "-inf", "nan"):
+        return digits
+    wanted, unit = shown_value(target), _last_digit(target)
+    # Exact decimals that are shown in full elsewhere (9.006001, the lecture's J after) stay in full.
+    start = max([digits] + [_significant_digits(format_number(o)) for o in operands if _shown_in_full(o)])
+    for more in range(start, start + 25):
+        redone = combine([shown_value(format_rounded(operand, more)) for operand in operands])
+        if abs(redone - wanted) <= unit:
+            return more
+    return start + 25
+
+
+def _shown_in_full(value: Number) -> bool:
+    return isinstance(value, Fraction) and terminating_decimal(value, FULL_DECIMAL_DIGITS + 8) == format_number(value)
+
+
+def format_rounded(value: Number, digits: int) -> str:
+    """`value` to `digits` significant digits, exact decimals included (format_number shows those
+    in full): operands of one shown computation get the same digits."""
+    if isinstance(value, Fraction):
+        full = terminating_decimal(value, FULL_DECIMAL_DIGITS + 8)
+        if full is not None and _significant_digits(full) <= digits and len(full) <= FULL_DECIMAL_DIGITS + 8:
+            return full
+        return _rounded(value, digits)
+    return format_number(value, digits)
 
 
 def exact_text(value: Number) -> str | None:

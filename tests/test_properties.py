@@ -1,6 +1,7 @@
 """Property-based: random formulas over the whole function table, random points, independent oracle."""
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -142,3 +143,57 @@ def test_mutated_programs_explain_or_raise_our_error(text):
 @given(text=st.text(max_size=60))
 def test_any_unicode_text_explains_or_raises_our_error(text):
     explains_or_raises_our_error(text)
+
+
+# ── shown arithmetic adds up ──────────────────────────────────────────────────────────────
+
+NUMBER = r"-?[\d.]+(?:e-?\d+)?"
+SLOPE = re.compile(rf"\(({NUMBER}) - \(?({NUMBER})\)?\)/({NUMBER}) = ({NUMBER})")
+SUM = re.compile(rf"sum of \d+ paths: ({NUMBER}(?: [+-] {NUMBER})*)\s+({NUMBER})$")
+
+
+def _unit(text: str) -> Fraction:
+    return Fraction(10) ** Decimal(text).as_tuple().exponent
+
+
+def _close(redone: Fraction, shown: str) -> bool:
+    return abs(redone - Fraction(Decimal(shown))) <= _unit(shown)
+
+
+decimals = st.decimals(min_value=-5, max_value=5, places=7, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    source=st.sampled_from(
+        ["c = w*x; a = c + b; J = a**2", "sin(w)*w + x", "exp(w*x)/(1 + b*b)", "w*w*x + sigmoid(b)"]
+    ),
+    w=decimals,
+    x=decimals,
+    b=decimals,
+    central=st.booleans(),
+)
+def test_every_shown_computation_adds_up_from_the_printed_digits(source, w, x, b, central):
+    """A reader who redoes a printed computation with the printed digits gets the printed result,
+    within its last digit: slopes, local · upstream = product, and sums over paths."""
+    values = {"w": str(w), "x": str(x), "b": str(b)}
+    try:
+        text = render_text(explain(source, values, check=True, central=central), "text")
+    except EvaluationError:
+        return
+    checked = 0
+    for line in text.splitlines():
+        if (slope := SLOPE.search(line)) is not None:
+            upper, lower, step, estimate = slope.groups()
+            redone = (Fraction(Decimal(upper)) - Fraction(Decimal(lower))) / Fraction(Decimal(step))
+            assert _close(redone, estimate), line
+            checked += 1
+        elif (total := SUM.search(line)) is not None:
+            terms = total[1].replace("+ ", "+").replace("- ", "-").split()
+            assert _close(sum(Fraction(Decimal(term)) for term in terms), total[2]), line
+            checked += 1
+        elif line.startswith("  ∂") and "·" in line and "sum of" not in line:
+            local, upstream, product = line.split()[-3:]
+            assert _close(Fraction(Decimal(local)) * Fraction(Decimal(upstream)), product), line
+            checked += 1
+    assert checked >= 3

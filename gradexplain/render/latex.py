@@ -102,6 +102,14 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
     if len(edges) > SUM_TERMS_SHOWN:
         picked = [*edges[: SUM_TERMS_SHOWN - 1], None, edges[-1]]
     chain, local, numbers = [], [], []
+    every = [step for step in picked if step is not None]
+    factors = shown
+    if len(every) == len(edges):  # the line adds up as shown (unless terms are left out)
+        factors = shown.operands_of(
+            [value for step in every for value in (step.upstream, step.local_value)],
+            gradient,
+            lambda values: sum(values[i] * values[i + 1] for i in range(0, len(values), 2)),
+        )
     for step in picked:
         if step is None:
             chain.append(r"\cdots")
@@ -119,7 +127,7 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
         else:
             grouped = re.search(r"[+-]", formula) is not None
             local.append(f"{upstream} \\cdot " + (f"\\left({formula}\\right)" if grouped else formula))
-        numbers.append(f"{_number(step.upstream, shown)} \\cdot {_number(step.local_value, shown, operand=True)}")
+        numbers.append(f"{_number(step.upstream, factors)} \\cdot {_number(step.local_value, factors, operand=True)}")
     parts = [bar(node.name), signed_sum(chain), signed_sum(local), signed_sum(numbers), _number(gradient, shown)]
     return " = ".join(_unique(parts))
 

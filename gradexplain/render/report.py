@@ -6,15 +6,16 @@ carry the same content. Only formatting happens here: no parsing, no derivatives
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
 from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
 from gradexplain.latex import derivative, latex_expr, latex_name, latex_number, node_pieces
-from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number
+from gradexplain.numbers import DEFAULT_DIGITS, Number, digits_that_add_up, format_number, format_rounded
 
 LEFT, RIGHT = "left", "right"
 # A sum of many paths is shown by its first and last terms.
@@ -73,14 +74,26 @@ def d(node_name: str, of: str) -> str:
 
 
 class Shown:
-    """Number formatting bound to the chosen digits, and LaTeX notation when it is wanted."""
+    """Number formatting bound to the chosen digits, and LaTeX notation when it is wanted.
+    `operands_of` gives the formatting for the operands of one shown computation."""
 
-    def __init__(self, digits: int, math: bool) -> None:
+    def __init__(self, digits: int, math: bool, rounded: bool = False) -> None:
         self.digits = digits
         self.math = math
+        self.rounded = rounded  # every value to `digits`, exact decimals included
 
     def __call__(self, value: Number | None) -> str:
-        return "" if value is None else format_number(value, self.digits)
+        if value is None:
+            return ""
+        return format_rounded(value, self.digits) if self.rounded else format_number(value, self.digits)
+
+    def operands_of(
+        self, operands: Sequence[Number], result: Number, combine: Callable[[list[Fraction]], Fraction]
+    ) -> Shown:
+        """Formatting for `operands` with digits enough that redoing `combine` with them as shown
+        gives `result` as shown, within its last digit (the same digits for all of them)."""
+        digits = digits_that_add_up(operands, result, combine, self.digits)
+        return Shown(digits, self.math, rounded=True)
 
     def operand(self, value: Number, paren_if_negative: bool = True) -> str:
         text = self(value)
@@ -185,6 +198,10 @@ def _sum_text(terms: tuple[Number, ...], shown: Shown, latex: bool = False) -> s
     return signed_sum(picked)
 
 
+def _product(factors: list[Fraction]) -> Fraction:
+    return factors[0] * factors[1]
+
+
 def signed_sum(terms: list[str]) -> str:
     """Terms joined with + and -: ["6", "-2", "x"] → "6 - 2 + x"."""
     text = terms[0]
@@ -201,6 +218,7 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             node, arg = graph.nodes[step.node], graph.nodes[step.arg]
+            factors = shown.operands_of((step.local_value, step.upstream), step.product, _product)
             which = f" ({step.path} of {step.paths})" if step.paths > 1 else ""
             argument = f" (argument {step.slot + 1})" if node.args.count(step.arg) > 1 else ""
             chain = f"{derivative(node.name, arg.name)} \\cdot {derivative(out, node.name)}{_text(argument)}"
@@ -209,21 +227,22 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
                     Cell(d(arg.name, out) + which, "", derivative(out, arg.name) + _text(which) if math else ""),
                     Cell(f"{d(arg.name, node.name)} · {d(node.name, out)}{argument}", "dim", chain if math else ""),
                     Cell(step.local_formula, "", latex_expr(step.local_expr) if math else ""),
-                    shown.number(step.local_value),
-                    shown.number(step.upstream),
+                    factors.number(step.local_value),
+                    factors.number(step.upstream),
                     shown.number(step.product, "gradient"),
                 )
             )
         elif isinstance(step, SumStep):
             name = graph.nodes[step.node].name
             label = f"sum of {len(step.terms)} paths: "
+            terms = shown.operands_of(step.terms, step.total, sum) if len(step.terms) <= SUM_TERMS_SHOWN else shown
             rows.append(
                 (
                     Cell(d(name, out), "", derivative(out, name) if math else ""),
                     Cell(
-                        label + _sum_text(step.terms, shown),
+                        label + _sum_text(step.terms, terms),
                         "dim",
-                        _text(label) + _sum_text(step.terms, shown, True) if math else "",
+                        _text(label) + _sum_text(step.terms, terms, True) if math else "",
                     ),
                     Cell(""),
                     Cell(""),
@@ -282,12 +301,13 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
     rows = []
     for check in checks:
         name = graph.nodes[check.input].name
+        outputs = _slope_operands(check, shown)
         rows.append(
             (
                 Cell(name, "", latex_name(name) if math else ""),
                 Cell(_nudge_text(check, shown), "", _nudge_text(check, shown, True) if math else ""),
-                Cell(_outputs_text(check, shown), "value", _outputs_text(check, shown, True) if math else ""),
-                Cell(_slope_text(check, shown), "", _slope_text(check, shown, True) if math else ""),
+                Cell(_outputs_text(check, outputs), "value", _outputs_text(check, outputs, True) if math else ""),
+                Cell(_slope_text(check, shown, outputs), "", _slope_text(check, shown, outputs, True) if math else ""),
                 shown.number(check.gradient, "gradient"),
                 Cell(check.verdict if check.ok else check.verdict.upper(), "ok" if check.ok else "bad"),
             )
@@ -378,12 +398,24 @@ def _outputs_text(check: Check, shown: Shown, latex: bool = False) -> str:
     return n(check.nudged_output)
 
 
-def _slope_text(check: Check, shown: Shown, latex: bool = False) -> str:
+def _slope_operands(check: Check, shown: Shown) -> Shown:
+    """Formatting for J(x+ε) and J(x) (or J(x-ε)) such that the slope redone from them as shown
+    comes out as shown: (1.87825 - 1.87791421097401)/0.001 mixed a rounded and an exact number."""
+    if check.estimate is None or check.nudged_output is None:
+        return shown
+    below, step = (check.lower_output, 2 * check.eps) if check.method == "central" else (check.output, check.eps)
+    assert below is not None
+    return shown.operands_of(
+        (check.nudged_output, below), check.estimate, lambda pair: (pair[0] - pair[1]) / Fraction(step)
+    )
+
+
+def _slope_text(check: Check, shown: Shown, outputs: Shown, latex: bool = False) -> str:
     if check.estimate is None:
         return "—"
-    n = _numbers(shown, latex)
+    n, operand = _numbers(shown, latex), _numbers(outputs, latex)
     below, step = (check.lower_output, 2 * check.eps) if check.method == "central" else (check.output, check.eps)
-    difference = f"{n(check.nudged_output)} - {n(below, operand=True)}"
+    difference = f"{operand(check.nudged_output)} - {operand(below, operand=True)}"
     if latex:
         return f"\\frac{{{difference}}}{{{n(step)}}} = {n(check.estimate)}"
     return f"({difference})/{n(step)} = {n(check.estimate)}"
