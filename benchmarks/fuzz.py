@@ -151,18 +151,22 @@ def run(numbered: Numbered, timeout: float = TIME_LIMIT, memory_limit: int = MEM
         return Outcome(numbered, None, skipped=f"{', '.join(missing)} is not installed")
     with tempfile.TemporaryDirectory(prefix="gradexplain-fuzz-") as directory:
         prepare(case.files, Path(directory))
-        m = measure(
-            [sys.executable, "-m", "gradexplain", *case.argv],
-            stdin=case.stdin,
-            cwd=directory,
-            env=child_environment(),
-            timeout=timeout,
-            memory_limit=memory_limit,
-            scan_stdout=not case.binary_stdout,
-        )
-        for path in Path(directory).iterdir():  # let TemporaryDirectory remove what we made unreadable
-            if not path.is_symlink():
-                path.chmod(stat.S_IRWXU)
+        try:
+            m = measure(
+                [sys.executable, "-m", "gradexplain", *case.argv],
+                stdin=case.stdin,
+                cwd=directory,
+                env=child_environment(),
+                timeout=timeout,
+                memory_limit=memory_limit,
+                scan_stdout=not case.binary_stdout,
+            )
+        except OSError as problem:  # the system refused the command line itself (too long)
+            return Outcome(numbered, None, skipped=f"could not start: {problem.strerror}")
+        finally:
+            for path in Path(directory).iterdir():  # let TemporaryDirectory remove what we made unreadable
+                if not path.is_symlink():
+                    path.chmod(stat.S_IRWXU)
     found = problems(m, timeout=timeout, memory_limit=memory_limit)
     if not (m.timed_out or m.memory_killed or m.signal):
         found += expectations(case, m)

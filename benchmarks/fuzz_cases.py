@@ -325,14 +325,12 @@ class Draw:
                 args.append(f"--{name}={value}")
         return args
 
-    def deliver(self, source: str, extra: list[str] | None = None, *, allow_arg: bool = True) -> dict:
+    def deliver(self, source: str, extra: list[str] | None = None) -> dict:
         """The source as an argument, a file (-f or a .gx path) or stdin, chosen at random."""
         extra = list(extra or [])
-        ways = ["file", "gx", "stdin"]
-        if allow_arg and len(source.encode("utf-8", "surrogatepass")) < ARGUMENT_BYTES:
-            ways += ["argument"] * 3
+        data = source.encode()
+        ways = ["file", "gx", "stdin"] + ["argument"] * 3 * (len(data) < ARGUMENT_BYTES)
         way = self.pick(ways)
-        data = source.encode("utf-8", "surrogatepass")
         if way == "argument":
             return {"argv": (source, *extra)}
         if way == "stdin":
@@ -973,13 +971,16 @@ def long_line(d: Draw) -> Case:
     """A huge single line (or many names in one message) with an error somewhere in the middle."""
     length = d.size(1000, 100_000 if d.light else 3_000_000)
     w = d.name()
-    shape = d.pick(("sum", "names", "program", "missing", "unused"))
+    shape = d.pick(("sum", "names", "program", "missing", "unused", "unused_assignments"))
     if shape == "missing":
         names = d.names(d.size(50, 5000 if d.light else 20_000))
         return Case("long_line", **d.deliver("+".join(names), ["--format", "text"]))
     if shape == "unused":
         names = d.names(d.size(20, 2000))
         return Case("long_line", (f"{w}*2", f"--{w}", "1", *(f"{n}=1" for n in names)))
+    if shape == "unused_assignments":  # each is reported as not feeding the output
+        unused = "\n".join(f"v{i} = {w}*{i}" for i in range(d.size(20, 5000)))
+        return Case("long_line", **d.deliver(f"{unused}\nJ = {w}*2", [f"--{w}", "1"]))
     unit = {"sum": f"{w}+", "names": "", "program": f"{w}*x+"}[shape]
     if shape == "names":
         names = d.names(d.size(100, 3000))
@@ -1000,7 +1001,7 @@ def formats(d: Draw) -> Case:
     """Every output format, on inputs that stress it: escapes in comments, odd names, big graphs."""
     fmt = d.pick(FORMATS)
     w = d.name()
-    subject = d.pick(("lecture", "comment", "long_name", "unicode", "big_graph", "tiny_values", "kink", "fan_out"))
+    subject = d.pick(("lecture", "comment", "long_name", "unicode", "wide", "chain", "tiny_values", "kink", "fan_out"))
     values = {w: "2"}
     if subject == "lecture":
         source, values = "0.5*(w*x+b-y)**2", {"w": "2", "x": "-2", "b": "8", "y": "2"}
@@ -1012,13 +1013,17 @@ def formats(d: Draw) -> Case:
     elif subject == "unicode":
         names = d.pick((("ℓ", "θ"), ("вес", "б"), ("重", "量"), ("א", "ב"), ("𝐰", "𝐱"), ("w_1_2", "x__")))
         source, values = f"{names[0]}*{names[1]} + sin({names[0]})", {names[0]: "2", names[1]: "3"}
-    elif subject == "big_graph":  # about `nodes` nodes: x_i inputs, x_i*w products and a sum
+    elif subject == "wide":  # about `drawing` nodes: x_i inputs, x_i*w products and a sum
         limit = 300 if d.light else 2000
         products = max(1, d.near(limit) // 3)
         inputs = "\n".join(f"x{i} = 1" for i in range(products))
         source = f"{inputs}\nJ = " + "+".join(f"x{i}*{w}" for i in range(products))
         if d.light:
             values["--limit"] = "drawing=300"
+    elif subject == "chain":  # w and x feed every link: Graphviz's layout time explodes (60 links: 14 s)
+        links = d.size(20, 2000)
+        chain = "\n".join(f"v{i} = v{i - 1}*{w} + x" for i in range(1, links))
+        source, values = f"x = 1\nv0 = {w}*x\n{chain}", {w: d.pick(("2", "0.5", "1.01"))}
     elif subject == "tiny_values":
         values = {w: d.pick(("1e-300", "1e300", "1/3", "2**-80", "10**200", "-0.000001"))}
         source = f"{w}*{w} + exp({w})"
