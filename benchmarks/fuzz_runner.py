@@ -127,6 +127,15 @@ def _kill_group(group: int) -> None:
         os.killpg(group, signal.SIGKILL)
 
 
+def _settle(group: int, patience: float = 10.0) -> None:
+    """Kill what is left of the group and wait until it is gone: a process holding a gigabyte
+    takes a moment to die, and must not be counted against (or crowd) the next command."""
+    deadline = time.monotonic() + patience
+    while _group_members(group) and time.monotonic() < deadline:
+        _kill_group(group)
+        time.sleep(SAMPLE_EVERY)
+
+
 def measure(
     command: list[str],
     *,
@@ -176,8 +185,9 @@ def measure(
     seconds = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
     left = _group_members(group)
-    _kill_group(group)
-    sampled = max(sampled, sum(rss for _, _, rss in left))
+    sampled = max(sampled, sum(rss for pid, _, rss in left if pid != group))
+    leftover = () if timed_out or memory_killed else tuple(f"{name} (pid {pid})" for pid, name, _ in left)
+    _settle(group)
     for stream in (out, err):
         stream.join(timeout=10)
     with os.fdopen(report, "rb") as reader:
@@ -192,7 +202,7 @@ def measure(
         signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         timed_out=timed_out,
         memory_killed=memory_killed,
-        leftover=tuple(f"{name} (pid {pid})" for pid, name, _ in left),
+        leftover=leftover,
         stdout=bytes(out.kept),
         stdout_size=out.size,
         stderr=bytes(err.kept),
