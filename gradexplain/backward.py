@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, brief
+from gradexplain.errors import EvaluationError, Span, brief
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import at_point
 from gradexplain.graph import Graph
@@ -91,6 +91,19 @@ def _local_formula(
     return formulas[key]
 
 
+def _settled(value: Number, graph: Graph, arg: int, span: Span | None, exact_bits: int) -> Number:
+    """A gradient, as a float once exact numbers grow too large; an error if even a float cannot hold it."""
+    try:
+        return settle(value, None, exact_bits)
+    except DomainError as problem:
+        output, name = graph.nodes[graph.output].name, graph.nodes[arg].name
+        raise EvaluationError(
+            f"the gradient ∂{brief(output, 30)}/∂{brief(name, 30)} cannot be computed: {problem}",
+            span=span,
+            hint="choose values at which the gradients are smaller, or rescale the formula",
+        ) from None
+
+
 def backward(
     graph: Graph,
     kernels: Sequence[Kernel | None],
@@ -136,7 +149,7 @@ def backward(
                 continue
             named, formula = _local_formula(kernel, position, names, formulas)
             local = local_gradient[position]
-            product = settle(local * upstream, None, exact_bits)
+            product = _settled(local * upstream, graph, arg, node.span, exact_bits)
             terms[arg].append(product)
             steps.append(
                 EdgeStep(
@@ -144,7 +157,7 @@ def backward(
                 )
             )
             if len(terms[arg]) == paths[arg]:
-                total = settle(sum(terms[arg][1:], terms[arg][0]), None, exact_bits)
+                total = _settled(sum(terms[arg][1:], terms[arg][0]), graph, arg, node.span, exact_bits)
                 gradients[arg] = total
                 if paths[arg] > 1:
                     steps.append(SumStep(arg, tuple(terms[arg]), total))

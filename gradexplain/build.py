@@ -6,7 +6,9 @@ values such as `--w 1/3` are read. Syntax trees are walked with explicit stacks,
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -14,12 +16,12 @@ from typing import Any
 import sympy as sp
 
 from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
-from gradexplain.evaluate import CONSTANT, SLOT, Instruction, Recipe, single
+from gradexplain.evaluate import CONSTANT, SLOT, Instruction, Recipe, apply, single
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, literal_size, read_literal
-from gradexplain.numeric import DomainError, compile_expression
+from gradexplain.numeric import DomainError
 from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 
@@ -30,11 +32,27 @@ from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, pa
 class Constant:
     """A subexpression without names, folded: its exact SymPy form, its value and its text."""
 
-    expr: sp.Expr
+    expr: sp.Expr | None  # None: the rational `value` itself (made into SymPy's form only when needed)
     value: Number
-    text: str
+    source: str  # the text it was written in, and where: its text is read only when shown
+    span: Span  # (a chain 1+1+…+1 folds a million times; copying the text each time is quadratic)
     atomic: bool  # a literal, pi, e, or one of those negated: needs no parentheses of its own
     size: int = 1  # operations in `expr` (bounded by CONSTANT_SIZE)
+
+    @property
+    def text(self) -> str:
+        return _text(self.source, self.span)
+
+    @property
+    def exact(self) -> sp.Expr:
+        """Its exact SymPy form."""
+        if self.expr is None:
+            return sp.Rational(self.value.numerator, self.value.denominator)  # type: ignore[union-attr]
+        return self.expr
+
+    @property
+    def rational(self) -> bool:
+        return self.expr is None or bool(self.expr.is_Rational)
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -55,11 +73,20 @@ def _accurately(expr: sp.Expr, source: str, span: Span) -> float:
     """The float nearest an exact constant, computed by SymPy to enough precision: floats would
     make sin(1e22*pi + 0.5) -0.688675 instead of 0.479426."""
     try:
-        return float(expr.evalf(20, strict=True))
+        precise = expr.evalf(20, strict=True)
+        value = float(precise)
     except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError, RecursionError):
         raise EvaluationError(
-            f"cannot compute {_text(source, span)} accurately", span=span, hint="simplify the constant"
+            f"cannot compute {brief(_text(source, span))} accurately", span=span, hint="simplify the constant"
         ) from None
+    if not math.isfinite(value) or (value == 0) != (precise == 0) or (value != 0 and abs(value) < sys.float_info.min):
+        size = "large" if abs(precise) > 1 else "small"
+        raise EvaluationError(
+            f"{brief(_text(source, span))} is too {size} for floating point ({sp.N(precise, 6)})",
+            span=span,
+            hint="change the constant so that it has a value between 2.2e-308 and 1.8e308 in size",
+        )
+    return value
 
 
 def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
@@ -67,19 +94,21 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers.
     Values that are not rational are SymPy's, to full accuracy, not the floats' of the check."""
     primitive = BY_NAME[operation]
-    slots = [slot(i) for i in range(len(operands))]
     try:
-        value = compile_expression(primitive.build(*slots), slots, None, exact_bits)([c.value for c in operands], None)
+        value = apply(operation, [c.value for c in operands], None, exact_bits)
     except DomainError as problem:
         raise EvaluationError(
             f"cannot compute {brief(_text(source, span))}: {problem}",
             span=span,
             hint="change the constant so that it has a real value",
         ) from None
-    if isinstance(value, float) and operation == "**" and all(c.expr.is_Rational for c in operands):
+    atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
+    if isinstance(value, Fraction) and all(c.rational for c in operands):  # the common case, quickly
+        return Constant(None, value, source, span, atomic)
+    if isinstance(value, float) and operation == "**" and all(c.rational for c in operands):
         expr: sp.Expr = sp.Float(value, 17)
     else:
-        expr = primitive.build(*(c.expr for c in operands))
+        expr = primitive.build(*(c.exact for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
         raise EvaluationError(f"cannot compute {brief(_text(source, span))}", span=span, hint="change the constant")
     size = 1 + sum(c.size for c in operands)
@@ -89,8 +118,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
         value = _accurately(expr, source, span)
         if size > CONSTANT_SIZE:
             expr, size = sp.Float(expr.evalf(40), 40), 1
-    atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
-    return Constant(expr, value, _text(source, span), atomic, size)
+    return Constant(expr, value, source, span, atomic, size)
 
 
 def read_value(text: str, limits: Limits | None = None) -> Number:
@@ -191,11 +219,11 @@ class _Builder:
     ) -> Constant | _NodeRef | _Symbolic | _Chain:
         if isinstance(expr, Num):
             value = self.literal(expr)
-            return Constant(sp.Rational(value.numerator, value.denominator), value, expr.text, True)
+            return Constant(None, value, self.source, expr.span, True)
         if isinstance(expr, Name):
             if expr.name in CONSTANTS:
                 constant = CONSTANTS[expr.name]
-                return Constant(constant, float(constant.evalf(30)), expr.name, True)
+                return Constant(constant, float(constant.evalf(30)), self.source, expr.span, True)
             return self.reference(expr)
         if isinstance(expr, Unary) and expr.op == "+":
             return parts[0]
@@ -251,7 +279,9 @@ class _Builder:
             )
 
     def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Chain) -> sp.Expr:
-        if isinstance(part, Constant | _Symbolic):
+        if isinstance(part, Constant):
+            return part.exact
+        if isinstance(part, _Symbolic):
             return part.expr
         if isinstance(part, _Chain):
             return sp.Add(*part.terms) if part.operation == "+" else sp.Mul(*part.terms)
@@ -297,8 +327,8 @@ class _Builder:
         for position, part in enumerate(parts):
             needs_paren = operation not in FUNCTION_NAMES and not (left_free and position == 0)
             if isinstance(part, Constant):
-                operands.append(part.expr)
-                recipe.append((CONSTANT, part.value, part.expr))
+                operands.append(part.exact)
+                recipe.append((CONSTANT, part.value, part.exact))
                 wrap = not _parenthesised(part.text) and (
                     not part.atomic or (needs_paren and part.text.startswith("-"))
                 )
@@ -361,7 +391,7 @@ class _Builder:
                 if position is None:
                     constant = self.walk(child)
                     assert isinstance(constant, Constant)
-                    steps.append(Instruction(CONSTANT, value=constant.value, exact=constant.expr))
+                    steps.append(Instruction(CONSTANT, value=constant.value, exact=constant.exact))
                     position = len(steps) - 1
                 operands.append(position)
             if isinstance(expr, Unary) and expr.op == "+":

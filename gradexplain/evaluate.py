@@ -83,7 +83,7 @@ def _kink(kinks: Kinks, text: str) -> None:
         kinks.append(text)
 
 
-def _apply(operation: str, operands: list[Number], kinks: Kinks, bits: int) -> Number:
+def apply(operation: str, operands: list[Number], kinks: Kinks, bits: int) -> Number:
     """One primitive on exact-or-float numbers, with its domain checked (DomainError)."""
     if operation == "+":
         return settle(operands[0] + operands[1], kinks, bits)
@@ -145,7 +145,7 @@ def _partials(operation: str, operands: list[Number], result: Number, wanted: li
         by_base = ZERO
         if wanted[0]:
             by_base = ONE if y == 1 else settle(y * power(x, y - 1, None, bits), None, bits)
-        by_exponent = settle(result * _apply("log", [x], None, bits), None, bits) if wanted[1] else ZERO
+        by_exponent = settle(result * apply("log", [x], None, bits), None, bits) if wanted[1] else ZERO
         return [by_base, by_exponent]
     if operation == "neg":
         return [-ONE]
@@ -189,7 +189,7 @@ def run(recipe: Recipe, arguments: Sequence[Number], kinks: Kinks = None, bits: 
         elif step.operation == CONSTANT:
             values.append(step.value)
         else:
-            values.append(_apply(step.operation, [values[i] for i in step.operands], kinks, bits))
+            values.append(apply(step.operation, [values[i] for i in step.operands], kinks, bits))
     return values
 
 
@@ -220,7 +220,7 @@ def local_gradient(recipe: Recipe, arguments: Sequence[Number], bits: int = EXAC
 # ── the multiprecision number system, for auditing floating-point results ──────────────────
 
 
-def _mp_apply(ctx: Any, operation: str, operands: list[Any]) -> Any:
+def _mpapply(ctx: Any, operation: str, operands: list[Any]) -> Any:
     x = operands[0]
     table = {
         "+": lambda: x + operands[1],
@@ -293,7 +293,7 @@ def mp_run(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> list[Any]:
         elif step.operation == CONSTANT:
             values.append(mp_number(ctx, step.value, step.exact))
         else:
-            values.append(_mp_apply(ctx, step.operation, [values[i] for i in step.operands]))
+            values.append(_mpapply(ctx, step.operation, [values[i] for i in step.operands]))
     return values
 
 

@@ -366,11 +366,17 @@ def _parts(expr: Expr, at_start: bool) -> list[tuple[Expr | str, int, bool]]:
 def _joined(pieces: list[Piece]) -> tuple[Piece, ...]:
     """Adjacent literal text merged into one piece."""
     joined: list[Piece] = []
+    run: list[str] = []  # text waiting to be merged (joined once: += on a growing string is quadratic)
     for piece in pieces:
-        if isinstance(piece, str) and joined and isinstance(joined[-1], str):
-            joined[-1] += piece
-        else:
-            joined.append(piece)
+        if isinstance(piece, str):
+            run.append(piece)
+            continue
+        if run:
+            joined.append("".join(run))
+            run = []
+        joined.append(piece)
+    if run:
+        joined.append("".join(run))
     return tuple(joined)
 
 
