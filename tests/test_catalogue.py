@@ -71,6 +71,8 @@ CASES = [
     (["0**0 + w", "--w", "1"], 2, "0**0 is undefined", CARET),
     (["exp(w)", "--w", "1000"], 2, "too large for floating point", CARET),
     (["sqrt(w)", "--w", "0"], 2, "cannot be computed at w = 0", CARET),
+    (["log(sigmoid(z))", "--z", "-800"], 2, "log's argument underflowed to 0 in floating point", CARET),
+    (["1/exp(z)", "--z", "-800"], 2, "the divisor underflowed to 0 in floating point", CARET),
     # ── limits ──────────────────────────────────────────────────────────────────────────
     (["w**10**9", "--w", "2"], 2, "larger than the limit of 10000", CARET),
     (["(" * 250 + "w" + ")" * 250, "--w", "1"], 2, "nests deeper than 100 levels", CARET),

@@ -365,3 +365,39 @@ def test_look_alike_names_get_a_warning():
         "different names that look alike: a and а (U+0430); rename one to tell them apart",
         "different names that are both written w_{11} in LaTeX: w11 and w_11; rename one to tell them apart",
     )
+
+
+# ── values that underflowed ─────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        ("log(sigmoid(z))", {"z": -800}, "log's argument underflowed to 0 in floating point: it is positive"),
+        ("J = log(sigmoid(z))", {"z": -800}, "log's argument underflowed to 0 in floating point"),
+        ("log(exp(z)*exp(z))", {"z": -400}, "log's argument underflowed to 0 in floating point"),
+        ("log(softplus(z))", {"z": -800}, "log's argument underflowed to 0 in floating point"),
+        ("log(-exp(z))", {"z": -800}, "its argument is negative (it underflowed to -0 in floating point)"),
+        ("1/exp(z)", {"z": -800}, "division by zero: the divisor underflowed to 0 in floating point"),
+        ("exp(z)**-1", {"z": -800}, "division by zero: the divisor underflowed to 0 in floating point"),
+    ],
+)
+def test_a_value_that_underflowed_is_not_blamed_on_an_exact_zero(source, values, message):
+    with pytest.raises(EvaluationError) as raised:
+        explain(source, values)
+    assert message in raised.value.message
+    assert "floating point's range" in raised.value.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        ("log(relu(z))", {"z": -1}, "log is only defined for positive numbers, not 0"),  # truly 0
+        ("log(relu(z - exp(1)))", {"z": 1}, "log is only defined for positive numbers, not 0"),  # a float, truly 0
+        ("1/(exp(z) - exp(z))", {"z": 1}, "division by zero"),
+    ],
+)
+def test_a_zero_that_did_not_underflow_is_called_zero(source, values, message):
+    with pytest.raises(EvaluationError) as raised:
+        explain(source, values)
+    assert message in raised.value.message and "underflow" not in raised.value.message
