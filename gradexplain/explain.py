@@ -20,6 +20,7 @@ from gradexplain.build import build, read_value
 from gradexplain.check import Check, run_checks
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
 from gradexplain.forward import Note, forward
+from gradexplain.functions import step_notes
 from gradexplain.graph import Graph, Node
 from gradexplain.kernels import compile_kernels
 from gradexplain.limits import Limits, too_deep_as_input_error
@@ -221,6 +222,7 @@ def explain(
         except GradexplainError as error:
             raise error.located(source, origin) from None
         audited = audit(graph, kernels, forward_pass.values, backward_pass.gradients, wanted)
+        defined = _step_definitions(backward_pass.steps)
         stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
         checks = None
@@ -237,7 +239,7 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=forward_pass.notes + audited,
+            notes=forward_pass.notes + audited + defined,
             warnings=tuple(warnings),
             cost=Cost(
                 computed=len(graph.nodes) - len(graph.inputs),
@@ -249,6 +251,20 @@ def explain(
             if cost
             else None,
         )
+
+
+def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
+    """What step(x) and step(x, 0.5) mean, each noted at the node whose local derivative shows
+    it first (in the order the backward pass runs), so no reader meets an undefined name."""
+    notes: list[Note] = []
+    seen: set[str] = set()
+    for step in steps:
+        if isinstance(step, EdgeStep) and step.local_expr is not None:
+            for text in step_notes(step.local_expr):
+                if text not in seen:
+                    seen.add(text)
+                    notes.append(Note(step.node, text))
+    return tuple(notes)
 
 
 # ── resolving values and options ───────────────────────────────────────────────────────────

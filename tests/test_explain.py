@@ -401,3 +401,26 @@ def test_a_zero_that_did_not_underflow_is_called_zero(source, values, message):
     with pytest.raises(EvaluationError) as raised:
         explain(source, values)
     assert message in raised.value.message and "underflow" not in raised.value.message
+
+
+def test_step_has_one_name_and_its_meaning_is_noted_where_it_first_appears():
+    from gradexplain.functions import STEP_NOTE, TIE_STEP_NOTE
+
+    e = explain("relu(z) + max(z, 1) + min(z, w)", {"z": 2, "w": 2})
+    formulas = [step.local_formula for step in e.steps if hasattr(step, "local_formula")]
+    assert "step(z)" in formulas and "step(z - 1, 0.5)" in formulas and "step(w - z, 0.5)" in formulas
+    assert not any("Heaviside" in formula for formula in formulas)
+    assert all("Heaviside" not in g.formula for g in e.symbolic.gradients) and e.symbolic_agrees
+    names = {e.graph.nodes[note.node].name: note.text for note in e.notes if note.text in (STEP_NOTE, TIE_STEP_NOTE)}
+    assert names == {"v4": TIE_STEP_NOTE, "v1": STEP_NOTE}  # the backward pass meets min's first, then relu's
+    assert [note.text for note in explain("w*x", {"w": 1, "x": 2}).notes] == []
+
+
+def test_step_in_latex_has_the_same_name_and_its_value_at_zero():
+    from gradexplain.latex import latex_expr
+    from gradexplain.render import render_text
+
+    e = explain("max(z, 1)", {"z": 2})
+    step = next(step for step in e.steps if hasattr(step, "local_expr"))
+    assert latex_expr(step.local_expr) == r"\operatorname{step}\left(z - 1, \frac{1}{2}\right)"
+    assert "step(z - 1, 0.5)" in render_text(e, "text") and "step(x, 0.5) is 1 for x > 0" in render_text(e, "text")
