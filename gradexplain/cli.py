@@ -64,7 +64,7 @@ or a program of assignments (newlines or ;), one node per assignment:
     gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
 \b
 Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid
-relu abs max min softplus. Constants: pi e. Comments start with #.
+relu abs max min softplus (ln is log). Constants: pi e. Comments start with #.
 \b
 More examples:
     gradexplain -f samples/linear_regression.gx --check
@@ -250,7 +250,7 @@ def main(
             _warn(explanation.warnings)
             _write(explanation, Output(output_format.value, output, digits, standalone, full), limits)
     except MissingValuesError as error:
-        error.hint = _how_to_pass(ctx, error.names)
+        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
         sys.stderr.write(error.describe() + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except GradexplainError as error:

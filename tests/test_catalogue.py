@@ -37,6 +37,8 @@ CASES = [
     (["max(w,)", "--w", "1"], 2, "missing argument after ','", CARET),
     (["exp", "--w", "1"], 2, "exp is a function and needs an argument", CARET),
     (["w(x + 1)", "--w", "1", "--x", "1"], 2, "for a product write w*(...)", CARET),
+    (["mean(x)", "--x", "1"], 2, "the nearest known functions are tan, min, max", CARET),
+    (["ln = 2; J = ln*w", "--w", "1"], 2, "ln is a function and cannot be assigned", CARET),
     (["exp = 2; J = exp"], 2, "exp is a function and cannot be assigned", CARET),
     (["pi = 3; J = pi*w", "--w", "1"], 2, "pi is a constant and cannot be assigned", CARET),
     # ── programs and names ──────────────────────────────────────────────────────────────
@@ -47,6 +49,7 @@ CASES = [
     (["c = w*2; J = c", "--w", "1", "--target", "q"], 2, "--target q: no such name", False),
     (["c = w*2; J = c", "--w", "1", "--target", "w"], 2, "w is an input", False),
     (["w*x", "--w", "1", "--x", "1", "--wrt", "q"], 2, "no input named q", False),
+    (["c = e*a; e = 2; J = c", "--a", "1"], 2, "assigning e makes it a variable throughout the program", CARET),
     # ── values ──────────────────────────────────────────────────────────────────────────
     (["w*x + b - y", "--w", "1", "--x", "2"], 2, "missing values for b, y", False),
     (["w*2", "--w", "abc"], 2, "'abc' is not a number", False),
@@ -56,6 +59,8 @@ CASES = [
     (["w*2", "--w", "1e999"], 2, "1e999 is too large", False),
     (["w*2", "--w", "1/0"], 2, "cannot compute 1/0", CARET),
     (["w*2", "--w"], 2, "--w needs a value", False),
+    (["W*x", "--w", "1", "--x", "1"], 2, "names are case-sensitive: the formula uses W, not w", False),
+    (["w*2", "--w", "2,5"], 2, "write the decimal point as a dot: 2.5", False),
     (["c = w*2; J = c", "--w", "1", "--c", "3"], 2, "c is computed by the formula", False),
     (["w*2", "--w", "1", "--eps", "0", "--check"], 2, "--eps must be positive", False),
     (["w*2", "--w", "1", "--eps", "-0.1", "--check"], 2, "--eps must be positive", False),
