@@ -89,6 +89,11 @@ CASES = [
     (["w", "--w", "1", "--format", "bogus"], 2, "Invalid value for '--format'", False),
     (["w", "--w", "1", "--digits", "0"], 2, "Invalid value for '--digits'", False),
     (["w", "--w", "1", "stray"], 2, "unexpected argument 'stray'", False),
+    (["w", "--w", "1", "--chek"], 2, "unknown option --chek; did you mean --check?", False),
+    (["w", "--w", "1", "--ouput", "x.svg"], 2, "unknown option --ouput; did you mean --output?", False),
+    (["w", "--w", "1", "--check", "--epsilon", "0.01"], 2, "unknown option --epsilon; did you mean --eps?", False),
+    (["w", "--w", "1", "--check-onl", "w"], 2, "unknown option --check-onl; did you mean --check-only?", False),
+    (["w", "--w", "1", "-o", "samples/"], 2, "samples/: that is a directory, not a file", False),
 ]
 
 
