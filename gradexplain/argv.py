@@ -45,7 +45,10 @@ class SplitArgs:
 def close_option(name: str, options: Iterable[str]) -> str | None:
     """The option `--name` probably misspells, or None: one it starts with or that starts with
     it (`checks`, `epsilon` → `--eps`, `out` → `--output`), one close by difflib's ratio (`chek`,
-    `ouput`), or a one-letter option (`--o` → `-o`)."""
+    `ouput`), or a one-letter option (`--o` → `-o`). No option has a digit, so a name with one
+    (w1, x_12) is never taken for one: a command line of thousands of such values costs nothing."""
+    if any(char.isdigit() for char in name):
+        return None
     folded = name.casefold().replace("_", "-")
     spelled = {option[2:]: option for option in options if option.startswith("--")}
     if folded in spelled:

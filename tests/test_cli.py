@@ -395,6 +395,8 @@ def test_close_option(name, meant):
     assert close_option(name, spellings) == meant
     for ordinary in ("w", "x", "b", "y", "e", "lr", "loss", "theta", "alpha", "z1", "h"):
         assert close_option(ordinary, spellings) in (None, "-h"), ordinary  # -h: only as --h, not in the formula
+    for numbered in ("check1", "eps2", "w1", "x_12"):  # no option has a digit: thousands of values cost nothing
+        assert close_option(numbered, spellings) is None
 
 
 def test_eps_and_central_without_check_say_they_do_nothing(capsys):
