@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -22,7 +23,7 @@ from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, literal_size, read_literal
 from gradexplain.numeric import DomainError
-from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
+from gradexplain.ops import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 
 # ── constants ──────────────────────────────────────────────────────────────────────────────
@@ -134,14 +135,15 @@ def read_value(text: str, limits: Limits | None = None) -> Number:
 # ── building ───────────────────────────────────────────────────────────────────────────────
 
 
-def _names_in(expr: Expr) -> list[Name]:
-    """Every name in `expr` that is not a constant, left to right (iteratively)."""
+def _names_in(expr: Expr, variables: frozenset[str] = frozenset()) -> list[Name]:
+    """Every name in `expr` that is not a constant (or is one shadowed by a variable, in
+    `variables`), left to right (iteratively)."""
     found: list[Name] = []
     stack: list[Expr] = [expr]
     while stack:
         item = stack.pop()
         if isinstance(item, Name):
-            if item.name not in CONSTANTS:
+            if item.name not in CONSTANTS or item.name in variables:
                 found.append(item)
         else:
             stack.extend(reversed(_children(item)))
@@ -190,8 +192,16 @@ class _Chain:
 class _Builder:
     """Walks syntax trees bottom-up with an explicit stack, creating nodes as it goes."""
 
-    def __init__(self, source: str, names: dict[str, int], bare: bool, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        names: dict[str, int],
+        bare: bool,
+        limits: Limits | None = None,
+        variables: frozenset[str] = frozenset(),
+    ) -> None:
         self.source = source
+        self.variables = variables  # constants' names used as variables here (e, shadowed)
         self.limits = limits or Limits()
         self.names = names  # name → node index, for everything defined so far
         self.bare = bare
@@ -221,7 +231,7 @@ class _Builder:
             value = self.literal(expr)
             return Constant(None, value, self.source, expr.span, True)
         if isinstance(expr, Name):
-            if expr.name in CONSTANTS:
+            if expr.name in CONSTANTS and expr.name not in self.variables:
                 constant = CONSTANTS[expr.name]
                 return Constant(constant, float(constant.evalf(30)), self.source, expr.span, True)
             return self.reference(expr)
@@ -339,7 +349,7 @@ class _Builder:
                 recipe.append((SLOT, len(args), None))
                 shown.append(Ref(len(args), needs_paren))
                 args.append(part.index)
-        pieces = _fill(primitive.plain, shown)
+        pieces = _fill(_as_written(primitive.plain, operation, self.source, expr.span), shown)
         template = primitive.build(*operands)
         arguments = [child for child, part in zip(_children(expr), parts, strict=True) if isinstance(part, _NodeRef)]
         slot_of_child = {id(child): position for position, child in enumerate(arguments)}
@@ -378,7 +388,7 @@ class _Builder:
                 stack.append((expr, True))
                 stack.extend((child, False) for child in reversed(children))
                 continue
-            if isinstance(expr, Name) and expr.name not in CONSTANTS:
+            if isinstance(expr, Name) and (expr.name not in CONSTANTS or expr.name in self.variables):
                 steps.append(Instruction(SLOT, slot=slot_of[expr.name]))
                 results[id(expr)] = len(steps) - 1
                 continue
@@ -408,6 +418,16 @@ def _literal(expr: Expr, builder: _Builder) -> Fraction | None:
     if isinstance(expr, Unary) and expr.op == "-" and isinstance(expr.operand, Num):
         return -builder.literal(expr.operand)
     return builder.literal(expr) if isinstance(expr, Num) else None
+
+
+def _as_written(template: str, operation: str, source: str, span: Span) -> str:
+    """A function's display template with the name the user wrote: `ln(x)` stays `ln(x)`."""
+    if operation not in ALIASES.values():
+        return template
+    written = re.match(r"\w+", source[span.start : span.start + 32])
+    if written is None or ALIASES.get(written[0]) != operation:
+        return template
+    return template.replace(f"{operation}(", f"{written[0]}(", 1)
 
 
 def _parenthesised(text: str) -> bool:
@@ -459,14 +479,25 @@ def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[st
     return tuple(piece for piece in pieces if piece != "")
 
 
-def build(program: Program, target: str | None = None, limits: Limits | None = None) -> Graph:
-    """Turn a parsed program into a graph whose output is `target` (default: the last statement)."""
+def shadowed_constants(program: Program, given: Iterable[str] = ()) -> frozenset[str]:
+    """The constants' names (e) that are variables here: assigned by the program, or given a value."""
+    assigned = {statement.target for statement in program.statements}
+    return frozenset(name for name in SHADOWABLE if name in assigned or name in given)
+
+
+def build(
+    program: Program, target: str | None = None, limits: Limits | None = None, given: Iterable[str] = ()
+) -> Graph:
+    """Turn a parsed program into a graph whose output is `target` (default: the last statement).
+    `given` names the inputs given values from outside: a constant's name among them (e) is a
+    variable here, as is one the program assigns."""
     source = program.text
-    builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits)
+    variables = shadowed_constants(program, given)
+    builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits, variables=variables)
     defaults: dict[int, Number] = {}
     if program.is_bare_expression:
         statement = program.statements[0]
-        builder.reserved = {name.name for name in _names_in(statement.expr)}
+        builder.reserved = {name.name for name in _names_in(statement.expr, variables)}
         result = builder.walk(statement.expr)
         if isinstance(result, Constant):
             raise InputError(
@@ -514,14 +545,13 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 span=statement.target_span,
                 hint="each name is assigned once; pick a new name for the new value",
             )
-        names = _names_in(statement.expr)
+        names = _names_in(statement.expr, builder.variables)
         for name in names:
             if name.name in assigned_later and name.name not in builder.names:
-                raise InputError(
-                    f"{name.name} is used before it is assigned",
-                    span=name.span,
-                    hint=f"move the line that assigns {name.name} above this one",
-                )
+                hint = f"move the line that assigns {name.name} above this one"
+                if name.name in CONSTANTS:
+                    hint += f" (assigning {name.name} makes it a variable throughout the program; write exp(1) for e)"
+                raise InputError(f"{name.name} is used before it is assigned", span=name.span, hint=hint)
         span = statement.expr.span
         if not names:  # no names on the right: an input with this value
             index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
@@ -602,6 +632,7 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
             unchanged = node.index == len(kept) and args == node.args  # nothing pruned before it
             kept.append(node if unchanged else replace(node, index=len(kept), args=args))
     unused = tuple(node.name for node in nodes[: output + 1] if not needed[node.index] and not node.is_input)
+    unreached = tuple(node.name for node in nodes if not needed[node.index] and node.is_input)
     if not any(node.is_input for node in kept):
         raise InputError(
             f"{nodes[output].name} does not depend on any input, so there is nothing to differentiate",
@@ -610,4 +641,4 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
         )
     kept_defaults = tuple((new_index[i], v) for i, v in defaults.items() if needed[i])
     by_name = {node.name: node.index for node in kept}
-    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name)
+    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name, unreached)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from gradexplain import __version__
-from gradexplain.argv import split_argv
+from gradexplain.argv import SplitArgs, check_dashed, split_argv
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, visible
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
@@ -64,7 +64,7 @@ or a program of assignments (newlines or ;), one node per assignment:
     gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
 \b
 Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid
-relu abs max min softplus. Constants: pi e. Comments start with #.
+relu abs max min softplus (ln is log). Constants: pi e. Comments start with #.
 \b
 More examples:
     gradexplain -f samples/linear_regression.gx --check
@@ -85,7 +85,8 @@ EPILOG = (
     "plain text with a fixed layout, identical on every run."
 )
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+# typer's --install-completion and --show-completion: TAB completes the options and --format's values.
+app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 @app.command(help=HELP, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -224,10 +225,13 @@ def main(
     if version:
         typer.echo(f"gradexplain {__version__}")
         raise typer.Exit(EXIT_OK)
-    values: dict[str, str] = ctx.obj or {}
+    split: SplitArgs = ctx.obj or SplitArgs()
+    values = split.values
     try:
         limits = with_overrides(limit or [])
+        _check_output_path(output)
         source, origin = _read_source(formula, file, limits)
+        check_dashed(split, source, _option_spellings(ctx))
         from gradexplain.explain import explain
 
         with _progress(source) as on_stage:
@@ -248,9 +252,11 @@ def main(
             )
             on_stage("output")
             _warn(explanation.warnings)
-            _write(explanation, Output(output_format.value, output, digits, standalone, full), limits)
+            checking = explanation.checks is not None
+            _warn(_idle_options(ctx, checking))
+            _write(explanation, Output(output_format.value, output, digits, standalone, full, checking), limits)
     except MissingValuesError as error:
-        error.hint = _how_to_pass(ctx, error.names)
+        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
         sys.stderr.write(error.describe() + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except GradexplainError as error:
@@ -297,6 +303,36 @@ def _how_to_pass(ctx: typer.Context, names: tuple[str, ...]) -> str:
         owned = f"{'are' if many else 'is'} gradexplain's own option{'s' if many else ''}"
         return f"{hint} ({', '.join(clashes)} {owned})"
     return hint + " (or NAME=VALUE)"
+
+
+def _option_spellings(ctx: typer.Context) -> list[str]:
+    return [spelling for param in ctx.command.params for spelling in getattr(param, "opts", ())]
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was typed on the command line (not left at its default)."""
+    return getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
+
+
+def _idle_options(ctx: typer.Context, checking: bool) -> list[str]:
+    """Warnings for options that would do nothing here: --eps and --central without a check."""
+    idle = [f"--{name}" for name in ("eps", "central") if _given(ctx, name)]
+    if checking or not idle:
+        return []
+    which = " and ".join(idle)
+    verb = "apply" if idle[1:] else "applies"
+    return [f"{which} only {verb} to the ε-check, and --check was not given: add it to nudge each input by ε"]
+
+
+def _check_output_path(path: str | None) -> None:
+    """-o names a file: a directory (or a name ending in /) is a mistake, said before any work."""
+    if path is None or path == "-":
+        return
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        raise InputError(
+            f"-o {path}: that is a directory, not a file",
+            hint=f"name a file in it, such as {os.path.join(path, 'graph.svg')}",
+        )
 
 
 def _names(option: str | None) -> list[str] | None:
@@ -368,7 +404,11 @@ class Output:
     digits: int
     standalone: bool
     full: bool
+    check: bool = False  # checks were asked for: say so when the format cannot show them
 
+
+# Formats that draw the graph or its tree, with no place for the gradient checks.
+WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
 STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")
@@ -424,6 +464,13 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     if output_format == "png" and not to_file and sys.stdout.isatty():
         raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
     check_standalone(output_format, standalone)
+    if output.check and output_format in WITHOUT_CHECKS:
+        _warn(
+            (
+                f"the {output_format} format does not show the gradient checks (the exit code still says whether "
+                "they pass); text, rich, markdown, html, latex and json show them",
+            )
+        )
     if output_format == "rich":
         _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return
@@ -435,6 +482,15 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]
         except OSError as problem:
             raise InputError(f"cannot write {output.path}: {problem.strerror}", hint="check the path") from None
+        if output_format == "latex" and not standalone and Path(output.path).suffix.lower() == ".tex":  # type: ignore[arg-type]
+            engine = "lualatex" if rendered.notes else "pdflatex"
+            _warn(
+                (
+                    f"{output.path} is a LaTeX fragment, to \\input into a document; "
+                    f"--standalone writes a whole document that {engine} compiles",
+                ),
+                "note",
+            )
         return
     _to_stdout(lambda: sys.stdout.buffer.write(rendered.data))
 
@@ -484,4 +540,4 @@ def run(argv: list[str] | None = None) -> None:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_BAD_INPUT)
     click_args = split.options + (["--", split.formula] if split.formula is not None else [])
-    command.main(args=click_args, prog_name="gradexplain", obj=split.values, standalone_mode=True)
+    command.main(args=click_args, prog_name="gradexplain", obj=split, standalone_mode=True)

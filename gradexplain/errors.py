@@ -73,10 +73,11 @@ class MissingValuesError(InputError):
     """Inputs without a value. `names` lets a front end say how to pass them in its own terms
     (the CLI knows which names clash with its options)."""
 
-    def __init__(self, names: Sequence[str], *, hint: str | None = None) -> None:
+    def __init__(self, names: Sequence[str], *, hint: str | None = None, case_note: str = "") -> None:
         plural = "s" if len(names) > 1 else ""
         super().__init__(f"missing value{plural} for {listing(names)}", hint=hint)
         self.names = tuple(names)
+        self.case_note = case_note  # `names are case-sensitive: …` when a value went to another case
 
 
 class EvaluationError(GradexplainError):

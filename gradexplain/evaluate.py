@@ -24,7 +24,17 @@ from typing import Any
 import sympy as sp
 
 from gradexplain.numbers import EXACT_BITS_LIMIT, Number, format_number
-from gradexplain.numeric import FUNCTIONS, HALF, ONE, ZERO, DomainError, Kinks, power, settle
+from gradexplain.numeric import (
+    FUNCTIONS,
+    HALF,
+    ONE,
+    ZERO,
+    Kinks,
+    power,
+    settle,
+    underflowed,
+    zero_divisor,
+)
 
 SLOT = "slot"
 CONSTANT = "constant"
@@ -90,11 +100,11 @@ def apply(operation: str, operands: list[Number], kinks: Kinks, bits: int) -> Nu
     if operation == "-":
         return settle(operands[0] - operands[1], kinks, bits)
     if operation == "*":
-        return settle(operands[0] * operands[1], kinks, bits)
+        return underflowed(settle(operands[0] * operands[1], kinks, bits), *operands)
     if operation == "/":
         if operands[1] == 0:
-            raise DomainError("division by zero")
-        return settle(operands[0] / operands[1], kinks, bits)
+            raise zero_divisor(operands[1])
+        return underflowed(settle(operands[0] / operands[1], kinks, bits), operands[0])
     if operation == "**":
         return power(operands[0], operands[1], kinks, bits)
     if operation == "neg":
@@ -127,7 +137,7 @@ def _partials(operation: str, operands: list[Number], result: Number, wanted: li
 
     def div(a: Number, b: Number) -> Number:
         if b == 0:
-            raise DomainError("division by zero")
+            raise zero_divisor(b)
         return settle(a / b, None, bits)
 
     x = operands[0]

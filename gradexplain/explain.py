@@ -5,6 +5,7 @@ parse → build → forward → backward → symbolic gradients → ε-checks �
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -16,17 +17,19 @@ from typing import Any
 from gradexplain.accuracy import audit
 from gradexplain.arguments import check_arguments, plain_number
 from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
-from gradexplain.build import build, read_value
+from gradexplain.build import build, read_value, shadowed_constants
 from gradexplain.check import Check, run_checks
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
 from gradexplain.forward import Note, forward
+from gradexplain.functions import step_notes
 from gradexplain.graph import Graph, Node
 from gradexplain.kernels import compile_kernels
 from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
 from gradexplain.numbers import Number, format_number
+from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
-from gradexplain.syntax import parse
+from gradexplain.syntax import Program, parse
 
 DEFAULT_EPS = Fraction(1, 1000)
 
@@ -176,10 +179,10 @@ def explain(
             stage("parse")
             program = parse(source, limits.depth)
             stage("build")
-            graph = build(program, target, limits)
+            graph = build(program, target, limits, given=values or ())
         except GradexplainError as error:
             raise error.located(source, origin) from None
-        warnings: list[str] = []
+        warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:
@@ -221,6 +224,7 @@ def explain(
         except GradexplainError as error:
             raise error.located(source, origin) from None
         audited = audit(graph, kernels, forward_pass.values, backward_pass.gradients, wanted)
+        defined = _step_definitions(backward_pass.steps)
         stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
         checks = None
@@ -237,7 +241,7 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=forward_pass.notes + audited,
+            notes=forward_pass.notes + audited + defined,
             warnings=tuple(warnings),
             cost=Cost(
                 computed=len(graph.nodes) - len(graph.inputs),
@@ -249,6 +253,20 @@ def explain(
             if cost
             else None,
         )
+
+
+def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
+    """What step(x) and step(x, 0.5) mean, each noted at the node whose local derivative shows
+    it first (in the order the backward pass runs), so no reader meets an undefined name."""
+    notes: list[Note] = []
+    seen: set[str] = set()
+    for step in steps:
+        if isinstance(step, EdgeStep) and step.local_expr is not None:
+            for text in step_notes(step.local_expr):
+                if text not in seen:
+                    seen.add(text)
+                    notes.append(Note(step.node, text))
+    return tuple(notes)
 
 
 # ── resolving values and options ───────────────────────────────────────────────────────────
@@ -267,6 +285,9 @@ def to_number(raw: ValueLike, label: str, parameter: str | None = None, limits: 
         raise InputError(
             f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
         )
+    comma = _DECIMAL_COMMA.fullmatch(text)
+    if comma:
+        raise InputError(f"{label}: {brief(text)} is not a number", hint=_comma_hint(text))
     try:
         value = read_value(text, limits)
     except GradexplainError as error:
@@ -277,13 +298,29 @@ def to_number(raw: ValueLike, label: str, parameter: str | None = None, limits: 
     return value
 
 
+# A number written with a decimal comma (2,5) or thousands separators (1,000,000).
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:,\d+)+")
+
+
+def _comma_hint(text: str) -> str:
+    """What `2,5` or `1,000` was meant to be, said both ways when it could be either."""
+    whole, *parts = text.split(",")
+    point, joined = f"{whole}.{parts[0]}", whole + "".join(parts)
+    if len(parts) > 1:
+        return f"numbers have no thousands separators: write {brief(joined)}"
+    if len(parts[0]) == 3:
+        return f"write {brief(point)} with a decimal point, or {brief(joined)} without a thousands separator"
+    return f"write the decimal point as a dot: {brief(point)}"
+
+
 def _input_values(
     graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits
 ) -> list[Number | None]:
     values: list[Number | None] = [None] * len(graph.nodes)
     for index, value in graph.defaults:
         values[index] = value
-    ignored: list[str] = []
+    ignored: list[str] = []  # not in the formula at all
+    unaffecting: list[str] = []  # in the program, but not on the way to the output (--target)
     for name, raw in given.items():
         index = graph.index_of(name)
         if name in graph.unused or (index is not None and not graph.nodes[index].is_input):
@@ -293,20 +330,57 @@ def _input_values(
             )
         number = to_number(raw, f"value for {name}", f"values[{brief(repr(name))}]", limits)
         if index is None:
-            ignored.append(name)
+            (unaffecting if name in graph.unreached else ignored).append(name)
             continue
         values[index] = number
-    if ignored:  # one warning, however many
-        warnings.append(
-            f"{ignored[0]} is not used by the formula; its value is ignored"
-            if len(ignored) == 1
-            else f"{listing(ignored)} are not used by the formula; their values are ignored"
-        )
+    output = brief(graph.nodes[graph.output].name)
     missing = [node.name for node in graph.inputs if values[node.index] is None]
+    cases = _case_note(ignored, [*(node.name for node in graph.inputs), *graph.unreached])
     if missing:
         how = " ".join(f"--{name} VALUE" for name in missing[:6])
-        raise MissingValuesError(missing, hint=f"pass {'them' if missing[1:] else 'it'} as {how} (or NAME=VALUE)")
+        hint = f"pass {'them' if missing[1:] else 'it'} as {how} (or NAME=VALUE)"
+        raise MissingValuesError(missing, hint=f"{cases}; {hint}" if cases else hint, case_note=cases)
+    if unaffecting:  # one warning each kind, however many names
+        warnings.append(
+            f"{unaffecting[0]} does not affect {output}; its value is ignored"
+            if len(unaffecting) == 1
+            else f"{listing(unaffecting)} do not affect {output}; their values are ignored"
+        )
+    if ignored:
+        warnings.append(
+            (
+                f"{ignored[0]} is not used by the formula; its value is ignored"
+                if len(ignored) == 1
+                else f"{listing(ignored)} are not used by the formula; their values are ignored"
+            )
+            + (f" ({cases})" if cases else "")
+        )
     return values
+
+
+def _shadowing(program: Program, graph: Graph, given: Mapping[str, ValueLike]) -> list[str]:
+    """A warning for each constant's name (e) that is a variable here, shadowing the constant."""
+    warnings = []
+    for name in sorted(shadowed_constants(program, given)):
+        if name not in graph.by_name and name not in graph.unused and name not in graph.unreached:
+            continue  # given a value but not in the formula: the unused-value warning says so
+        how = "is given a value" if name in given else "is assigned in the program"
+        constant = format_number(float(CONSTANTS[name]))
+        warnings.append(f"{name} {how}, so here it is a variable, not the constant {name} = {constant}…")
+    return warnings
+
+
+def _case_note(given: list[str], names: list[str]) -> str:
+    """`names are case-sensitive: the formula uses W, not w` when a value was given for a name
+    the formula has only in another case; empty otherwise."""
+    by_folded: dict[str, str] = {}
+    for name in names:
+        by_folded.setdefault(name.casefold(), name)
+    pairs = [(by_folded[name.casefold()], name) for name in given if name.casefold() in by_folded]
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{brief(theirs, 30)}, not {brief(yours, 30)}" for theirs, yours in pairs[:3])
+    return f"names are case-sensitive: the formula uses {shown}"
 
 
 def _ignore(stage: str) -> None:

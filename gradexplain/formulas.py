@@ -7,6 +7,7 @@ from fractions import Fraction
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from gradexplain.functions import heaviside_parts
 from gradexplain.numbers import terminating_decimal
 
 
@@ -17,6 +18,15 @@ class _Printer(StrPrinter):
         self, expr: sp.Expr
     ) -> str:
         return "e"
+
+    def _print_Heaviside(  # noqa: N802
+        self, expr: sp.Heaviside
+    ) -> str:
+        """max's and min's derivative under relu's name, its value at 0 written out: step(x, 0.5)."""
+        argument, at_zero = heaviside_parts(expr)
+        if at_zero == 0:
+            return f"step({self._print(argument)})"
+        return f"step({self._print(argument)}, {self._print(at_zero)})"
 
     def _print_Rational(  # noqa: N802
         self, expr: sp.Rational

@@ -76,8 +76,11 @@ def evaluate(
     try:
         values[node.index] = kernel.value([values[arg] for arg in node.args], collected)  # type: ignore[arg-type]
     except DomainError as problem:
+        hint = "choose values at which the formula is defined"
+        if "underflowed" in str(problem):
+            hint = "choose values at which it stays in floating point's range, or rewrite it to avoid the tiny value"
         raise EvaluationError(
             f"cannot compute {definition_in_brief(graph, node)} at {at_point(graph, node, values)}: {problem}",
             span=node.span,
-            hint="choose values at which the formula is defined",
+            hint=hint,
         ) from None

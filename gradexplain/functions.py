@@ -1,7 +1,10 @@
 """SymPy functions that SymPy lacks, with the derivative conventions deep learning uses.
 
 `relu'(0)` is the subgradient 0 (PyTorch's and micrograd's choice), so relu differentiates to
-`step`, which is 0 at 0; SymPy's own Heaviside would say 1/2 there.
+`step`, which is 0 at 0; SymPy's own Heaviside would say 1/2 there. Heaviside still comes from
+SymPy's derivatives of max and min, where a tie gives each argument 1/2: it is shown under the
+same name, as `step(x, 0.5)` (its value at 0 written out), so the output has one name for one
+thing and the difference at 0 is visible. The notes below say what each means where it appears.
 """
 
 from __future__ import annotations
@@ -105,3 +108,23 @@ class softplus(_RealFunction):  # noqa: N801
 
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return self._eval_rewrite_as_exp(self.args[0]).evalf(prec_to_dps(prec))
+
+
+# What the output says where a step first appears in a local derivative.
+STEP_NOTE = "step(x) is 1 for x > 0 and 0 for x ≤ 0 (relu's derivative, with the subgradient 0 at 0)"
+TIE_STEP_NOTE = "step(x, 0.5) is 1 for x > 0, 0 for x < 0 and 0.5 at 0 (max and min give each argument of a tie 1/2)"
+
+
+def step_notes(expr: sp.Expr) -> tuple[str, ...]:
+    """The definitions a reader needs for the steps in `expr`: relu's, max's and min's."""
+    notes = ()
+    if expr.has(step):
+        notes += (STEP_NOTE,)
+    if expr.has(sp.Heaviside):
+        notes += (TIE_STEP_NOTE,)
+    return notes
+
+
+def heaviside_parts(expr: sp.Heaviside) -> tuple[sp.Expr, sp.Expr]:
+    """A Heaviside's argument and its value at 0 (SymPy's default 1/2 when not given)."""
+    return expr.args[0], expr.args[1] if len(expr.args) > 1 else sp.S.Half

@@ -93,6 +93,7 @@ class Graph:
     unused: tuple[str, ...]  # assignments that do not feed the output
     bare: bool  # a bare expression (split per operation) rather than a program
     by_name: Mapping[str, int]  # name → node index, read-only (a NameIndex)
+    unreached: tuple[str, ...] = ()  # inputs of the program that do not affect the output (pruned)
 
     def __post_init__(self) -> None:
         if not isinstance(self.by_name, NameIndex):

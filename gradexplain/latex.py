@@ -16,6 +16,7 @@ from string import Formatter
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from gradexplain.functions import heaviside_parts
 from gradexplain.graph import Graph, Node, Piece, Ref
 from gradexplain.ops import BY_NAME
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary
@@ -260,6 +261,15 @@ class _Printer(LatexPrinter):
         self, expr: sp.Expr
     ) -> str:
         return "e"
+
+    def _print_Heaviside(  # noqa: N802
+        self, expr: sp.Heaviside, exp: str | None = None
+    ) -> str:
+        """max's and min's derivative under relu's name, as plain text shows it: step(x, 1/2)."""
+        argument, at_zero = heaviside_parts(expr)
+        inside = self._print(argument) + ("" if at_zero == 0 else f", {self._print(at_zero)}")
+        text = f"\\operatorname{{step}}\\left({inside}\\right)"
+        return f"{text}^{{{exp}}}" if exp is not None else text
 
 
 def latex_expr(expr: sp.Expr | None) -> str:

@@ -30,6 +30,33 @@ class DomainError(ArithmeticError):
     """The expression has no real value at this point (division by zero, log of a negative...)."""
 
 
+class Underflow(float):
+    """A float 0 standing for a nonzero value too small for floating point: exp(-800), sigmoid
+    of it, a product of tiny numbers. It computes as 0.0; only a domain error at it differs,
+    saying that the value underflowed rather than that it is 0 (log(sigmoid(z)) at z = -800)."""
+
+    __slots__ = ()
+
+    def __neg__(self) -> Underflow:
+        return Underflow(-float(self))
+
+
+def underflowed(result: Number, *operands: Number) -> Number:
+    """`result`, marked as an Underflow when it is a float 0 computed from nonzero operands."""
+    if isinstance(result, float) and result == 0 and all(operand != 0 for operand in operands):
+        return Underflow(result)
+    return result
+
+
+def zero_divisor(divisor: Number) -> DomainError:
+    """Division by a zero divisor, saying when it is only zero in floating point."""
+    if isinstance(divisor, Underflow):
+        return DomainError(
+            "division by zero: the divisor underflowed to 0 in floating point (it is not 0, but too small for a float)"
+        )
+    return DomainError("division by zero")
+
+
 # ── arithmetic with exactness kept where it is cheap ───────────────────────────────────────
 
 
@@ -80,8 +107,8 @@ def power(base: Number, exponent: Number, notes: Kinks = None, bits: int = EXACT
         if exponent == 0:
             raise DomainError("0**0 is undefined")
         if exponent < 0:
-            raise DomainError("division by zero")
-        return ZERO if isinstance(base, Fraction) else 0.0
+            raise zero_divisor(base)
+        return ZERO if isinstance(base, Fraction) else (Underflow(0.0) if isinstance(base, Underflow) else 0.0)
     is_integer_exponent = isinstance(exponent, Fraction) and exponent.denominator == 1
     if not is_integer_exponent and base < 0:
         if exponent == HALF:
@@ -116,12 +143,21 @@ def _exp(x: Number) -> Number:
     if x == 0:
         return ONE
     try:
-        return math.exp(_float(x))
+        return underflowed(math.exp(_float(x)))
     except OverflowError:
         raise DomainError(f"exp({format_number(x)}) is too large for floating point") from None
 
 
 def _log(x: Number) -> Number:
+    if isinstance(x, Underflow):
+        if math.copysign(1.0, x) < 0:
+            raise DomainError(
+                "log is only defined for positive numbers, and its argument is negative "
+                "(it underflowed to -0 in floating point)"
+            )
+        raise DomainError(
+            "log's argument underflowed to 0 in floating point: it is positive, but too small for a float"
+        )
     if x <= 0:
         raise DomainError(f"log is only defined for positive numbers, not {format_number(x)}")
     if x == 1:
@@ -154,12 +190,12 @@ def _sigmoid(x: Number) -> Number:
     if value >= 0:
         return 1.0 / (1.0 + math.exp(-value))
     exp_value = math.exp(value)
-    return exp_value / (1.0 + exp_value)
+    return underflowed(exp_value / (1.0 + exp_value))
 
 
 def _softplus(x: Number) -> Number:
     value = _float(x)
-    return max(value, 0.0) + math.log1p(math.exp(-abs(value)))
+    return underflowed(max(value, 0.0) + math.log1p(math.exp(-abs(value))))
 
 
 def _sign(x: Number) -> Number:

@@ -97,3 +97,15 @@ BY_NAME: dict[str, Primitive] = {primitive.name: primitive for primitive in PRIM
 OPERATORS = ("+", "-", "*", "/", "**", "neg")
 FUNCTION_NAMES: tuple[str, ...] = tuple(p.name for p in PRIMITIVES if p.name not in OPERATORS)
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E}
+# Constants a formula may take as its own names: published examples call a node e (colah's
+# e = (a+b)*(b+1), micrograd's), so assigning e, or giving it a value, makes it a variable that
+# shadows the constant (with a warning). pi stays reserved: nobody means anything else by it.
+SHADOWABLE: tuple[str, ...] = ("e",)
+# Other spellings of functions, as textbooks and the autodiff literature write them.
+ALIASES: dict[str, str] = {"ln": "log"}
+
+
+def function_named(name: str) -> str | None:
+    """The primitive a function name written by the user stands for (`ln` → `log`), or None."""
+    name = ALIASES.get(name, name)
+    return name if name in FUNCTION_NAMES else None

@@ -19,7 +19,7 @@ import difflib
 from dataclasses import dataclass, replace
 
 from gradexplain.errors import ParseError, Span
-from gradexplain.ops import BY_NAME, CONSTANTS, FUNCTION_NAMES
+from gradexplain.ops import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE, function_named
 from gradexplain.tokens import Token, tokenize
 
 # ── syntax tree ────────────────────────────────────────────────────────────────────────────
@@ -152,9 +152,9 @@ def parse_expression(text: str) -> Expr:
 
 
 def _check_target(name: str, span: Span) -> None:
-    if name in BY_NAME:
+    if function_named(name):
         raise ParseError(f"{name} is a function and cannot be assigned to", span=span, hint="choose another name")
-    if name in CONSTANTS:
+    if name in CONSTANTS and name not in SHADOWABLE:
         raise ParseError(f"{name} is a constant and cannot be assigned to", span=span, hint="choose another name")
 
 
@@ -198,15 +198,15 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
                 expect_operand = False
             elif token.kind == "NAME":
                 if tokens[position + 1].kind == "LPAREN":
-                    _check_function(token)
-                    operators.append(_Frame("call", tokens[position + 1], len(operands), token.text, token.span.start))
+                    function = _check_function(tokens, position)
+                    operators.append(_Frame("call", tokens[position + 1], len(operands), function, token.span.start))
                     position += 1
                     if tokens[position + 1].kind == "RPAREN":  # f()
                         position += 1
                         _close_call(operators.pop(), tokens[position], operands)
                         expect_operand = False
                 else:
-                    if token.text in BY_NAME:
+                    if function_named(token.text):
                         raise ParseError(
                             f"{token.text} is a function and needs an argument",
                             span=token.span,
@@ -298,15 +298,41 @@ def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> 
     operands.append(Call(frame.function, args, span))
 
 
-def _check_function(token: Token) -> None:
-    if token.text in BY_NAME:
-        return
-    suggestion = difflib.get_close_matches(token.text, FUNCTION_NAMES, n=1, cutoff=0.6)
-    known = ", ".join(FUNCTION_NAMES)
-    hint = f"did you mean {suggestion[0]}?" if suggestion else f"the functions are {known}"
-    if not suggestion and token.text not in CONSTANTS:
-        hint += f"; for a product write {token.text}*(...)"
+# Unknown functions get the known ones this close (difflib's ratio) as suggestions.
+_SUGGEST = 0.6  # "did you mean sigmoid?" for sigmoyd
+_NEAREST = 0.4  # "the nearest are max, min, tan" for mean
+
+
+def _check_function(tokens: list[Token], position: int) -> str:
+    """The primitive a call names (`ln` is `log`), or a ParseError: the function is unknown."""
+    token = tokens[position]
+    function = function_named(token.text)
+    if function is not None:
+        return function
+    names = (*FUNCTION_NAMES, *ALIASES)
+    close = difflib.get_close_matches(token.text, names, n=1, cutoff=_SUGGEST)
+    if close:
+        hint = f"did you mean {close[0]}?"
+    elif _is_variable(tokens, position):  # w(x + 1): a product, written as in mathematics
+        hint = f"for a product write {token.text}*(...)"
+    else:
+        nearest = difflib.get_close_matches(token.text, FUNCTION_NAMES, n=3, cutoff=_NEAREST)
+        known = ", ".join(FUNCTION_NAMES)
+        hint = f"the nearest known functions are {', '.join(nearest)} (all: {known})" if nearest else ""
+        hint = hint or f"the functions are {known}"
     raise ParseError(f"unknown function {token.text!r}", span=token.span, hint=hint)
+
+
+def _is_variable(tokens: list[Token], position: int) -> bool:
+    """Whether the name called at `position` reads as a quantity rather than a function: one
+    letter (w, x_1, w2), a constant (e), or a name used elsewhere in the text without a call."""
+    name = tokens[position].text
+    if name in CONSTANTS or (name[:1].isalpha() and all(char.isdigit() or char == "_" for char in name[1:])):
+        return True
+    return any(
+        token.kind == "NAME" and token.text == name and tokens[index + 1].kind != "LPAREN"
+        for index, token in enumerate(tokens[:-1])
+    )
 
 
 def _describe(token: Token) -> str:

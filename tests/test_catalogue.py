@@ -37,6 +37,8 @@ CASES = [
     (["max(w,)", "--w", "1"], 2, "missing argument after ','", CARET),
     (["exp", "--w", "1"], 2, "exp is a function and needs an argument", CARET),
     (["w(x + 1)", "--w", "1", "--x", "1"], 2, "for a product write w*(...)", CARET),
+    (["mean(x)", "--x", "1"], 2, "the nearest known functions are tan, min, max", CARET),
+    (["ln = 2; J = ln*w", "--w", "1"], 2, "ln is a function and cannot be assigned", CARET),
     (["exp = 2; J = exp"], 2, "exp is a function and cannot be assigned", CARET),
     (["pi = 3; J = pi*w", "--w", "1"], 2, "pi is a constant and cannot be assigned", CARET),
     # ── programs and names ──────────────────────────────────────────────────────────────
@@ -47,6 +49,7 @@ CASES = [
     (["c = w*2; J = c", "--w", "1", "--target", "q"], 2, "--target q: no such name", False),
     (["c = w*2; J = c", "--w", "1", "--target", "w"], 2, "w is an input", False),
     (["w*x", "--w", "1", "--x", "1", "--wrt", "q"], 2, "no input named q", False),
+    (["c = e*a; e = 2; J = c", "--a", "1"], 2, "assigning e makes it a variable throughout the program", CARET),
     # ── values ──────────────────────────────────────────────────────────────────────────
     (["w*x + b - y", "--w", "1", "--x", "2"], 2, "missing values for b, y", False),
     (["w*2", "--w", "abc"], 2, "'abc' is not a number", False),
@@ -56,6 +59,8 @@ CASES = [
     (["w*2", "--w", "1e999"], 2, "1e999 is too large", False),
     (["w*2", "--w", "1/0"], 2, "cannot compute 1/0", CARET),
     (["w*2", "--w"], 2, "--w needs a value", False),
+    (["W*x", "--w", "1", "--x", "1"], 2, "names are case-sensitive: the formula uses W, not w", False),
+    (["w*2", "--w", "2,5"], 2, "write the decimal point as a dot: 2.5", False),
     (["c = w*2; J = c", "--w", "1", "--c", "3"], 2, "c is computed by the formula", False),
     (["w*2", "--w", "1", "--eps", "0", "--check"], 2, "--eps must be positive", False),
     (["w*2", "--w", "1", "--eps", "-0.1", "--check"], 2, "--eps must be positive", False),
@@ -71,6 +76,8 @@ CASES = [
     (["0**0 + w", "--w", "1"], 2, "0**0 is undefined", CARET),
     (["exp(w)", "--w", "1000"], 2, "too large for floating point", CARET),
     (["sqrt(w)", "--w", "0"], 2, "cannot be computed at w = 0", CARET),
+    (["log(sigmoid(z))", "--z", "-800"], 2, "log's argument underflowed to 0 in floating point", CARET),
+    (["1/exp(z)", "--z", "-800"], 2, "the divisor underflowed to 0 in floating point", CARET),
     # ── limits ──────────────────────────────────────────────────────────────────────────
     (["w**10**9", "--w", "2"], 2, "larger than the limit of 10000", CARET),
     (["(" * 250 + "w" + ")" * 250, "--w", "1"], 2, "nests deeper than 100 levels", CARET),
@@ -82,6 +89,11 @@ CASES = [
     (["w", "--w", "1", "--format", "bogus"], 2, "Invalid value for '--format'", False),
     (["w", "--w", "1", "--digits", "0"], 2, "Invalid value for '--digits'", False),
     (["w", "--w", "1", "stray"], 2, "unexpected argument 'stray'", False),
+    (["w", "--w", "1", "--chek"], 2, "unknown option --chek; did you mean --check?", False),
+    (["w", "--w", "1", "--ouput", "x.svg"], 2, "unknown option --ouput; did you mean --output?", False),
+    (["w", "--w", "1", "--check", "--epsilon", "0.01"], 2, "unknown option --epsilon; did you mean --eps?", False),
+    (["w", "--w", "1", "--check-onl", "w"], 2, "unknown option --check-onl; did you mean --check-only?", False),
+    (["w", "--w", "1", "-o", "samples/"], 2, "samples/: that is a directory, not a file", False),
 ]
 
 

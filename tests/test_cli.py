@@ -320,3 +320,167 @@ def test_messages_about_a_long_assignment_stay_short():
     err = run_cli(" + ".join(names)).stderr.decode()
     assert "missing values for w0, w1, w2, w3, w4, w5, … (2,994 more)" in err
     assert max(len(line) for line in err.splitlines()) <= 200
+
+
+# ── the command line forgives and explains ────────────────────────────────────────────────
+
+
+def run_here(args, capsys):
+    """The CLI in this process (quicker than a subprocess): exit code, stdout, stderr."""
+    from gradexplain import cli
+
+    with pytest.raises(SystemExit) as raised:
+        cli.run(list(args))
+    captured = capsys.readouterr()
+    return raised.value.code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong", "meant"),
+    [
+        (["--chek"], "--chek", "--check"),  # at the end: it used to ask for a value
+        (["--chek", "--format", "json"], "--chek", "--check"),  # it used to take --format as its value
+        (["--ouput", "x.svg"], "--ouput", "--output"),  # it used to report a parse error in "x.svg"
+        (["--check", "--epsilon", "0.01"], "--epsilon", "--eps"),  # it used to run with the default ε
+        (["--check", "--Central"], "--Central", "--central"),
+        (["--check_only", "w"], "--check_only", "--check-only"),
+        (["--check-onl", "w"], "--check-onl", "--check-only"),  # a hyphen: never an input's name
+        (["--out", "x.svg"], "--out", "--output"),
+        (["--o", "x.svg"], "--o", "-o"),
+    ],
+)
+def test_a_mistyped_option_is_an_error_with_the_option_meant(typed, wrong, meant, capsys):
+    code, out, err = run_here(["w*x", "--w", "2", "--x", "3", *typed], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: unknown option {wrong}; did you mean {meant}?\n"), err
+
+
+def test_the_exact_message_for_a_mistyped_option(capsys):
+    _, _, err = run_here(["w*x", "--w", "2", "--x", "3", "--chek"], capsys)
+    assert err.splitlines() == [
+        "error: unknown option --chek; did you mean --check?",
+        "hint: the formula has no name chek either, so --chek is no input's value",
+    ]
+
+
+def test_a_name_of_the_formula_is_never_a_mistyped_option(capsys):
+    code, out, _ = run_here(["chek*epsilon", "--chek", "2", "--epsilon", "0.5", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["gradients"] == {"chek": 0.5, "epsilon": 2}
+    _, _, err = run_here(["chek*2", "--chek"], capsys)
+    assert err.startswith("error: --chek needs a value")
+
+
+def test_a_far_name_with_a_value_stays_a_warning_and_without_one_is_an_unknown_option(capsys):
+    code, _, err = run_here(["w*2", "--w", "1", "--q", "3"], capsys)
+    assert code == 0 and err == "warning: q is not used by the formula; its value is ignored\n"
+    code, _, err = run_here(["w*2", "--w", "1", "--verbose"], capsys)
+    assert code == 2 and err.startswith("error: unknown option --verbose\n")
+
+
+def test_a_formula_that_does_not_tokenize_is_reported_before_a_valueless_name(capsys):
+    for last in ("--w", "--chek"):
+        assert run_here(["w*2 $", last], capsys)[2].startswith("error: unexpected character '$'\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [("chek", "--check"), ("epsilon", "--eps"), ("ouput", "--output"), ("checks", "--check"), ("o", "-o")],
+)
+def test_close_option(name, meant):
+    from gradexplain import cli
+    from gradexplain.argv import close_option
+
+    command = cli.typer.main.get_command(cli.app)
+    spellings = [spelling for param in command.params for spelling in getattr(param, "opts", ())]
+    assert close_option(name, spellings) == meant
+    for ordinary in ("w", "x", "b", "y", "e", "lr", "loss", "theta", "alpha", "z1", "h"):
+        assert close_option(ordinary, spellings) in (None, "-h"), ordinary  # -h: only as --h, not in the formula
+    for numbered in ("check1", "eps2", "w1", "x_12"):  # no option has a digit: thousands of values cost nothing
+        assert close_option(numbered, spellings) is None
+
+
+def test_eps_and_central_without_check_say_they_do_nothing(capsys):
+    code, _, err = run_here(["w*2", "--w", "1", "--eps", "0.1", "--central"], capsys)
+    assert code == 0
+    assert err == (
+        "warning: --eps and --central only apply to the ε-check, and --check was not given: "
+        "add it to nudge each input by ε\n"
+    )
+    for checking in (["--check"], ["--check-only", "w"]):
+        assert run_here(["w*2", "--w", "1", "--eps", "0.1", "--central", *checking], capsys)[2] == ""
+
+
+@pytest.mark.parametrize("output_format", ["tree", "dot", "mermaid"])
+def test_a_check_in_a_format_that_cannot_show_it_says_so_and_keeps_its_exit_code(output_format, capsys):
+    code, _, err = run_here(["relu(w)", "--w", "0", "--check", "--format", output_format], capsys)
+    assert code == 1
+    assert err.startswith(f"warning: the {output_format} format does not show the gradient checks")
+    assert run_here(["relu(w)", "--w", "0", "--format", output_format], capsys)[2] == ""
+    assert "does not show" not in run_here(["relu(w)", "--w", "0", "--check", "--format", "text"], capsys)[2]
+
+
+def test_output_to_a_directory_is_an_error_before_any_work(tmp_path, capsys):
+    for path in (str(tmp_path), str(tmp_path) + "/", "no/such/dir/"):
+        code, _, err = run_here(["w*2", "--w", "1", "-o", path], capsys)
+        assert code == 2 and f"error: -o {path}: that is a directory, not a file" in err, err
+
+
+def test_a_latex_fragment_in_a_tex_file_gets_a_note_about_standalone(tmp_path, capsys):
+    fragment = tmp_path / "trace.tex"
+    code, _, err = run_here(["w*2", "--w", "1", "-o", str(fragment)], capsys)
+    assert code == 0 and fragment.read_text().startswith("% gradexplain")
+    assert err == (
+        f"note: {fragment} is a LaTeX fragment, to \\input into a document; "
+        "--standalone writes a whole document that pdflatex compiles\n"
+    )
+    assert run_here(["w*2", "--w", "1", "-o", str(fragment), "--standalone"], capsys)[2] == ""
+    assert run_here(["w*2", "--w", "1", "--format", "latex"], capsys)[2] == ""  # to stdout: no file to compile
+    _, _, err = run_here(["ш*2", "--ш", "1", "-o", str(fragment)], capsys)
+    assert "--standalone writes a whole document that lualatex compiles" in err
+
+
+def test_shell_completion_is_offered_and_never_read_as_a_formula(tmp_path):
+    assert "--install-completion" in run_cli("--help").stdout.decode()
+    no_detection = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1", "HOME": str(tmp_path)}
+    shown = run_cli("--show-completion", "bash", env=no_detection)
+    assert shown.returncode == 0 and "_GRADEXPLAIN_COMPLETE=complete_bash" in shown.stdout.decode()
+    installed = run_cli("--install-completion", "bash", env=no_detection)
+    assert installed.returncode == 0, installed.stderr
+    assert "_GRADEXPLAIN_COMPLETE" in (tmp_path / ".bash_completions" / "gradexplain.sh").read_text()
+    words = {"COMP_WORDS": "gradexplain w*x --w 2 --che", "COMP_CWORD": "4", "_GRADEXPLAIN_COMPLETE": "complete_bash"}
+    assert run_cli(env=words).stdout.decode().split() == ["--check", "--check-only"]
+    formats = {"COMP_WORDS": "gradexplain --format ", "COMP_CWORD": "2", "_GRADEXPLAIN_COMPLETE": "complete_bash"}
+    assert "mermaid" in run_cli(env=formats).stdout.decode().split()
+    # with shell detection (a real terminal), neither is ever taken for a formula
+    for option in ("--show-completion", "--install-completion"):
+        result = run_cli(option, env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
+        assert b"missing value" not in result.stderr and b"install" not in result.stderr, result.stderr
+
+
+def test_names_are_case_sensitive_and_the_hint_says_so(capsys):
+    _, _, err = run_here(["W*x", "--w", "2", "--x", "3"], capsys)
+    assert err.splitlines() == [
+        "error: missing value for W",
+        "hint: names are case-sensitive: the formula uses W, not w; pass it as --W VALUE (or NAME=VALUE)",
+    ]
+
+
+def test_a_decimal_comma_suggests_a_decimal_point(capsys):
+    _, _, err = run_here(["w*2", "--w", "2,5"], capsys)
+    assert err.splitlines() == [
+        "error: value for w: 2,5 is not a number",
+        "hint: write the decimal point as a dot: 2.5",
+    ]
+
+
+def test_e_given_a_value_is_a_variable_with_a_warning(capsys):
+    code, out, err = run_here(["e*a", "--e", "3", "--a", "2", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["gradients"] == {"e": 2, "a": 3}
+    assert err == "warning: e is given a value, so here it is a variable, not the constant e = 2.71828…\n"
+
+
+def test_inputs_that_do_not_reach_the_target_do_not_affect_it(capsys):
+    code, _, err = run_here(["c = a*b; d = a + 1; J = c*2", "--a", "1", "--b", "2", "--target", "d"], capsys)
+    assert code == 0
+    assert "warning: b does not affect d; its value is ignored" in err.splitlines()
+    assert "not used by the formula" not in err

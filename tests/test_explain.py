@@ -365,3 +365,124 @@ def test_look_alike_names_get_a_warning():
         "different names that look alike: a and а (U+0430); rename one to tell them apart",
         "different names that are both written w_{11} in LaTeX: w11 and w_11; rename one to tell them apart",
     )
+
+
+# ── forgiving hints ─────────────────────────────────────────────────────────────────────────
+
+
+def test_ln_is_log_and_keeps_its_name_in_the_definitions():
+    bare = explain("ln(x)", {"x": 1})
+    assert bare.graph.definition(bare.output) == "ln(x)"
+    assert bare.gradients == {"x": 1}
+    program = explain("J = ln(x) + log(x)", {"x": 1})
+    assert program.graph.definition(program.output) == "ln(x) + log(x)" and program.gradients == {"x": 2}
+
+
+def test_e_assigned_by_the_program_is_a_variable_with_a_warning():
+    colah = explain("a = 2; b = 1; c = a + b; d = b + 1; e = c*d")
+    assert colah.output.name == "e" and colah.output_value == 6
+    assert colah.gradients == {"a": 2, "b": 5}
+    assert colah.warnings == ("e is assigned in the program, so here it is a variable, not the constant e = 2.71828…",)
+    with pytest.raises(InputError, match="e is used before it is assigned"):
+        explain("c = e*a; e = 2; J = c", {"a": 1})
+
+
+def test_e_given_a_value_is_a_variable_and_otherwise_the_constant():
+    shadowed = explain("e*a", {"e": 3, "a": 2})
+    assert shadowed.output_value == 6 and shadowed.gradients == {"e": 2, "a": 3}
+    assert shadowed.warnings == ("e is given a value, so here it is a variable, not the constant e = 2.71828…",)
+    constant = explain("e*a", {"a": 2})
+    assert constant.gradients == {"a": pytest.approx(2.718281828459045)} and constant.warnings == ()
+    unused = explain("w*a", {"e": 3, "a": 2, "w": 1})
+    assert unused.warnings == ("e is not used by the formula; its value is ignored",)
+
+
+def test_inputs_that_do_not_reach_the_target_are_said_not_to_affect_it():
+    e = explain("c = a*b; d = a + 1; J = c*q", {"a": 1, "b": 2, "q": 3, "z": 4}, target="d")
+    assert e.warnings == (
+        "b, q do not affect d; their values are ignored",
+        "z is not used by the formula; its value is ignored",
+        "not used by d: c",
+    )
+
+
+def test_a_value_for_a_name_in_another_case_says_names_are_case_sensitive():
+    with pytest.raises(MissingValuesError) as raised:
+        explain("W*x", {"w": 2, "x": 3})
+    assert raised.value.case_note == "names are case-sensitive: the formula uses W, not w"
+    assert raised.value.hint.startswith("names are case-sensitive: the formula uses W, not w; pass it as --W VALUE")
+    e = explain("W = 2; J = W*x", {"w": 2, "x": 3})
+    assert e.warnings == (
+        "w is not used by the formula; its value is ignored (names are case-sensitive: the formula uses W, not w)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("2,5", "write the decimal point as a dot: 2.5"),
+        ("-0,25", "write the decimal point as a dot: -0.25"),
+        ("1,000", "write 1.000 with a decimal point, or 1000 without a thousands separator"),
+        ("1,000,000", "numbers have no thousands separators: write 1000000"),
+    ],
+)
+def test_a_decimal_comma_is_explained(raw, hint):
+    with pytest.raises(InputError) as raised:
+        explain("w*2", {"w": raw})
+    assert raised.value.message == f"value for w: {raw} is not a number" and raised.value.hint == hint
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        ("log(sigmoid(z))", {"z": -800}, "log's argument underflowed to 0 in floating point: it is positive"),
+        ("J = log(sigmoid(z))", {"z": -800}, "log's argument underflowed to 0 in floating point"),
+        ("log(exp(z)*exp(z))", {"z": -400}, "log's argument underflowed to 0 in floating point"),
+        ("log(softplus(z))", {"z": -800}, "log's argument underflowed to 0 in floating point"),
+        ("log(-exp(z))", {"z": -800}, "its argument is negative (it underflowed to -0 in floating point)"),
+        ("1/exp(z)", {"z": -800}, "division by zero: the divisor underflowed to 0 in floating point"),
+        ("exp(z)**-1", {"z": -800}, "division by zero: the divisor underflowed to 0 in floating point"),
+    ],
+)
+def test_a_value_that_underflowed_is_not_blamed_on_an_exact_zero(source, values, message):
+    with pytest.raises(EvaluationError) as raised:
+        explain(source, values)
+    assert message in raised.value.message
+    assert "floating point's range" in raised.value.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        ("log(relu(z))", {"z": -1}, "log is only defined for positive numbers, not 0"),  # truly 0
+        ("log(relu(z - exp(1)))", {"z": 1}, "log is only defined for positive numbers, not 0"),  # a float, truly 0
+        ("1/(exp(z) - exp(z))", {"z": 1}, "division by zero"),
+    ],
+)
+def test_a_zero_that_did_not_underflow_is_called_zero(source, values, message):
+    with pytest.raises(EvaluationError) as raised:
+        explain(source, values)
+    assert message in raised.value.message and "underflow" not in raised.value.message
+
+
+def test_step_has_one_name_and_its_meaning_is_noted_where_it_first_appears():
+    from gradexplain.functions import STEP_NOTE, TIE_STEP_NOTE
+
+    e = explain("relu(z) + max(z, 1) + min(z, w)", {"z": 2, "w": 2})
+    formulas = [step.local_formula for step in e.steps if hasattr(step, "local_formula")]
+    assert "step(z)" in formulas and "step(z - 1, 0.5)" in formulas and "step(w - z, 0.5)" in formulas
+    assert not any("Heaviside" in formula for formula in formulas)
+    assert all("Heaviside" not in g.formula for g in e.symbolic.gradients) and e.symbolic_agrees
+    names = {e.graph.nodes[note.node].name: note.text for note in e.notes if note.text in (STEP_NOTE, TIE_STEP_NOTE)}
+    assert names == {"v4": TIE_STEP_NOTE, "v1": STEP_NOTE}  # the backward pass meets min's first, then relu's
+    assert [note.text for note in explain("w*x", {"w": 1, "x": 2}).notes] == []
+
+
+def test_step_in_latex_has_the_same_name_and_its_value_at_zero():
+    from gradexplain.latex import latex_expr
+    from gradexplain.render import render_text
+
+    e = explain("max(z, 1)", {"z": 2})
+    step = next(step for step in e.steps if hasattr(step, "local_expr"))
+    assert latex_expr(step.local_expr) == r"\operatorname{step}\left(z - 1, \frac{1}{2}\right)"
+    assert "step(z - 1, 0.5)" in render_text(e, "text") and "step(x, 0.5) is 1 for x > 0" in render_text(e, "text")

@@ -108,3 +108,38 @@ def test_unknown_function_suggests_nearest_name():
     with pytest.raises(ParseError) as raised:
         parse("sigmoyd(w)")
     assert raised.value.hint == "did you mean sigmoid?"
+
+
+def test_ln_is_log_as_textbooks_write_it():
+    call = parse_expression("ln(x)")
+    assert isinstance(call, Call) and call.function == "log"
+    for text, message in (("ln = 2; J = ln*w", "cannot be assigned"), ("ln*w", "ln is a function and needs")):
+        with pytest.raises(ParseError, match=message):
+            parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("mean(x)", "the nearest known functions are tan, min, max (all: exp, log, sqrt,"),
+        ("lnn(x)", "did you mean ln?"),
+        ("foo(x)", "the functions are exp, log, sqrt, softplus, sin, cos, tan, tanh, sigmoid, relu, abs, max, min"),
+        ("w(x + 1)", "for a product write w*(...)"),  # one letter: a quantity
+        ("x_1(a + b)", "for a product write x_1*(...)"),
+        ("e(a + b)", "for a product write e*(...)"),
+        ("mass = 2; J = mass(v + 1)", "for a product write mass*(...)"),  # used as a quantity elsewhere
+    ],
+)
+def test_an_unknown_function_gets_the_nearest_names_unless_it_is_a_quantity(text, hint):
+    with pytest.raises(ParseError) as raised:
+        parse(text)
+    assert raised.value.message.startswith("unknown function")
+    assert raised.value.hint.startswith(hint)
+    if "product" not in hint:
+        assert "product" not in raised.value.hint
+
+
+def test_e_may_be_assigned_and_pi_may_not():
+    assert parse("e = (a + b)*(b + 1)").statements[0].target == "e"
+    with pytest.raises(ParseError, match="pi is a constant and cannot be assigned"):
+        parse("pi = 3; J = pi*w")
