@@ -52,3 +52,12 @@ def test_the_command_freezes_what_it_has_loaded_but_a_call_with_arguments_does_n
         run()
     assert gc.get_freeze_count() > 0
     assert "every symbolic gradient agrees" in capsys.readouterr().out
+
+
+def test_startup_benchmark_script_measures_both_commands():
+    from benchmarks import startup
+
+    sympy_seconds, lecture_seconds = startup.start_up(runs=1)
+    assert sympy_seconds > 0 and lecture_seconds > 0
+    with pytest.raises(ValueError):
+        startup.start_up(runs=0)
