@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.dense_net import Network, network_for  # noqa: E402
+from benchmarks.startup import LECTURE, RUNS, start_up  # noqa: E402
 
 TIMEOUT = 60.0
 SIZES = (1_000, 2_000, 10_000, 100_000)
@@ -183,28 +184,6 @@ def measure(engine: str, nodes: int, program: Path, timeout: float) -> dict:
     return {**json.loads(result.stdout), "process": wall}
 
 
-LECTURE = ["0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2"]
-
-
-def start_up(runs: int = 10) -> tuple[float, float]:
-    """Median wall times of `python -c "import sympy"` and of the lecture example with its output
-    piped to a file, alternating, `runs` each."""
-    import statistics
-
-    times: dict[str, list[float]] = {"sympy": [], "lecture": []}
-    commands = {
-        "sympy": [sys.executable, "-c", "import sympy"],
-        "lecture": [sys.executable, "-m", "gradexplain", *LECTURE],
-    }
-    with tempfile.TemporaryFile() as sink:
-        for _ in range(runs):
-            for name, command in commands.items():
-                start = time.perf_counter()
-                subprocess.run(command, stdout=sink, check=True)
-                times[name].append(time.perf_counter() - start)
-    return statistics.median(times["sympy"]), statistics.median(times["lecture"])
-
-
 def _seconds(value: float | None) -> str:
     if value is None:
         return "—"
@@ -300,7 +279,7 @@ def run(sizes: list[int], timeout: float, peers: tuple[str, ...]) -> str:
             "",
             "## Start-up",
             "",
-            "Median of 10 alternating runs, output piped to a file:",
+            f"Median of {RUNS} alternating runs, output piped to a file (`benchmarks/startup.py`):",
             "",
             "| command | seconds |",
             "| --- | ---: |",

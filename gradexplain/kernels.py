@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gradexplain.evaluate import Recipe, local_gradient, value
+from gradexplain.functions import relu, sigmoid, softplus
 from gradexplain.graph import Graph, slot
 from gradexplain.numbers import EXACT_BITS_LIMIT, Number
 from gradexplain.numeric import Kinks
@@ -45,19 +46,45 @@ class Kernel:
         return local_gradient(self.recipe, arguments, self.bits)
 
 
+# The functions of ops.PRIMITIVES: each differentiates as `fdiff` says (Abs and max/min by rules
+# of their own that come to the same, as the tests check).
+_PRIMITIVE_FUNCTIONS = frozenset(
+    (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.Abs, sp.Max, sp.Min, sigmoid, relu, softplus)
+)
+
+
+def _derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """∂expr/∂symbol, written directly for the shapes one primitive makes of its arguments and
+    constants (`_0`, `-_1`, `2*_0`, `_0**2`, `exp(_0)`, `max(_0, _1)`), each exactly what
+    `sp.diff` returns (tests/test_kernels.py compares every primitive); anything else goes to
+    `sp.diff`. Its machinery was most of the compile stage of a short run, cold as it is there."""
+    if expr == symbol:
+        return sp.S.One
+    if expr.is_Pow and expr.base == symbol and expr.exp.is_Rational:
+        return expr.exp * symbol ** (expr.exp - 1)
+    args = expr.args
+    if type(expr) in _PRIMITIVE_FUNCTIONS and args.count(symbol) == 1:
+        others = [arg for arg in args if arg != symbol]
+        if all(arg.is_Symbol or arg.is_number for arg in others):
+            return expr.fdiff(args.index(symbol) + 1)
+    if expr.is_Mul and all(arg == symbol or arg.is_number for arg in args) and args.count(symbol) == 1:
+        return sp.Mul(*(arg for arg in args if arg != symbol))
+    return sp.diff(expr, symbol)
+
+
 def _diff(expr: sp.Expr, symbol: sp.Symbol, holders: dict[sp.Symbol, list[int]]) -> sp.Expr:
     """∂expr/∂symbol touching only the top-level terms or factors that mention the symbol
     (`holders`): SymPy's own diff walks all n of them for each of n symbols, which made one
     assignment of 60 products take eight seconds and one of 4,000 sums nine minutes."""
     if not (expr.is_Add or expr.is_Mul):
-        return sp.diff(expr, symbol)
+        return _derivative(expr, symbol)
     args = expr.args
     if expr.is_Add:
-        return sp.Add(*(sp.diff(args[i], symbol) for i in holders[symbol]))
+        return sp.Add(*(_derivative(args[i], symbol) for i in holders[symbol]))
     terms = []
     for i in holders[symbol]:
         others = args[:i] + args[i + 1 :]
-        terms.append(sp.Mul(sp.diff(args[i], symbol), *others))
+        terms.append(sp.Mul(_derivative(args[i], symbol), *others))
     return sp.Add(*terms)
 
 

@@ -75,10 +75,10 @@ def render_bytes(
     says how to install it); html without Graphviz keeps its tables and says so in a warning;
     latex that needs LuaLaTeX rather than pdflatex says so in a note."""
     check_standalone(format, standalone)
-    from gradexplain.drawing import draw
-    from gradexplain.render import dot
-
     nodes = len(explanation.graph.nodes)
+    if format in IMAGE_FORMATS or format == "html":  # only these draw: text needs neither module
+        from gradexplain.drawing import draw
+        from gradexplain.render import dot
     if format in IMAGE_FORMATS:
         return Rendered(draw(dot.render(explanation, options), format, nodes, limits))
     if format == "html":
