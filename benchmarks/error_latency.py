@@ -30,9 +30,14 @@ LIMIT_CASES = [
 ]
 
 
+def _discard() -> io.TextIOWrapper:
+    """A text stream with a binary buffer, as the CLI writes bytes to stdout's."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+
+
 def seconds(args: list[str]) -> tuple[float, int]:
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with contextlib.redirect_stdout(_discard()), contextlib.redirect_stderr(_discard()):
         try:
             cli.run(args)
             code = 0
