@@ -767,7 +767,7 @@ LOOKALIKES = (
     ("B", "Β"),  # Greek Beta
     ("w11", "w_11"),  # both w₁₁ in LaTeX
     ("w1", "w_1"),
-    ("K", "K"),  # Kelvin sign (NFKC makes it K)
+    ("K", "\u212a"),  # Kelvin sign (NFKC makes it K)
     ("w", "ｗ"),  # fullwidth w
     ("w", "𝐰"),  # mathematical bold w
     ("ℓ", "l"),
