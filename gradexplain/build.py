@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -160,6 +160,20 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
     return ()
 
 
+def _post_order(root: Expr) -> Iterator[tuple[Expr, tuple[Expr, ...]]]:
+    """Every subtree of `root` after its children, with its children: iteratively, since a sum
+    of 100,000 terms is a tree 100,000 deep."""
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        expr, ready = stack.pop()
+        children = _children(expr)
+        if children and not ready:
+            stack.append((expr, True))
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        yield expr, children
+
+
 def _operation(expr: Expr) -> str:
     if isinstance(expr, Unary):
         return "neg"
@@ -213,14 +227,7 @@ class _Builder:
 
     def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Chain:
         results: dict[int, Constant | _NodeRef | _Symbolic | _Chain] = {}
-        stack: list[tuple[Expr, bool]] = [(root, False)]
-        while stack:
-            expr, ready = stack.pop()
-            children = _children(expr)
-            if children and not ready:
-                stack.append((expr, True))
-                stack.extend((child, False) for child in reversed(children))
-                continue
+        for expr, children in _post_order(root):
             results[id(expr)] = self.combine(expr, [results.pop(id(child)) for child in children])
         return results[id(root)]
 
@@ -380,14 +387,7 @@ class _Builder:
         each largest part without names is folded into one constant."""
         steps: list[Instruction] = []
         results: dict[int, int | None] = {}  # syntax node → its tape position, None while constant
-        stack: list[tuple[Expr, bool]] = [(root, False)]
-        while stack:
-            expr, ready = stack.pop()
-            children = _children(expr)
-            if children and not ready:
-                stack.append((expr, True))
-                stack.extend((child, False) for child in reversed(children))
-                continue
+        for expr, children in _post_order(root):
             if isinstance(expr, Name) and (expr.name not in CONSTANTS or expr.name in self.variables):
                 steps.append(Instruction(SLOT, slot=slot_of[expr.name]))
                 results[id(expr)] = len(steps) - 1
