@@ -22,7 +22,8 @@ class Limits:
     exact_bits: int = 1024  # exact numbers larger than this become floating point (a note says where)
     nudges: int = 1_000  # inputs nudged by --check (each is a full forward pass)
     statement_names: int = 10_000  # distinct names in one assignment
-    drawing: int = 2_000  # nodes Graphviz is asked to lay out (svg, png, the picture in html)
+    drawing: int = 3_000  # parts Graphviz lays out: nodes, and arrow pieces (one per column crossed)
+    drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
 
     def hint(self, name: str) -> str:
         return f"raise the limit with --limit {name}=N (now {getattr(self, name)})"
@@ -36,7 +37,8 @@ DESCRIPTIONS = {
     "exact_bits": "bits an exact number may use before it becomes floating point",
     "nudges": "inputs nudged by --check, each a full forward pass",
     "statement_names": "distinct names in one assignment",
-    "drawing": "nodes Graphviz is asked to draw (svg, png, html)",
+    "drawing": "parts Graphviz lays out (svg, png, html): nodes, and one per column each arrow crosses",
+    "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

@@ -60,7 +60,17 @@ def test_with_overrides_parses_cli_words():
     for bad in ("nodes", "bogus=3", "nodes=x", "nodes=0"):
         with pytest.raises(InputError):
             with_overrides([bad])
-    assert set(NAMES) == {"source", "nodes", "depth", "exponent", "exact_bits", "nudges", "statement_names", "drawing"}
+    assert set(NAMES) == {
+        "source",
+        "nodes",
+        "depth",
+        "exponent",
+        "exact_bits",
+        "nudges",
+        "statement_names",
+        "drawing",
+        "drawing_seconds",
+    }
 
 
 def test_100000_statement_program_runs_and_matches_forward_mode():
