@@ -40,6 +40,7 @@ SIZES = (1_000, 2_000, 10_000, 100_000)
 PEERS = ("sympy-diff", "nudging", "micrograd", "torch")
 CHECKED = 5  # inputs ε-checked by gradexplain's end-to-end run
 LARGEST_GRAPH = 1_000_000  # past the default node limit, which keeps every run under 20 s
+DRAWING = "\n## Drawing with Graphviz"  # the section benchmarks/drawing.py writes, kept on rewriting
 
 
 def _peak_mb() -> float:
@@ -335,7 +336,10 @@ def main() -> None:
     if arguments.out == "-":
         print(table)
     else:
-        Path(arguments.out).write_text(table, encoding="utf-8")
+        path = Path(arguments.out)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        kept = old[old.index(DRAWING) :] if DRAWING in old else ""  # benchmarks/drawing.py's section
+        path.write_text(table.rstrip("\n") + "\n" + kept if kept else table, encoding="utf-8")
         print(table)
 
 

@@ -57,12 +57,19 @@ class Constant:
 
 
 _WHITESPACE = re.compile(r"\s+")
+_COMMENT = re.compile(r"#[^\n\r]*")
 # SymPy writes (c*w)**n as c**n * w**n; numbers larger than this are refused before it does.
 MAX_FORMULA_BITS = 100_000
 
 
+def _shown_source(text: str) -> str:
+    """Source text as a definition shows it: comments (which may sit inside parentheses) dropped,
+    runs of white space made one space."""
+    return _WHITESPACE.sub(" ", _COMMENT.sub("", text))
+
+
 def _text(source: str, span: Span) -> str:
-    return _WHITESPACE.sub(" ", source[span.start : span.end]).strip()
+    return _shown_source(source[span.start : span.end]).strip()
 
 
 # A constant that is not a plain number keeps its exact form (sin(1) + sqrt(2)) up to this many
@@ -458,7 +465,7 @@ def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[st
     pieces: list[Piece] = []
     position = span.start
     for name in sorted(names, key=lambda n: n.span.start):
-        before = _WHITESPACE.sub(" ", source[position : name.span.start])
+        before = _shown_source(source[position : name.span.start])
         if before:
             pieces.append(before)
         before = name.span.start - 1  # the nearest characters around the name, skipping spaces
@@ -471,7 +478,7 @@ def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[st
         power = source.startswith(("**", "^"), after, span.end)
         pieces.append(Ref(slot_of[name.name], not leading or power))
         position = name.span.end
-    rest = _WHITESPACE.sub(" ", source[position : span.end])
+    rest = _shown_source(source[position : span.end])
     if rest:
         pieces.append(rest)
     if pieces and isinstance(pieces[0], str):

@@ -23,7 +23,8 @@ class Limits:
     nudges: int = 1_000  # inputs nudged by --check (each is a full forward pass)
     check_work: int = 2_000_000  # node evaluations --check may need: nudged inputs × computed nodes
     statement_names: int = 10_000  # distinct names in one assignment
-    drawing: int = 2_000  # nodes Graphviz is asked to lay out (svg, png, the picture in html)
+    drawing: int = 3_000  # parts Graphviz lays out: nodes, and arrow pieces (one per column crossed)
+    drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -62,7 +63,8 @@ DESCRIPTIONS = {
     "nudges": "inputs nudged by --check, each a full forward pass",
     "check_work": "node evaluations --check may need (nudged inputs × computed nodes)",
     "statement_names": "distinct names in one assignment",
-    "drawing": "nodes Graphviz is asked to draw (svg, png, html)",
+    "drawing": "parts Graphviz lays out (svg, png, html): nodes, and one per column each arrow crosses",
+    "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

@@ -75,17 +75,15 @@ def render_bytes(
     says how to install it); html without Graphviz keeps its tables and says so in a warning;
     latex that needs LuaLaTeX rather than pdflatex says so in a note."""
     check_standalone(format, standalone)
-    nodes = len(explanation.graph.nodes)
     if format in IMAGE_FORMATS or format == "html":  # only these draw: text needs neither module
         from gradexplain.drawing import draw
-        from gradexplain.render import dot
     if format in IMAGE_FORMATS:
-        return Rendered(draw(dot.render(explanation, options), format, nodes, limits))
+        return Rendered(draw(explanation, format, options, limits))
     if format == "html":
         from gradexplain.render import html
 
         try:
-            picture: str | None = draw(dot.render(explanation, options), "svg", nodes, limits).decode("utf-8")
+            picture: str | None = draw(explanation, "svg", options, limits).decode("utf-8")
             missing, warnings = None, ()
         except GradexplainError as problem:
             picture, missing = None, f"No drawing of the graph: {problem.message}; {problem.hint}."

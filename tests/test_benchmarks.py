@@ -47,3 +47,22 @@ def test_latex_compile_benchmark_compiles_one_document_per_program():
 
     documents = latex_compile.documents()
     assert [latex_compile.engine(document) for document in documents.values()] == ["pdflatex", "lualatex", "lualatex"]
+
+
+def test_drawing_benchmark_runs_on_tiny_graphs_and_replaces_its_section(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.test_tools import need
+
+    need("dot")
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Drawing with Graphviz\n\nold\n\n## Later\n\nkept\n", encoding="utf-8")
+    command = [sys.executable, "benchmarks/drawing.py", "--sizes", "12", "--shapes", "chain", "fan-out", "--out"]
+    result = subprocess.run([*command, str(results)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    text = results.read_text(encoding="utf-8")
+    assert text.count("## Drawing with Graphviz") == 1 and "old" not in text and text.endswith("## Later\n\nkept\n")
+    assert "| shape | nodes | arrows | parts | gradexplain -o x.svg | dot -Tsvg | dot -Tpng |" in text
+    assert "| fan-out | 12 | 22 | 144 |" in text and "the slowest drawing by dot alone took" in text

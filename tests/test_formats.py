@@ -12,12 +12,24 @@ from gradexplain.functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
+from gradexplain.render.picture import NAME_LIMIT, build_picture, short_name, shown
 from gradexplain.render.report import build_report, latex_definition, with_values
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
 # Names that need care in every notation: a subscript, an accent, Greek, a word, a leading _.
 AWKWARD_VALUES = {"w_1": 2, "x": -2, "α": 0.5, "_t": 1, "a": 2, "b": 3}
 AWKWARD = explain("ŷ = w_1*x + α; loss = (ŷ - _t)^2 + a^b", AWKWARD_VALUES)
+# A comment inside parentheses is part of the assignment as written, so it reaches the definition.
+# Terminal controls are refused by the tokenizer; what white space the source may hold (a form
+# feed, a tab, a comment inside parentheses) can still reach a definition.
+CONTROL = "w = 2\nJ = (w # a comment\f with\ta form feed \ufffe\n + 1)\n"
+LONG = "a" * 20_000 + "_end"  # past Graphviz's 16,384 characters in one label
+CONTROL_CHARACTERS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def awkward() -> list:
+    """Explanations whose labels need care in every drawing: control characters, a huge name."""
+    return [explain(CONTROL), explain(f"{LONG}*2 + {LONG}", {LONG: 3}), explain(f"J = {LONG}**2", {LONG: 3})]
 
 
 # ── LaTeX notation ──────────────────────────────────────────────────────────────────────────
@@ -369,6 +381,44 @@ def test_tree_draws_shared_arguments_once_and_stops_at_a_depth():
     assert "(arguments not shown: too deep)" in text
     assert "Levels deeper than 60 are not drawn" in text
     assert max(len(line) for line in text.splitlines()) < 400
+
+
+def test_control_characters_are_shown_as_pictures_or_spaces():
+    assert shown("a\x1bb\x07c\x00") == "a␛b␇c␀"
+    assert shown("a\tb\fc\vd\x85e") == "a b c d e"
+    assert shown("\x7f\x9b\ufffe\ud800") == "␡\ufffd\ufffd\ufffd"
+    assert shown("θ ŷ ∂J/∂w") == "θ ŷ ∂J/∂w"
+
+
+def test_long_names_keep_their_start_and_end():
+    assert short_name("w") == "w"
+    name = short_name(LONG)
+    assert len(name) == NAME_LIMIT and name.startswith("aaaa") and name.endswith("…aaaaa_end")
+    assert short_name("x" * NAME_LIMIT) == "x" * NAME_LIMIT
+
+
+@pytest.mark.parametrize("format", ["dot", "mermaid", "tree"])
+def test_no_label_holds_a_control_character_or_a_huge_name(format):
+    for explanation in awkward():
+        text = render_text(explanation, format)
+        assert not CONTROL_CHARACTERS.search(text), repr(text)
+        assert max(len(line) for line in text.splitlines()) < 2_000
+    assert "comment" not in render_text(explain(CONTROL), format)  # comments are not definitions
+
+
+def test_labels_show_control_characters_as_their_pictures():
+    from gradexplain.render.picture import shown
+
+    assert shown("a\x1b[2J\x1b]0;title\x07 \x01\x7f") == "a␛[2J␛]0;title␇ ␁␡"
+    assert shown("x\fy\x85z") == "x y z"
+
+
+def test_every_box_and_arrow_label_is_cut():
+    picture = build_picture(awkward()[1])
+    for box in picture.boxes:
+        assert len(box.name) <= NAME_LIMIT and len(box.definition) <= 40
+        assert box.gradient is None or len(box.gradient) <= 2 * NAME_LIMIT + 20
+    assert all(arrow.label is None or len(arrow.label) <= 80 for arrow in picture.arrows)
 
 
 # ── formats and file extensions ─────────────────────────────────────────────────────────────

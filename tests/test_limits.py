@@ -71,6 +71,7 @@ def test_with_overrides_parses_cli_words():
         "check_work",
         "statement_names",
         "drawing",
+        "drawing_seconds",
     }
 
 

@@ -30,9 +30,11 @@ def _label(box: Box) -> str:
     return "<" + "<BR/>".join(rows) + ">"
 
 
-def render_picture(picture: Picture) -> str:
+def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
+    """The DOT text; `attributes` (`dpi=150`) are added to the graph's, for the drawing's sake."""
     lines = [
         "digraph gradexplain {",
+        *(f"  {attribute};" for attribute in attributes),
         "  rankdir=LR;",
         '  graph [fontname="Helvetica", nodesep=0.35, ranksep=0.9];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',

@@ -3,6 +3,7 @@ every drawing (Graphviz DOT, Mermaid, the terminal tree). Only formatting happen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep
@@ -12,6 +13,14 @@ from gradexplain.render.report import RenderOptions, d
 
 # A definition longer than this is cut in a box (the tables keep all of it).
 DEFINITION_LIMIT = 40
+# A name longer than this is shortened in the middle: its start and its end stay, as names that
+# differ tend to differ at one end or the other (layer_1_unit_17_weight, …_bias).
+NAME_LIMIT = 40
+NAME_TAIL = 9
+
+# Characters no drawing may hold: control characters (a comment inside parentheses reaches a
+# definition as written), and what XML, and so Graphviz's labels, forbids.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 INPUT, OPERATION, OUTPUT = "input", "operation", "output"
 
@@ -40,14 +49,37 @@ class Picture:
     output: int
 
 
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if match.group().isspace():
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)  # its Unicode control picture: ␛ for ESC, ␇ for BEL
+    return "␡" if code == 0x7F else "\ufffd"
+
+
+def shown(text: str) -> str:
+    """`text` safe inside any drawing and on a terminal: whitespace controls become spaces, other
+    control characters their visible pictures (␛), and what XML forbids the replacement character."""
+    return _UNSHOWABLE.sub(_visible, text)
+
+
 def _cut(text: str) -> str:
+    text = shown(text)
     return text if len(text) <= DEFINITION_LIMIT else text[: DEFINITION_LIMIT - 1] + "…"
+
+
+def short_name(name: str) -> str:
+    """A name as a box shows it: whole up to NAME_LIMIT characters, else its start, …, its end."""
+    name = shown(name)
+    return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - NAME_TAIL - 1] + "…" + name[-NAME_TAIL:]
 
 
 def build_picture(explanation: Explanation, options: RenderOptions | None = None) -> Picture:
     digits = (options or RenderOptions()).digits
     graph = explanation.graph
-    out = explanation.output.name
+    names = [short_name(node.name) for node in graph.nodes]
+    out = names[graph.output]
     boxes = []
     for node in graph.nodes:
         kind = INPUT if node.is_input else OUTPUT if node.index == graph.output else OPERATION
@@ -56,16 +88,16 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
             Box(
                 node.index,
                 kind,
-                node.name,
+                names[node.index],
                 "input" if node.is_input else _cut(graph.definition(node)),
                 format_number(explanation.values[node.index], digits),
-                None if gradient is None else f"{d(node.name, out)} = {format_number(gradient, digits)}",
+                None if gradient is None else f"{d(names[node.index], out)} = {format_number(gradient, digits)}",
             )
         )
     labels: dict[tuple[int, int], str] = {}
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
-            local = f"{d(graph.nodes[step.arg].name, graph.nodes[step.node].name)} = {step.local_formula}"
+            local = f"{d(names[step.arg], names[step.node])} = {step.local_formula}"
             value = format_number(step.local_value, digits)
             labels[step.node, step.slot] = _cut(local) if step.local_formula == value else f"{_cut(local)} = {value}"
     arrows = tuple(

@@ -66,8 +66,9 @@ def render_picture(picture: Picture, heading: str) -> str:
 
 
 def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
-    out = explanation.output.name
+    picture = build_picture(explanation, options)
+    out = picture.boxes[picture.output].name
     heading = (
         f"Computation graph of {out}, from the output down to the inputs (values, ∂{out}/∂node, local derivatives)"
     )
-    return render_picture(build_picture(explanation, options), heading)
+    return render_picture(picture, heading)
