@@ -51,33 +51,42 @@ class OutputFormat(StrEnum):
 
 ISSUES_URL = "the project's issue tracker"
 
+# Prose paragraphs are written as one would write a paragraph: click joins their lines and wraps
+# them to the terminal's width. Only the command examples, after a \b line, keep their lines
+# (each short enough for a 60-column terminal: 4 columns of indent and at most 56 of command).
 HELP = """
 Explain backpropagation through FORMULA at a point: the forward pass, every chain-rule step of
 the backward pass, the gradients, and (with --check) an ε-nudge check of each gradient.
 
-\b
 Values of the inputs: --NAME VALUE, --NAME=VALUE or NAME=VALUE (the last for names that clash
 with an option, such as eps=0.1). Values are numbers or constant formulas: 2, -0.5, 1/3, 2*pi.
+
+FORMULA is a bare expression, split into one node per operation, or a program of assignments
+(newlines or ;), one node per assignment:
+
 \b
-FORMULA is a bare expression, split into one node per operation:
-    gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2 --check
-or a program of assignments (newlines or ;), one node per assignment:
-    gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
+  gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2
+  gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
+
+Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid relu
+abs max min softplus (ln is log). Constants: pi e. Comments start with #.
+
+More examples: a program file with the check; a kink, which the check reports; JSON; a program
+on standard input.
+
 \b
-Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid
-relu abs max min softplus (ln is log). Constants: pi e. Comments start with #.
+  gradexplain -f samples/linear_regression.gx --check
+  gradexplain "relu(w*x)" w=0 x=3 --check
+  gradexplain "sin(w)*w" --w pi/4 --format json
+  echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
+
+Reports and pictures: the format follows the file's extension (svg and png need Graphviz).
+
 \b
-More examples:
-    gradexplain -f samples/linear_regression.gx --check
-    gradexplain "relu(w*x)" w=0 x=3 --check         (a kink: the check reports it)
-    gradexplain "sin(w)*w" --w pi/4 --format json
-    echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
-\b
-Reports and pictures (the format follows the file's extension):
-    gradexplain samples/fan_out.gx -o fan_out.svg       (needs Graphviz)
-    gradexplain samples/fan_out.gx --check -o report.html
-    gradexplain samples/fan_out.gx --format latex --standalone -o trace.tex
-    gradexplain samples/fan_out.gx --format tree
+  gradexplain samples/fan_out.gx -o fan_out.svg
+  gradexplain samples/fan_out.gx --check -o report.html
+  gradexplain samples/square.gx --standalone -o trace.tex
+  gradexplain samples/fan_out.gx --format tree
 """
 
 EPILOG = (
@@ -90,7 +99,15 @@ EPILOG = (
 app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
-@app.command(help=HELP, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+# --help wraps to the terminal's width, up to 100 columns (longer lines are hard to read).
+HELP_WIDTH = 100
+
+
+@app.command(
+    help=HELP,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
+)
 def main(
     ctx: typer.Context,
     formula: Annotated[
@@ -141,6 +158,7 @@ def main(
         OutputFormat,
         typer.Option(
             "--format",
+            metavar="FORMAT",  # the help lists them; the list of choices would not fit a narrow terminal
             help=(
                 "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
                 "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "

@@ -484,3 +484,17 @@ def test_inputs_that_do_not_reach_the_target_do_not_affect_it(capsys):
     assert code == 0
     assert "warning: b does not affect d; its value is ignored" in err.splitlines()
     assert "not used by the formula" not in err
+
+
+@pytest.mark.parametrize("columns", [60, 80, 160])
+def test_help_wraps_to_the_terminal_and_keeps_the_examples_whole(columns):
+    """Prose reflows to the width (up to 100 columns), no line is wider than the terminal, and
+    each example command stays on one line, whole."""
+    from rich.cells import cell_len
+
+    lines = run_cli("--help", env={"COLUMNS": str(columns)}).stdout.decode().splitlines()
+    assert max(cell_len(line) for line in lines) <= min(columns, 100)
+    assert '    gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2' in lines
+    assert "    gradexplain samples/square.gx --standalone -o trace.tex" in lines
+    first = next(line for line in lines if "Explain backpropagation" in line)
+    assert cell_len(first) > (90 if columns == 160 else columns - 10)  # a paragraph, filled to the width

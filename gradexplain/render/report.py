@@ -7,7 +7,7 @@ carry the same content. Only formatting happens here: no parsing, no derivatives
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from gradexplain.backward import EdgeStep, SumStep
@@ -43,6 +43,9 @@ class Table:
     align: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     notes: tuple[str, ...] = ()
+    # Columns a narrow terminal may leave out, the least important first (the rich renderer
+    # drops them rather than cut a number; files always get every column).
+    optional: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def summarized(report: Report, rows: int) -> Report:
         hidden = len(table.rows) - len(head) - len(tail)
         gap = (Cell(f"… {hidden:,} more rows (--full shows all)", "dim"),)
         gap += tuple(Cell("") for _ in table.columns[1:])
-        tables.append(Table(table.title, table.columns, table.align, (*head, gap, *tail), table.notes))
+        tables.append(replace(table, rows=(*head, gap, *tail)))
     return Report(report.heading, tuple(tables), report.summary)
 
 
@@ -185,6 +188,7 @@ def _forward_table(explanation: Explanation, shown: Shown) -> Table:
         (LEFT, LEFT, LEFT, RIGHT),
         rows,
         notes,
+        optional=(2,),  # "with values": the definition and the value remain
     )
 
 
@@ -255,6 +259,7 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
         ("gradient", "chain rule", "local derivative", "local", "upstream", "product"),
         (LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT),
         tuple(rows),
+        optional=(1,),  # "chain rule": the local derivative and the product remain
     )
 
 
@@ -289,7 +294,8 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
             notes.append("SymPy could not decide whether these agree with its diff: " + ", ".join(undecided))
         else:
             notes.append("every symbolic gradient agrees with sympy.diff of the whole expression")
-    return Table("Gradients", ("gradient", "value", "symbolic"), (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes))
+    columns = ("gradient", "value", "symbolic")
+    return Table("Gradients", columns, (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes), optional=(2,))
 
 
 def _check_table(explanation: Explanation, shown: Shown) -> Table:
@@ -347,6 +353,7 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
         (LEFT, LEFT, RIGHT, LEFT, RIGHT, LEFT),
         tuple(rows),
         tuple(notes),
+        optional=(2, 1),  # the slope estimate repeats J after the nudge; then the nudge itself
     )
 
 
