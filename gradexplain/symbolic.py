@@ -68,6 +68,12 @@ def _arguments(kernel: Kernel, args: tuple[int, ...], expressions: list[sp.Expr]
     return dict(zip(kernel.slots, (expressions[a] for a in args), strict=True))
 
 
+def _longer_than(expr: sp.Expr, most: int) -> bool:
+    """Whether `expr` written out has more than `most` parts, counted only that far: a chain of
+    37 tanh links has gradient formulas of tens of thousands, which took minutes to tidy and print."""
+    return any(count >= most for count, _ in enumerate(sp.preorder_traversal(expr)))
+
+
 def _readable(expr: sp.Expr) -> sp.Expr:
     """SymPy's canonical form, or its common factors pulled out when that is shorter. (Full
     `simplify` is slow and likes forms students do not recognise, such as cosh for sigmoid.)"""
@@ -133,13 +139,13 @@ def symbolic_gradients(
     if any(kernel is not None and kernel.derivatives is None for kernel in kernels):
         return Symbolic((), "some local derivatives are too large to write out, so the gradients are not either")
     try:
-        return _symbolic_gradients(graph, kernels, values, wanted)
+        return _symbolic_gradients(graph, kernels, values, wanted, limit)
     except RecursionError:
         return Symbolic((), "the formula is nested too deeply to write its gradients out")
 
 
 def _symbolic_gradients(
-    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int]
+    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int], limit: int
 ) -> Symbolic:
     expressions: list[sp.Expr] = []
     for node, kernel in zip(graph.nodes, kernels, strict=True):
@@ -159,6 +165,13 @@ def _symbolic_gradients(
             if relevant[arg]:
                 local = kernel.derivatives[position].xreplace(arguments)  # type: ignore[index]
                 adjoints[arg] = adjoints[arg] + local * adjoints[node.index]
+    longest = WORK_FACTOR * limit
+    if any(_longer_than(adjoints[index], longest) for index in wanted):
+        return Symbolic(
+            (),
+            f"the gradient formulas, written out, are longer than {longest} terms "
+            "(raise it with --symbolic-limit, or pick inputs with --wrt)",
+        )
     whole = expressions[graph.output]
     point = {expressions[node.index]: values[node.index] for node in graph.inputs}
     gradients = []

@@ -115,3 +115,11 @@ def test_a_raised_depth_limit_gives_a_message_not_a_crash():
         assert "nested too deeply" in error.message
     else:  # the numbers never recurse; only SymPy's formulas might have to give up
         assert explanation.gradient("w") != 0
+
+
+def test_gradient_formulas_that_grow_quadratically_are_skipped_not_tidied_for_minutes():
+    # The output written out is small (a chain), its gradient formulas are not.
+    lines = ["w = 0.9", "b = 0.1", "s_0 = 0.5"] + [f"s_{i} = tanh(s_{i - 1})*w + b" for i in range(1, 38)]
+    explanation = explain("\n".join(lines))
+    assert "longer than 2000 terms" in explanation.symbolic.skipped
+    assert explanation.gradient("w") != 0
