@@ -27,6 +27,7 @@ from gradexplain.fonts import FONTS
 from gradexplain.latex import latex_name, needs
 from gradexplain.output import render_bytes
 from gradexplain.render import render_text
+from gradexplain.render.report import build_report
 from tests.conftest import ROOT, SAMPLES, run_cli
 
 SAMPLE_IDS = [path.stem for path in SAMPLES]
@@ -127,12 +128,68 @@ def compile_latex(document: str, tmp_path: Path, stem: str = "trace") -> str:
     return log
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
-def test_pdflatex_compiles_every_standalone_document(path, tmp_path):
-    document = render_text(sample(path), "latex", standalone=True)
+def pdf_pages(pdf: Path) -> list[str]:
+    """The PDF's pages as text, laid out as on the page (pdftotext -layout), without blank lines."""
+    result = subprocess.run([need("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    pages = result.stdout.decode().split("\f")
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages if page.strip()]
+
+
+def stranded_headings(pages: list[list[str]], titles: list[str]) -> list[str]:
+    """Table headings that end a page (its number aside), away from their tables."""
+    stranded = []
+    for lines in pages:
+        words = [line for line in lines if not line.isdigit()]
+        if words and any(words[-1] == title or words[-1].startswith(title + " (") for title in titles):
+            stranded.append(words[-1])
+    return stranded
+
+
+def keep_pages(pdf: Path, stem: str) -> None:
+    """The pages as pictures in .artifacts/, for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{stem}-*.png"):
+        old.unlink()
+    result = subprocess.run(
+        [need("pdftoppm"), "-png", "-r", "60", str(pdf), str(ARTIFACTS / stem)], capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode()
+
+
+LATEX_DOCUMENTS = {
+    **{path.stem: path for path in SAMPLES},
+    "lecture-central": ("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}),
+}
+
+
+@pytest.mark.parametrize("name", LATEX_DOCUMENTS)
+def test_pdflatex_compiles_every_standalone_document(name, tmp_path):
+    """Every sample (and the lecture formula, whose check table falls to a second page) compiles,
+    fits the page, and never leaves a table's heading at the foot of a page without its table."""
+    source = LATEX_DOCUMENTS[name]
+    if isinstance(source, Path):
+        explanation = sample(source)
+    else:
+        explanation = explain(source[0], source[1], check=True, central=True)
+    document = render_text(explanation, "latex", standalone=True)
     assert engine(document) == "pdflatex"
     log = compile_latex(document, tmp_path)
     assert "Overfull \\hbox" not in log  # nothing runs off the page
+    pages = pdf_pages(tmp_path / "trace.pdf")
+    titles = [table.title.split(" (")[0] for table in build_report(explanation).tables]
+    assert stranded_headings(pages, titles) == []
+    if not isinstance(source, Path):  # the formula as mathematics: middle dots and a minus sign
+        assert any(line.startswith("Formula: J = 0.5 · (w · x + b − y)") for line in pages[0]), pages[0][:3]
+    keep_pages(tmp_path / "trace.pdf", f"latex-{name}")
+
+
+def test_a_stranded_heading_is_seen():
+    """The check above would see the fault it guards against."""
+    pages = [["Gradients", "1"], ["gradient value symbolic", "2"]]
+    assert stranded_headings(pages, ["Gradients", "Gradient check"]) == ["Gradients"]
+    assert stranded_headings([["Gradient check (nudge each input by ε)", "3"]], ["Gradient check"]) != []
+    assert stranded_headings([["all 4 gradient checks pass", "2"]], ["Gradients", "Gradient check"]) == []
 
 
 def test_pdflatex_compiles_awkward_names(tmp_path):
