@@ -441,3 +441,13 @@ def test_tree_keeps_awkward_names_as_typed_and_aligned():
     assert any(line.startswith("├─ ŷ = w_1*x + α = -3.5") for line in lines)
     gradient_columns = {line.index("∂loss/∂") for line in lines[2:] if "∂loss/∂" in line}
     assert len(gradient_columns) == 1  # one column, whatever the names' lengths
+
+
+def test_html_print_style_keeps_headings_with_tables_and_prints_the_drawing_whole_in_black():
+    """Checked in print by tests/test_tools.py (Chromium); here, that the rules are in every page."""
+    page = render_text(LECTURE, "html")
+    printed = page[page.index("@media print") :]
+    assert "h1, h2 { break-after: avoid; page-break-after: avoid; }" in printed
+    assert "thead { display: table-header-group; }" in printed
+    assert "figure svg { max-width: 100%; height: auto; max-height: 24cm; }" in printed
+    assert "figure svg text { fill: #000; }" in printed

@@ -317,6 +317,34 @@ def test_chromium_renders_the_page_with_its_tables_and_graph(tmp_path):
         assert len(data) > 50_000  # a page with a drawing and tables, not a blank one
 
 
+_GRADIENT = re.compile(r"∂\S+/∂\S+ = -?[\d.]+").fullmatch
+
+
+def test_the_printed_page_keeps_headings_with_their_tables_and_the_whole_drawing(tmp_path):
+    """Printed (as a browser prints to PDF, A4/Letter), no heading ends a page without its
+    table, and the drawing is scaled to the page rather than cut: every node's name is printed."""
+    need("dot")
+    page = tmp_path / "report.html"
+    result = run_cli(str(ROOT / "samples" / "two_layer_relu.gx"), "--check", "-o", str(page))
+    assert result.returncode == 0, result.stderr.decode()
+    pdf = tmp_path / "report.pdf"
+    printed = _chromium(
+        "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf}", page.as_uri(), tmp_path=tmp_path
+    )
+    assert printed.returncode == 0 and pdf.is_file(), printed.stderr.decode()[-2000:]
+    pages = pdf_pages(pdf)
+    assert len(pages) > 1  # long enough for the page breaks to matter
+    explanation = sample(ROOT / "samples" / "two_layer_relu.gx")
+    titles = ["Computation graph", "Summary", *(table.title for table in build_report(explanation).tables)]
+    assert stranded_headings(pages, titles) == []
+    first = next(lines for lines in pages if "Computation graph" in lines)
+    drawing = " ".join(" ".join(line.split()) for line in first)
+    gradients = [text for text in map(html.unescape, _svg_texts(page.read_text(encoding="utf-8"))) if _GRADIENT(text)]
+    assert len(gradients) >= len(explanation.graph.nodes)  # the boxes' gradient labels, ∂J/∂w11 = 3.4
+    assert [label for label in gradients if label not in drawing] == []
+    keep_pages(pdf, "html-printed")
+
+
 def test_mermaid_draws_every_sample_as_github_would(tmp_path):
     """GitHub renders Mermaid with securityLevel 'strict'; so does this page."""
     script = need("mermaid")
