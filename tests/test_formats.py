@@ -244,11 +244,40 @@ def test_latex_traces_read_like_the_literature():
     text = render_text(LECTURE, "latex")
     assert r"$v_{1} = w \cdot x = 2 \cdot (-2) = -4$" in text
     assert (
-        r"$\bar{w} = \bar{v}_{1} \frac{\partial v_{1}}{\partial w} = \bar{v}_{1} \cdot x = 2 \cdot (-2) = -4$" in text
+        r"$\displaystyle \bar{w} = \bar{v}_{1} \frac{\partial v_{1}}{\partial w} "
+        r"= \bar{v}_{1} \cdot x = 2 \cdot (-2) = -4$" in text
     )
     assert r"$J = 0.5 \cdot v_{4} = 0.5 \cdot 4 = 2$ & $\bar{J} = 1$ \\" in text
     assert r"\frac{1.996002 - 2}{0.001} = -3.998" in text
     assert r"\documentclass" not in text
+
+
+def test_latex_heading_typesets_the_formula_and_the_inputs_as_mathematics():
+    text = render_text(LECTURE, "latex")
+    formula = "Formula: $J = 0.5 \\cdot (w \\cdot x + b - y)^{2}$\\\\\n"
+    assert formula + "Inputs: $w = 2$, $x = -2$, $b = 8$, $y = 2$\n" in text
+    program = render_text(explain("z = w*x; J = z**2", {"w": 2, "x": -2}, wrt=["w"]), "latex")
+    assert "Program: output $J$, 2 computed nodes" in program
+    assert "Gradients with respect to: $w$" in program
+    grouped = render_text(explain("ln(pi*x)/(1+e) - w^2/2", {"w": 2, "x": 2, "e": 1}), "latex")
+    assert r"Formula: $J = \frac{\log\left(\pi \cdot x\right)}{1 + e} - \frac{w^{2}}{2}$" in grouped
+
+
+def test_latex_footer_writes_minus_signs_not_hyphens():
+    lecture = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True, central=True)
+    text = render_text(lecture, "latex")
+    footer = text[text.index("central difference") :]
+    assert r"(J(x+$\varepsilon$) $-$ J(x$- \varepsilon$))/2$\varepsilon$" in footer
+    assert r"\textbar{}estimate $-$ gradient\textbar{}" in footer
+    assert latex.escape("x2 = -2, y = -.5 (-3)") == "x2 = $-$2, y = $-$.5 ($-$3)"
+    assert latex.escape("right-to-left, 1e-300, w-1, --check") == "right-to-left, 1e-300, w-1, -{}-check"
+    assert latex.escape("\\$-1") == r"\textbackslash{}\$$-$1"  # an escaped dollar is never merged
+
+
+def test_latex_fractions_in_tables_are_display_size_and_headings_stay_with_their_tables():
+    text = render_text(LECTURE, "latex")
+    assert r"\rule{0pt}{4ex}$\displaystyle \frac{\partial J}{\partial w}$\rule[-2.7ex]{0pt}{0pt} & $-4$" in text
+    assert r"\textbf{Gradients}\par\nopagebreak" in text
 
 
 def test_latex_fan_out_adjoint_is_a_sum_over_paths():
@@ -462,3 +491,13 @@ def test_tree_keeps_awkward_names_as_typed_and_aligned():
     assert any(line.startswith("├─ ŷ = w_1*x + α = -3.5") for line in lines)
     gradient_columns = {line.index("∂loss/∂") for line in lines[2:] if "∂loss/∂" in line}
     assert len(gradient_columns) == 1  # one column, whatever the names' lengths
+
+
+def test_html_print_style_keeps_headings_with_tables_and_prints_the_drawing_whole_in_black():
+    """Checked in print by tests/test_tools.py (Chromium); here, that the rules are in every page."""
+    page = render_text(LECTURE, "html")
+    printed = page[page.index("@media print") :]
+    assert "h1, h2 { break-after: avoid; page-break-after: avoid; }" in printed
+    assert "thead { display: table-header-group; }" in printed
+    assert "figure svg { max-width: 100%; height: auto; max-height: 24cm; }" in printed
+    assert "figure svg text { fill: #000; }" in printed

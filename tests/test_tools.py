@@ -27,6 +27,7 @@ from gradexplain.fonts import FONTS
 from gradexplain.latex import latex_name, needs
 from gradexplain.output import render_bytes
 from gradexplain.render import render_text
+from gradexplain.render.report import build_report
 from tests.conftest import ROOT, SAMPLES, run_cli
 
 SAMPLE_IDS = [path.stem for path in SAMPLES]
@@ -127,12 +128,68 @@ def compile_latex(document: str, tmp_path: Path, stem: str = "trace") -> str:
     return log
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
-def test_pdflatex_compiles_every_standalone_document(path, tmp_path):
-    document = render_text(sample(path), "latex", standalone=True)
+def pdf_pages(pdf: Path) -> list[str]:
+    """The PDF's pages as text, laid out as on the page (pdftotext -layout), without blank lines."""
+    result = subprocess.run([need("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    pages = result.stdout.decode().split("\f")
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages if page.strip()]
+
+
+def stranded_headings(pages: list[list[str]], titles: list[str]) -> list[str]:
+    """Table headings that end a page (its number aside), away from their tables."""
+    stranded = []
+    for lines in pages:
+        words = [line for line in lines if not line.isdigit()]
+        if words and any(words[-1] == title or words[-1].startswith(title + " (") for title in titles):
+            stranded.append(words[-1])
+    return stranded
+
+
+def keep_pages(pdf: Path, stem: str) -> None:
+    """The pages as pictures in .artifacts/, for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{stem}-*.png"):
+        old.unlink()
+    result = subprocess.run(
+        [need("pdftoppm"), "-png", "-r", "60", str(pdf), str(ARTIFACTS / stem)], capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode()
+
+
+LATEX_DOCUMENTS = {
+    **{path.stem: path for path in SAMPLES},
+    "lecture-central": ("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}),
+}
+
+
+@pytest.mark.parametrize("name", LATEX_DOCUMENTS)
+def test_pdflatex_compiles_every_standalone_document(name, tmp_path):
+    """Every sample (and the lecture formula, whose check table falls to a second page) compiles,
+    fits the page, and never leaves a table's heading at the foot of a page without its table."""
+    source = LATEX_DOCUMENTS[name]
+    if isinstance(source, Path):
+        explanation = sample(source)
+    else:
+        explanation = explain(source[0], source[1], check=True, central=True)
+    document = render_text(explanation, "latex", standalone=True)
     assert engine(document) == "pdflatex"
     log = compile_latex(document, tmp_path)
     assert "Overfull \\hbox" not in log  # nothing runs off the page
+    pages = pdf_pages(tmp_path / "trace.pdf")
+    titles = [table.title.split(" (")[0] for table in build_report(explanation).tables]
+    assert stranded_headings(pages, titles) == []
+    if not isinstance(source, Path):  # the formula as mathematics: middle dots and a minus sign
+        assert any(line.startswith("Formula: J = 0.5 · (w · x + b − y)") for line in pages[0]), pages[0][:3]
+    keep_pages(tmp_path / "trace.pdf", f"latex-{name}")
+
+
+def test_a_stranded_heading_is_seen():
+    """The check above would see the fault it guards against."""
+    pages = [["Gradients", "1"], ["gradient value symbolic", "2"]]
+    assert stranded_headings(pages, ["Gradients", "Gradient check"]) == ["Gradients"]
+    assert stranded_headings([["Gradient check (nudge each input by ε)", "3"]], ["Gradient check"]) != []
+    assert stranded_headings([["all 4 gradient checks pass", "2"]], ["Gradients", "Gradient check"]) == []
 
 
 def test_pdflatex_compiles_awkward_names(tmp_path):
@@ -258,6 +315,34 @@ def test_chromium_renders_the_page_with_its_tables_and_graph(tmp_path):
         assert data.startswith(b"\x89PNG")
         assert struct.unpack(">II", data[16:24]) == (width, 2400)
         assert len(data) > 50_000  # a page with a drawing and tables, not a blank one
+
+
+_GRADIENT = re.compile(r"∂\S+/∂\S+ = -?[\d.]+").fullmatch
+
+
+def test_the_printed_page_keeps_headings_with_their_tables_and_the_whole_drawing(tmp_path):
+    """Printed (as a browser prints to PDF, A4/Letter), no heading ends a page without its
+    table, and the drawing is scaled to the page rather than cut: every node's name is printed."""
+    need("dot")
+    page = tmp_path / "report.html"
+    result = run_cli(str(ROOT / "samples" / "two_layer_relu.gx"), "--check", "-o", str(page))
+    assert result.returncode == 0, result.stderr.decode()
+    pdf = tmp_path / "report.pdf"
+    printed = _chromium(
+        "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf}", page.as_uri(), tmp_path=tmp_path
+    )
+    assert printed.returncode == 0 and pdf.is_file(), printed.stderr.decode()[-2000:]
+    pages = pdf_pages(pdf)
+    assert len(pages) > 1  # long enough for the page breaks to matter
+    explanation = sample(ROOT / "samples" / "two_layer_relu.gx")
+    titles = ["Computation graph", "Summary", *(table.title for table in build_report(explanation).tables)]
+    assert stranded_headings(pages, titles) == []
+    first = next(lines for lines in pages if "Computation graph" in lines)
+    drawing = " ".join(" ".join(line.split()) for line in first)
+    gradients = [text for text in map(html.unescape, _svg_texts(page.read_text(encoding="utf-8"))) if _GRADIENT(text)]
+    assert len(gradients) >= len(explanation.graph.nodes)  # the boxes' gradient labels, ∂J/∂w11 = 3.4
+    assert [label for label in gradients if label not in drawing] == []
+    keep_pages(pdf, "html-printed")
 
 
 def test_mermaid_draws_every_sample_as_github_would(tmp_path):

@@ -42,10 +42,14 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
   figure svg { max-width: none; }  /* full size, scrolled sideways, rather than too small to read */
 }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
+  body { max-width: none; padding: 0; font-size: 11pt; color: #000; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }  /* a heading stays with what it heads */
+  h2, tr, figure { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }  /* a table that spans pages repeats its column names */
   .scroll, figure { overflow: visible; }
   th, td { white-space: normal; }
-  h2, table, figure { break-inside: avoid; }
+  figure svg { max-width: 100%; height: auto; max-height: 24cm; }  /* the whole drawing, never cut */
+  figure svg text { fill: #000; }  /* black labels: coloured thin text prints faint */
 }
 """.strip()
 

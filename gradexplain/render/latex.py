@@ -15,12 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep
+from gradexplain.errors import GradexplainError
 from gradexplain.explain import Explanation
 from gradexplain.graph import Node
 from gradexplain.latex import (
     Needs,
     bar,
     clusters,
+    definition_pieces,
     derivative,
     directed,
     latex_expr,
@@ -31,8 +33,10 @@ from gradexplain.latex import (
 )
 from gradexplain.numbers import Number
 from gradexplain.render.report import (
+    HEADING_FORMULA_LIMIT,
     SUM_TERMS_SHOWN,
     RenderOptions,
+    Report,
     Shown,
     Table,
     build_report,
@@ -40,6 +44,7 @@ from gradexplain.render.report import (
     signed_sum,
     with_values,
 )
+from gradexplain.syntax import Name, parse
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -72,12 +77,16 @@ _SPECIAL = {
 }
 
 
+# A hyphen that means minus: spaced (`a - b`), before a number (`-2`, `-.5`) or before ε (`x-ε`).
+_MINUS = re.compile(r"(?<=\s)-(?=\s)|(?<![\w.)\]-])-(?=\.?\d)|-(?=ε)")
+
+
 def escape(text: str) -> str:
     """Plain text for a LaTeX document: special characters escaped, symbols and the letters
     pdflatex has (ŷ, α) in math mode, other letters (ошибка) as they are, for LuaLaTeX; control
-    characters (which TeX rejects) left out."""
+    characters (which TeX rejects) left out; a hyphen that means minus set as a minus sign."""
     out = []
-    for cluster in clusters(text):
+    for cluster in clusters(_MINUS.sub("−", text)):
         math = None if cluster.isascii() or cluster in _SPECIAL else settable(cluster)
         if math is not None:
             out.append(f"${math}$")
@@ -87,7 +96,8 @@ def escape(text: str) -> str:
                 out.append(" " if char != "\n" else char)
             elif unicodedata.category(char) != "Cc":
                 out.append(_SPECIAL.get(char, char))
-    return "".join(out).replace("--", "-{}-")  # not an en dash
+    text = "".join(out).replace("--", "-{}-")  # not an en dash
+    return re.sub(r"(?<!\\)\$\$", " ", text)  # $-$$\varepsilon$ as one formula, $- \varepsilon$
 
 
 def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown: Shown) -> str:
@@ -169,9 +179,18 @@ def traces(explanation: Explanation, shown: Shown) -> list[str]:
     ]
     for node in explanation.graph.nodes:
         adjoint = _adjoint(explanation, node, edges[node.index], shown)
-        lines.append(f"${_primal(explanation, node, shown)}$ & " + (f"${adjoint}$" if adjoint else "") + r" \\")
+        lines.append(_math(_primal(explanation, node, shown)) + " & " + (_math(adjoint) if adjoint else "") + r" \\")
     lines.append(r"\end{tabular}}")
     return lines
+
+
+def _math(math: str) -> str:
+    """Mathematics in a table cell, fractions in display style: ∂J/∂w and the slope estimates
+    at the size of the text around them, not the cramped size of inline fractions; a cell with a
+    fraction gets struts that keep it clear of the rows and rules above and below it."""
+    if "\\frac" not in math:
+        return f"${math}$"
+    return f"\\rule{{0pt}}{{4ex}}$\\displaystyle {math}$\\rule[-2.7ex]{{0pt}}{{0pt}}"
 
 
 def _breakable(math: str) -> str:
@@ -191,7 +210,7 @@ def _table(table: Table) -> list[str]:
         for i, align in enumerate(table.align)
     )
     lines = [
-        f"\\medskip\\noindent\\textbf{{{escape(table.title)}}}\\par",
+        f"\\medskip\\noindent\\textbf{{{escape(table.title)}}}\\par\\nopagebreak",  # kept with its table
         "{\\renewcommand{\\arraystretch}{1.5}%",
         f"\\noindent\\begin{{tabularx}}{{\\linewidth}}{{{spec}}}",
         " & ".join(f"\\textbf{{{escape(column)}}}" for column in table.columns) + r" \\",
@@ -199,11 +218,54 @@ def _table(table: Table) -> list[str]:
     ]
     for row in table.rows:
         lines.append(
-            " & ".join(f"${_breakable(cell.math)}$" if cell.math else escape(cell.text) for cell in row) + r" \\"
+            " & ".join(_math(_breakable(cell.math)) if cell.math else escape(cell.text) for cell in row) + r" \\"
         )
     lines.append(r"\end{tabularx}}")
     lines += ["", *(escape(note) + "\n" for note in table.notes)]
     return lines
+
+
+def _heading(explanation: Explanation, report: Report, shown: Shown) -> list[str]:
+    """The report's heading with the formula, the inputs and the names as mathematics:
+    `Formula: $J = 0.5 \\cdot (w \\cdot x + b - y)^{2}$`, `Inputs: $w = 2$, $x = -2$`."""
+    graph = explanation.graph
+    lines = []
+    for line in report.heading:
+        if line.startswith("Formula: ") and (formula := _formula(explanation)) is not None:
+            lines.append(f"Formula: ${latex_name(explanation.output.name)} = {formula}$")
+        elif line.startswith("Inputs: "):
+            values = (f"${latex_name(n.name)} = {_number(explanation.values[n.index], shown)}$" for n in graph.inputs)
+            lines.append("Inputs: " + ", ".join(values))
+        elif line.startswith("Gradients with respect to: "):
+            names = ", ".join(f"${latex_name(graph.nodes[i].name)}$" for i in explanation.wrt)
+            lines.append(f"Gradients with respect to: {names}")
+        elif line.startswith(prefix := f"Program: output {explanation.output.name},"):
+            lines.append(f"Program: output ${latex_name(explanation.output.name)}$," + escape(line[len(prefix) :]))
+        else:
+            lines.append(escape(line))
+    return lines
+
+
+def _formula(explanation: Explanation) -> str | None:
+    """A bare formula as the user wrote it (order and grouping kept), in LaTeX; None when it is
+    too long for the heading (which then shows the start of its text)."""
+    source = explanation.graph.source
+    if len(" ".join(source.split())) > HEADING_FORMULA_LIMIT:
+        return None
+    try:
+        root = parse(source).statements[-1].expr
+    except GradexplainError:  # it parsed once; a stricter limit today is no reason to fail
+        return None
+    names: list[str] = []
+
+    def argument(subtree: object) -> int | None:
+        if not isinstance(subtree, Name):
+            return None
+        names.append(subtree.name)
+        return len(names) - 1
+
+    pieces = definition_pieces(root, argument)
+    return "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +285,7 @@ def document(explanation: Explanation, options: RenderOptions | None = None, sta
     report = build_report(explanation, options, math=True)
     out = latex_name(explanation.output.name)
     lines = [
-        "\\\\\n".join(escape(line) for line in report.heading),
+        "\\\\\n".join(_heading(explanation, report, shown)),
         "",
         r"\medskip",
         r"\noindent",
