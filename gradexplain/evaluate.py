@@ -15,7 +15,6 @@ context of its own) to audit floating-point results (see accuracy.py).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -323,7 +322,3 @@ def mp_local_gradient(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> lis
                 if needed:
                     adjoints[operand] += partial * adjoint
     return gradient
-
-
-def finite(number: Number) -> bool:
-    return not isinstance(number, float) or math.isfinite(number)
