@@ -28,8 +28,17 @@ AUDIT_NODES = 20_000
 RELATIVE_ERROR = 1e-6
 
 
-def _lost(double: Number, precise: Any) -> bool:
-    return abs(float(double) - float(precise)) > RELATIVE_ERROR * abs(float(precise)) + 1e-300
+def _lost(double: float, precise: Any) -> bool:
+    """Compared at 50 digits: a double that underflowed to 0 (sigmoid(-800)) has lost it all."""
+    return abs(precise - double) > RELATIVE_ERROR * abs(precise)
+
+
+def _shown(ctx: Any, precise: Any) -> str:
+    """The precise value as a reader sees numbers, also beyond the range of doubles (5.2e-348)."""
+    value = float(precise)
+    if (value == 0 and precise != 0) or not ctx.isfinite(value):
+        return ctx.nstr(precise, 6).replace("e+", "e")
+    return format_number(value)
 
 
 def audit(
@@ -75,7 +84,7 @@ def audit(
                 Note(
                     index,
                     f"floating point lost accuracy: {label} is {format_number(double)} in double precision "
-                    f"but {format_number(float(better))} recomputed with {AUDIT_DIGITS} digits",
+                    f"but {_shown(ctx, better)} recomputed with {AUDIT_DIGITS} digits",
                 )
             )
     return tuple(notes)

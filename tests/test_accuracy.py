@@ -35,3 +35,9 @@ def test_the_audit_leaves_mpmath_s_global_precision_alone():
         thread.join()
     assert mpmath.mp.prec == before
     assert all(len(notes_of(r)) == 2 for r in results)
+
+
+def test_a_result_that_underflowed_to_zero_is_flagged():
+    (output, gradient) = notes_of(explain("sigmoid(z)", {"z": -800}))
+    assert "J is 0 in double precision but 3.66787e-348" in output
+    assert "∂J/∂z is 0" in gradient
