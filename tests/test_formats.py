@@ -12,7 +12,7 @@ from gradexplain.functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
-from gradexplain.render.picture import NAME_LIMIT, build_picture, short_name, shown
+from gradexplain.render.picture import NAME_LIMIT, NO_GRADIENT, build_picture, short_name, shown
 from gradexplain.render.report import build_report, latex_definition, with_values
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
@@ -379,6 +379,22 @@ def test_dot_marks_inputs_and_output_and_escapes_labels():
 def test_dot_dashes_edges_the_backward_pass_does_not_use():
     text = render_text(explain("w*x", {"w": 2, "x": 3}, wrt=["w"]), "dot")
     assert "n1 -> n2 [style=dashed];" in text
+
+
+def test_edges_that_carry_no_gradient_are_marked_in_every_drawing():
+    # A dead ReLU unit: relu'(z) = 0 stops the gradient, and every arrow below it carries 0 too.
+    explanation = explain("z = w*x; h = relu(z); J = h + v", {"w": 1, "x": -2, "v": 3})
+    picture = build_picture(explanation)
+    assert [(a.source, a.target) for a in picture.arrows if a.zero] == [(0, 2), (1, 2), (2, 3)]
+    text = dot.render(explanation)
+    assert text.count("style=dotted") == 3 and text.count(NO_GRADIENT) == 3
+    assert re.search(r"n2 -> n3 \[label=<.*step\(z\) = 0<BR/>.*passes no gradient.*style=dotted", text)
+    assert re.search(r"n3 -> n5 \[label=<[^\n]*>\];", text)
+    flowchart = mermaid.render(explanation)
+    assert flowchart.count("-.->|") == 3 and "linkStyle 0,1,2 stroke:#9a9a9a" in flowchart
+    assert tree.render(explanation).count(NO_GRADIENT) == 3
+    # A live graph has none.
+    assert "dotted" not in dot.render(LECTURE) and "linkStyle" not in mermaid.render(LECTURE)
 
 
 def test_mermaid_escapes_labels_and_classes_nodes():

@@ -6,11 +6,13 @@ from node positions, so the same explanation always gives the same bytes."""
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture
 from gradexplain.render.report import RenderOptions
 
 VALUE_COLOUR = "#1f4e79"
 GRADIENT_COLOUR = "#b0185a"
+# An arrow that carries no gradient (a dead ReLU unit): grey, dotted, its label saying so.
+ZERO_COLOUR = "#9a9a9a"
 FILL = {INPUT: "#e3f0fb", "operation": "#f5f5f5", OUTPUT: "#fff1d6"}
 BORDER = {INPUT: "#2e75b6", "operation": "#7f7f7f", OUTPUT: "#c55a11"}
 
@@ -50,6 +52,10 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
     for arrow in picture.arrows:
         if arrow.label is None:
             lines.append(f"  n{arrow.source} -> n{arrow.target} [style=dashed];")
+        elif arrow.zero:
+            label = f'<FONT COLOR="{ZERO_COLOUR}">{escape(arrow.label)}<BR/>{escape(NO_GRADIENT)}</FONT>'
+            style = f'style=dotted, penwidth=1.5, color="{ZERO_COLOUR}"'
+            lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>, {style}];")
         else:
             label = f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(arrow.label)}</FONT>'
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>];")

@@ -23,6 +23,8 @@ NAME_TAIL = 9
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 INPUT, OPERATION, OUTPUT = "input", "operation", "output"
+# What a drawing adds to the label of an arrow that carries no gradient (local · upstream = 0).
+NO_GRADIENT = "· upstream = 0: passes no gradient"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class Arrow:
     source: int  # argument node index
     target: int  # the node that uses it
     label: str | None  # "∂c/∂w = x = -2"; None where the backward pass does not go
+    # The backward pass goes here but carries 0 (local derivative · upstream gradient = 0): a dead
+    # ReLU unit's arrows. Drawings mark these, as they are what a dead unit looks like.
+    zero: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +100,16 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
             )
         )
     labels: dict[tuple[int, int], str] = {}
+    zero: set[tuple[int, int]] = set()
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             local = f"{d(names[step.arg], names[step.node])} = {step.local_formula}"
             value = format_number(step.local_value, digits)
             labels[step.node, step.slot] = _cut(local) if step.local_formula == value else f"{_cut(local)} = {value}"
+            if step.product == 0:
+                zero.add((step.node, step.slot))
     arrows = tuple(
-        Arrow(arg, node.index, labels.get((node.index, position)))
+        Arrow(arg, node.index, labels.get((node.index, position)), (node.index, position) in zero)
         for node in graph.nodes
         for position, arg in enumerate(node.args)
     )
