@@ -365,7 +365,17 @@ def test_dot_is_deterministic_with_ids_from_positions():
     ids = re.findall(r"^  (n\d+) \[", first, flags=re.MULTILINE)
     assert ids == [f"n{i}" for i in range(len(LECTURE.graph.nodes))]
     assert "rankdir=LR" in first
-    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w = x = -2</FONT>>];' in first
+    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w<BR/>= x = -2</FONT>>];' in first
+
+
+def test_dot_keeps_the_output_text_clear_of_its_double_border_and_the_layout_narrow():
+    text = dot.render(LECTURE)
+    output = next(line for line in text.splitlines() if "peripheries=2" in line)
+    assert 'margin="0.22,0.12"' in output  # wider than the other boxes' 0.12,0.05
+    assert "nodesep=0.18, ranksep=0.35" in text and 'edge [fontname="Helvetica", fontsize=8' in text
+    # Every arrow label is on two lines: the derivative, then its formula and value.
+    labels = re.findall(r"-> n\d+ \[label=<(.*?)>\]", text)
+    assert labels and all("<BR/>= " in label for label in labels)
 
 
 def test_dot_marks_inputs_and_output_and_escapes_labels():
@@ -388,7 +398,7 @@ def test_edges_that_carry_no_gradient_are_marked_in_every_drawing():
     assert [(a.source, a.target) for a in picture.arrows if a.zero] == [(0, 2), (1, 2), (2, 3)]
     text = dot.render(explanation)
     assert text.count("style=dotted") == 3 and text.count(NO_GRADIENT) == 3
-    assert re.search(r"n2 -> n3 \[label=<.*step\(z\) = 0<BR/>.*passes no gradient.*style=dotted", text)
+    assert re.search(r"n2 -> n3 \[label=<.*= step\(z\) = 0<BR/>passes no gradient.*style=dotted", text)
     assert re.search(r"n3 -> n5 \[label=<[^\n]*>\];", text)
     flowchart = mermaid.render(explanation)
     assert flowchart.count("-.->|") == 3 and "linkStyle 0,1,2 stroke:#9a9a9a" in flowchart

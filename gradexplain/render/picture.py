@@ -24,7 +24,7 @@ _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 INPUT, OPERATION, OUTPUT = "input", "operation", "output"
 # What a drawing adds to the label of an arrow that carries no gradient (local · upstream = 0).
-NO_GRADIENT = "· upstream = 0: passes no gradient"
+NO_GRADIENT = "passes no gradient: product 0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ def _describe(box: Box) -> str:
 def render_picture(picture: Picture, heading: str) -> str:
     children: list[list[tuple[int, str | None]]] = [[] for _ in picture.boxes]
     for arrow in picture.arrows:
-        label = f"{arrow.label} {NO_GRADIENT}" if arrow.zero and arrow.label else arrow.label
+        label = f"{arrow.label}  ({NO_GRADIENT})" if arrow.zero and arrow.label else arrow.label
         children[arrow.target].append((arrow.source, label))
     rows: list[tuple[str, str, str]] = []  # (tree part, gradient, local derivative of the edge)
     drawn = [False] * len(picture.boxes)
