@@ -12,7 +12,7 @@ from gradexplain.functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
-from gradexplain.render.picture import NAME_LIMIT, NO_GRADIENT, build_picture, short_name, shown
+from gradexplain.render.picture import NAME_LIMIT, NO_GRADIENT, build_picture, math_text, short_name, shown
 from gradexplain.render.report import build_report, latex_definition, with_values
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
@@ -383,7 +383,7 @@ def test_dot_marks_inputs_and_output_and_escapes_labels():
     assert text.count("shape=ellipse") == len(AWKWARD.graph.inputs)
     assert text.count("peripheries=2") == 1
     assert dot.escape('a<b & "c">') == "a&lt;b &amp; &quot;c&quot;&gt;"
-    assert "<B>ŷ</B>" in text and "(ŷ - _t)^2 + a^b" in text
+    assert "<B>ŷ</B>" in text and "(ŷ - _t)² + a^b" in text
 
 
 def test_dot_dashes_edges_the_backward_pass_does_not_use():
@@ -405,6 +405,32 @@ def test_edges_that_carry_no_gradient_are_marked_in_every_drawing():
     assert tree.render(explanation).count(NO_GRADIENT) == 3
     # A live graph has none.
     assert "dotted" not in dot.render(LECTURE) and "linkStyle" not in mermaid.render(LECTURE)
+
+
+@pytest.mark.parametrize(
+    ("python", "maths"),
+    [
+        ("w*x", "w·x"),
+        ("v3**2", "v3²"),
+        ("0.5*v4", "0.5·v4"),
+        ("(out - y)**2/2", "(out - y)²/2"),
+        ("2**10", "2¹⁰"),
+        ("x**2.5", "x^2.5"),
+        ("x**(-1)", "x^(-1)"),
+        ("2**3**2", "2^3²"),  # right-associative: 3² is the exponent, never 2 to the 32
+        ("a^b + (ŷ - _t)^2", "a^b + (ŷ - _t)²"),
+        ("w11*x1 + w12*x2 + b1", "w11·x1 + w12·x2 + b1"),
+    ],
+)
+def test_drawings_write_definitions_as_mathematics(python, maths):
+    assert math_text(python) == maths
+
+
+def test_dot_and_mermaid_labels_use_mathematical_notation():
+    explanation = explain("v = w*x; J = 0.5*v**2", {"w": 2, "x": 3})
+    for format in ("dot", "mermaid"):
+        text = render_text(explanation, format)
+        assert "w·x" in text and "0.5·v²" in text and "*" not in text
 
 
 def test_mermaid_escapes_labels_and_classes_nodes():

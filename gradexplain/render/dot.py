@@ -6,7 +6,7 @@ from node positions, so the same explanation always gives the same bytes."""
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
 VALUE_COLOUR = "#1f4e79"
@@ -25,14 +25,14 @@ def escape(text: str) -> str:
 def _arrow_label(label: str) -> str:
     """The local derivative on two lines, `∂c/∂w` over `= x = -2`: an arrow's label sets the width of
     the column it sits in, so halving it narrows the whole drawing."""
-    derivative, equals, rest = label.partition(" = ")
+    derivative, equals, rest = math_text(label).partition(" = ")
     return escape(derivative) + (f"<BR/>= {escape(rest)}" if equals else "")
 
 
 def _label(box: Box) -> str:
     rows = [f"<B>{escape(box.name)}</B>"]
     if box.kind != INPUT:
-        rows.append(escape(box.definition))
+        rows.append(escape(math_text(box.definition)))
     rows.append(f'<FONT COLOR="{VALUE_COLOUR}">= {escape(box.value)}</FONT>')
     if box.gradient is not None:
         rows.append(f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(box.gradient)}</FONT>')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
 _ENTITIES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
@@ -17,7 +17,7 @@ def escape(text: str) -> str:
 def _label(box: Box) -> str:
     lines = [f"<b>{escape(box.name)}</b>"]
     if box.kind != INPUT:
-        lines.append(escape(box.definition))
+        lines.append(escape(math_text(box.definition)))
     lines.append(f"= {escape(box.value)}")
     if box.gradient is not None:
         lines.append(escape(box.gradient))
@@ -35,9 +35,11 @@ def render_picture(picture: Picture) -> str:
             lines.append(f"  n{arrow.source} -.-> n{arrow.target}")
         elif arrow.zero:
             zero.append(str(position))
-            lines.append(f'  n{arrow.source} -.->|"{escape(arrow.label)}<br/>{escape(NO_GRADIENT)}"| n{arrow.target}')
+            lines.append(
+                f'  n{arrow.source} -.->|"{escape(math_text(arrow.label))}<br/>{escape(NO_GRADIENT)}"| n{arrow.target}'
+            )
         else:
-            lines.append(f'  n{arrow.source} -->|"{escape(arrow.label)}"| n{arrow.target}')
+            lines.append(f'  n{arrow.source} -->|"{escape(math_text(arrow.label))}"| n{arrow.target}')
     lines += [
         "  classDef input fill:#e3f0fb,stroke:#2e75b6,color:#000",
         "  classDef operation fill:#f5f5f5,stroke:#7f7f7f,color:#000",

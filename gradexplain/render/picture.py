@@ -54,6 +54,19 @@ class Picture:
     output: int
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A power by a whole number, written ** or ^: the exponent becomes superscript digits (v3**2 → v3²).
+_SMALL_POWER = re.compile(r"\s*(?:\*\*|\^)\s*(\d{1,3})(?![\w.]|\s*(?:\*\*|\^))")
+
+
+def math_text(text: str) -> str:
+    """A definition as mathematics writes it rather than Python (for the drawings' labels; the tables
+    and the tree keep the text as typed): `w*x` → `w·x`, `v3**2` → `v3²`,
+    any other power `x**y` → `x^y`. Only operators change; names and numbers stay as typed."""
+    text = _SMALL_POWER.sub(lambda match: match.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("**", "^").replace("*", "·")
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if match.group().isspace():
