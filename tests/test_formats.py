@@ -12,7 +12,7 @@ from gradexplain.functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
-from gradexplain.render.picture import NAME_LIMIT, build_picture, short_name, shown
+from gradexplain.render.picture import NAME_LIMIT, NO_GRADIENT, build_picture, math_text, short_name, shown
 from gradexplain.render.report import build_report, latex_definition, with_values
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
@@ -365,7 +365,17 @@ def test_dot_is_deterministic_with_ids_from_positions():
     ids = re.findall(r"^  (n\d+) \[", first, flags=re.MULTILINE)
     assert ids == [f"n{i}" for i in range(len(LECTURE.graph.nodes))]
     assert "rankdir=LR" in first
-    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w = x = -2</FONT>>];' in first
+    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w<BR/>= x = -2</FONT>>];' in first
+
+
+def test_dot_keeps_the_output_text_clear_of_its_double_border_and_the_layout_narrow():
+    text = dot.render(LECTURE)
+    output = next(line for line in text.splitlines() if "peripheries=2" in line)
+    assert 'margin="0.22,0.12"' in output  # wider than the other boxes' 0.12,0.05
+    assert "nodesep=0.18, ranksep=0.35" in text and 'edge [fontname="Helvetica", fontsize=8' in text
+    # Every arrow label is on two lines: the derivative, then its formula and value.
+    labels = re.findall(r"-> n\d+ \[label=<(.*?)>\]", text)
+    assert labels and all("<BR/>= " in label for label in labels)
 
 
 def test_dot_marks_inputs_and_output_and_escapes_labels():
@@ -373,12 +383,54 @@ def test_dot_marks_inputs_and_output_and_escapes_labels():
     assert text.count("shape=ellipse") == len(AWKWARD.graph.inputs)
     assert text.count("peripheries=2") == 1
     assert dot.escape('a<b & "c">') == "a&lt;b &amp; &quot;c&quot;&gt;"
-    assert "<B>ŷ</B>" in text and "(ŷ - _t)^2 + a^b" in text
+    assert "<B>ŷ</B>" in text and "(ŷ - _t)² + a^b" in text
 
 
 def test_dot_dashes_edges_the_backward_pass_does_not_use():
     text = render_text(explain("w*x", {"w": 2, "x": 3}, wrt=["w"]), "dot")
     assert "n1 -> n2 [style=dashed];" in text
+
+
+def test_edges_that_carry_no_gradient_are_marked_in_every_drawing():
+    # A dead ReLU unit: relu'(z) = 0 stops the gradient, and every arrow below it carries 0 too.
+    explanation = explain("z = w*x; h = relu(z); J = h + v", {"w": 1, "x": -2, "v": 3})
+    picture = build_picture(explanation)
+    assert [(a.source, a.target) for a in picture.arrows if a.zero] == [(0, 2), (1, 2), (2, 3)]
+    text = dot.render(explanation)
+    assert text.count("style=dotted") == 3 and text.count(NO_GRADIENT) == 3
+    assert re.search(r"n2 -> n3 \[label=<.*= step\(z\) = 0<BR/>passes no gradient.*style=dotted", text)
+    assert re.search(r"n3 -> n5 \[label=<[^\n]*>\];", text)
+    flowchart = mermaid.render(explanation)
+    assert flowchart.count("-.->|") == 3 and "linkStyle 0,1,2 stroke:#9a9a9a" in flowchart
+    assert tree.render(explanation).count(NO_GRADIENT) == 3
+    # A live graph has none.
+    assert "dotted" not in dot.render(LECTURE) and "linkStyle" not in mermaid.render(LECTURE)
+
+
+@pytest.mark.parametrize(
+    ("python", "maths"),
+    [
+        ("w*x", "w·x"),
+        ("v3**2", "v3²"),
+        ("0.5*v4", "0.5·v4"),
+        ("(out - y)**2/2", "(out - y)²/2"),
+        ("2**10", "2¹⁰"),
+        ("x**2.5", "x^2.5"),
+        ("x**(-1)", "x^(-1)"),
+        ("2**3**2", "2^3²"),  # right-associative: 3² is the exponent, never 2 to the 32
+        ("a^b + (ŷ - _t)^2", "a^b + (ŷ - _t)²"),
+        ("w11*x1 + w12*x2 + b1", "w11·x1 + w12·x2 + b1"),
+    ],
+)
+def test_drawings_write_definitions_as_mathematics(python, maths):
+    assert math_text(python) == maths
+
+
+def test_dot_and_mermaid_labels_use_mathematical_notation():
+    explanation = explain("v = w*x; J = 0.5*v**2", {"w": 2, "x": 3})
+    for format in ("dot", "mermaid"):
+        text = render_text(explanation, format)
+        assert "w·x" in text and "0.5·v²" in text and "*" not in text
 
 
 def test_mermaid_escapes_labels_and_classes_nodes():

@@ -6,11 +6,13 @@ from node positions, so the same explanation always gives the same bytes."""
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
 VALUE_COLOUR = "#1f4e79"
 GRADIENT_COLOUR = "#b0185a"
+# An arrow that carries no gradient (a dead ReLU unit): grey, dotted, its label saying so.
+ZERO_COLOUR = "#9a9a9a"
 FILL = {INPUT: "#e3f0fb", "operation": "#f5f5f5", OUTPUT: "#fff1d6"}
 BORDER = {INPUT: "#2e75b6", "operation": "#7f7f7f", OUTPUT: "#c55a11"}
 
@@ -20,10 +22,17 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def _arrow_label(label: str) -> str:
+    """The local derivative on two lines, `∂c/∂w` over `= x = -2`: an arrow's label sets the width of
+    the column it sits in, so halving it narrows the whole drawing."""
+    derivative, equals, rest = math_text(label).partition(" = ")
+    return escape(derivative) + (f"<BR/>= {escape(rest)}" if equals else "")
+
+
 def _label(box: Box) -> str:
     rows = [f"<B>{escape(box.name)}</B>"]
     if box.kind != INPUT:
-        rows.append(escape(box.definition))
+        rows.append(escape(math_text(box.definition)))
     rows.append(f'<FONT COLOR="{VALUE_COLOUR}">= {escape(box.value)}</FONT>')
     if box.gradient is not None:
         rows.append(f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(box.gradient)}</FONT>')
@@ -36,22 +45,29 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
         "digraph gradexplain {",
         *(f"  {attribute};" for attribute in attributes),
         "  rankdir=LR;",
-        '  graph [fontname="Helvetica", nodesep=0.35, ranksep=0.9];',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
-        '  edge [fontname="Helvetica", fontsize=9, color="#595959", arrowsize=0.7];',
+        # Close columns and rows, arrow labels on two lines in a smaller font: a slide's width
+        # holds a two-layer network (samples/two_layer_relu.gx).
+        '  graph [fontname="Helvetica", nodesep=0.18, ranksep=0.35];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.05"];',
+        '  edge [fontname="Helvetica", fontsize=8, color="#595959", arrowsize=0.7];',
     ]
     for box in picture.boxes:
         attributes = f'label={_label(box)}, fillcolor="{FILL[box.kind]}", color="{BORDER[box.kind]}"'
         if box.kind == INPUT:
-            attributes += ", shape=ellipse, style=filled"
+            attributes += ', shape=ellipse, style=filled, margin="0.02,0.02"'
         if box.kind == OUTPUT:
-            attributes += ", penwidth=2, peripheries=2"
+            # The second border is drawn inside the node's size: a wider margin keeps the text clear of it.
+            attributes += ', penwidth=2, peripheries=2, margin="0.22,0.12"'
         lines.append(f"  n{box.index} [{attributes}];")
     for arrow in picture.arrows:
         if arrow.label is None:
             lines.append(f"  n{arrow.source} -> n{arrow.target} [style=dashed];")
+        elif arrow.zero:
+            label = f'<FONT COLOR="{ZERO_COLOUR}">{_arrow_label(arrow.label)}<BR/>{escape(NO_GRADIENT)}</FONT>'
+            style = f'style=dotted, penwidth=1.5, color="{ZERO_COLOUR}"'
+            lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>, {style}];")
         else:
-            label = f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(arrow.label)}</FONT>'
+            label = f'<FONT COLOR="{GRADIENT_COLOUR}">{_arrow_label(arrow.label)}</FONT>'
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>];")
     lines.append("}")
     return "\n".join(lines) + "\n"

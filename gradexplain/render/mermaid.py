@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, OUTPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
 _ENTITIES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
@@ -17,7 +17,7 @@ def escape(text: str) -> str:
 def _label(box: Box) -> str:
     lines = [f"<b>{escape(box.name)}</b>"]
     if box.kind != INPUT:
-        lines.append(escape(box.definition))
+        lines.append(escape(math_text(box.definition)))
     lines.append(f"= {escape(box.value)}")
     if box.gradient is not None:
         lines.append(escape(box.gradient))
@@ -29,11 +29,17 @@ def render_picture(picture: Picture) -> str:
     for box in picture.boxes:
         opening, closing = ("([", "])") if box.kind == INPUT else ("[", "]")
         lines.append(f'  n{box.index}{opening}"{_label(box)}"{closing}')
-    for arrow in picture.arrows:
+    zero = []  # positions of the links that carry no gradient, for linkStyle (links count from 0)
+    for position, arrow in enumerate(picture.arrows):
         if arrow.label is None:
             lines.append(f"  n{arrow.source} -.-> n{arrow.target}")
+        elif arrow.zero:
+            zero.append(str(position))
+            lines.append(
+                f'  n{arrow.source} -.->|"{escape(math_text(arrow.label))}<br/>{escape(NO_GRADIENT)}"| n{arrow.target}'
+            )
         else:
-            lines.append(f'  n{arrow.source} -->|"{escape(arrow.label)}"| n{arrow.target}')
+            lines.append(f'  n{arrow.source} -->|"{escape(math_text(arrow.label))}"| n{arrow.target}')
     lines += [
         "  classDef input fill:#e3f0fb,stroke:#2e75b6,color:#000",
         "  classDef operation fill:#f5f5f5,stroke:#7f7f7f,color:#000",
@@ -43,6 +49,8 @@ def render_picture(picture: Picture) -> str:
         members = [f"n{box.index}" for box in picture.boxes if box.kind == kind]
         if members:
             lines.append(f"  class {','.join(members)} {kind}")
+    if zero:
+        lines.append(f"  linkStyle {','.join(zero)} stroke:#9a9a9a,color:#9a9a9a")
     return "\n".join(lines) + "\n"
 
 

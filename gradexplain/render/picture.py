@@ -23,6 +23,8 @@ NAME_TAIL = 9
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 INPUT, OPERATION, OUTPUT = "input", "operation", "output"
+# What a drawing adds to the label of an arrow that carries no gradient (local · upstream = 0).
+NO_GRADIENT = "passes no gradient: product 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class Arrow:
     source: int  # argument node index
     target: int  # the node that uses it
     label: str | None  # "∂c/∂w = x = -2"; None where the backward pass does not go
+    # The backward pass goes here but carries 0 (local derivative · upstream gradient = 0): a dead
+    # ReLU unit's arrows. Drawings mark these, as they are what a dead unit looks like.
+    zero: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,19 @@ class Picture:
     boxes: tuple[Box, ...]  # in topological order
     arrows: tuple[Arrow, ...]  # by target node, then argument position
     output: int
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A power by a whole number, written ** or ^: the exponent becomes superscript digits (v3**2 → v3²).
+_SMALL_POWER = re.compile(r"\s*(?:\*\*|\^)\s*(\d{1,3})(?![\w.]|\s*(?:\*\*|\^))")
+
+
+def math_text(text: str) -> str:
+    """A definition as mathematics writes it rather than Python (for the drawings' labels; the tables
+    and the tree keep the text as typed): `w*x` → `w·x`, `v3**2` → `v3²`,
+    any other power `x**y` → `x^y`. Only operators change; names and numbers stay as typed."""
+    text = _SMALL_POWER.sub(lambda match: match.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("**", "^").replace("*", "·")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -95,13 +113,16 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
             )
         )
     labels: dict[tuple[int, int], str] = {}
+    zero: set[tuple[int, int]] = set()
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             local = f"{d(names[step.arg], names[step.node])} = {step.local_formula}"
             value = format_number(step.local_value, digits)
             labels[step.node, step.slot] = _cut(local) if step.local_formula == value else f"{_cut(local)} = {value}"
+            if step.product == 0:
+                zero.add((step.node, step.slot))
     arrows = tuple(
-        Arrow(arg, node.index, labels.get((node.index, position)))
+        Arrow(arg, node.index, labels.get((node.index, position)), (node.index, position) in zero)
         for node in graph.nodes
         for position, arg in enumerate(node.args)
     )

@@ -8,7 +8,7 @@ arguments are drawn the first time only. Walked with an explicit stack, never re
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
-from gradexplain.render.picture import INPUT, Box, Picture, build_picture
+from gradexplain.render.picture import INPUT, NO_GRADIENT, Box, Picture, build_picture
 from gradexplain.render.report import RenderOptions
 from gradexplain.render.text import display_width
 
@@ -28,7 +28,8 @@ def _describe(box: Box) -> str:
 def render_picture(picture: Picture, heading: str) -> str:
     children: list[list[tuple[int, str | None]]] = [[] for _ in picture.boxes]
     for arrow in picture.arrows:
-        children[arrow.target].append((arrow.source, arrow.label))
+        label = f"{arrow.label}  ({NO_GRADIENT})" if arrow.zero and arrow.label else arrow.label
+        children[arrow.target].append((arrow.source, label))
     rows: list[tuple[str, str, str]] = []  # (tree part, gradient, local derivative of the edge)
     drawn = [False] * len(picture.boxes)
     cut = False
