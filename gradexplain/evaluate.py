@@ -15,7 +15,7 @@ context of its own) to audit floating-point results (see accuracy.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -229,60 +229,54 @@ def local_gradient(recipe: Recipe, arguments: Sequence[Number], bits: int = EXAC
 # ── the multiprecision number system, for auditing floating-point results ──────────────────
 
 
-def _mpapply(ctx: Any, operation: str, operands: list[Any]) -> Any:
-    x = operands[0]
-    table = {
-        "+": lambda: x + operands[1],
-        "-": lambda: x - operands[1],
-        "*": lambda: x * operands[1],
-        "/": lambda: x / operands[1],
-        "**": lambda: ctx.power(x, operands[1]),
-        "neg": lambda: -x,
-        "sqrt": lambda: ctx.sqrt(x),
-        "exp": lambda: ctx.exp(x),
-        "log": lambda: ctx.log(x),
-        "softplus": lambda: ctx.log1p(ctx.exp(x)),
-        "sin": lambda: ctx.sin(x),
-        "cos": lambda: ctx.cos(x),
-        "tan": lambda: ctx.tan(x),
-        "tanh": lambda: ctx.tanh(x),
-        "sigmoid": lambda: 1 / (1 + ctx.exp(-x)),
-        "relu": lambda: x if x > 0 else ctx.zero,
-        "abs": lambda: abs(x),
-        "max": lambda: max(operands),
-        "min": lambda: min(operands),
-    }
-    return table[operation]()
+# Each primitive in mpmath, as f(ctx, operands), and its partials as f(ctx, operands, result,
+# wanted): tables made once, not per operation.
+_MP_APPLY: dict[str, Callable[[Any, list[Any]], Any]] = {
+    "+": lambda ctx, a: a[0] + a[1],
+    "-": lambda ctx, a: a[0] - a[1],
+    "*": lambda ctx, a: a[0] * a[1],
+    "/": lambda ctx, a: a[0] / a[1],
+    "**": lambda ctx, a: ctx.power(a[0], a[1]),
+    "neg": lambda ctx, a: -a[0],
+    "sqrt": lambda ctx, a: ctx.sqrt(a[0]),
+    "exp": lambda ctx, a: ctx.exp(a[0]),
+    "log": lambda ctx, a: ctx.log(a[0]),
+    "softplus": lambda ctx, a: ctx.log1p(ctx.exp(a[0])),
+    "sin": lambda ctx, a: ctx.sin(a[0]),
+    "cos": lambda ctx, a: ctx.cos(a[0]),
+    "tan": lambda ctx, a: ctx.tan(a[0]),
+    "tanh": lambda ctx, a: ctx.tanh(a[0]),
+    "sigmoid": lambda ctx, a: 1 / (1 + ctx.exp(-a[0])),
+    "relu": lambda ctx, a: a[0] if a[0] > 0 else ctx.zero,
+    "abs": lambda ctx, a: abs(a[0]),
+    "max": lambda ctx, a: max(a),
+    "min": lambda ctx, a: min(a),
+}
 
-
-def _mp_partials(ctx: Any, operation: str, operands: list[Any], result: Any, wanted: list[bool]) -> list[Any]:
-    x = operands[0]
-    y = operands[1] if len(operands) > 1 else None
-    table = {
-        "+": lambda: [1, 1],
-        "-": lambda: [1, -1],
-        "*": lambda: [y, x],
-        "/": lambda: [1 / y, -result / y],
-        "**": lambda: [
-            y * ctx.power(x, y - 1) if wanted[0] else 0,
-            result * ctx.log(x) if wanted[1] else 0,
-        ],
-        "neg": lambda: [-1],
-        "sqrt": lambda: [1 / (2 * result)],
-        "exp": lambda: [result],
-        "log": lambda: [1 / x],
-        "softplus": lambda: [1 / (1 + ctx.exp(-x))],
-        "sin": lambda: [ctx.cos(x)],
-        "cos": lambda: [-ctx.sin(x)],
-        "tan": lambda: [1 + result * result],
-        "tanh": lambda: [1 - result * result],
-        "sigmoid": lambda: [result * (1 - result)],
-        "relu": lambda: [1 if x > 0 else 0],
-        "abs": lambda: [1 if x > 0 else (-1 if x < 0 else 0)],
-        "max": lambda: [ctx.mpf(0.5)] * 2 if x == y else ([1, 0] if x > y else [0, 1]),
-        "min": lambda: [ctx.mpf(0.5)] * 2 if x == y else ([1, 0] if x < y else [0, 1]),
-    }
-    return table[operation]()
+_MP_PARTIALS: dict[str, Callable[[Any, list[Any], Any, list[bool]], list[Any]]] = {
+    "+": lambda ctx, a, r, wanted: [1, 1],
+    "-": lambda ctx, a, r, wanted: [1, -1],
+    "*": lambda ctx, a, r, wanted: [a[1], a[0]],
+    "/": lambda ctx, a, r, wanted: [1 / a[1], -r / a[1]],
+    "**": lambda ctx, a, r, wanted: [
+        a[1] * ctx.power(a[0], a[1] - 1) if wanted[0] else 0,
+        r * ctx.log(a[0]) if wanted[1] else 0,
+    ],
+    "neg": lambda ctx, a, r, wanted: [-1],
+    "sqrt": lambda ctx, a, r, wanted: [1 / (2 * r)],
+    "exp": lambda ctx, a, r, wanted: [r],
+    "log": lambda ctx, a, r, wanted: [1 / a[0]],
+    "softplus": lambda ctx, a, r, wanted: [1 / (1 + ctx.exp(-a[0]))],
+    "sin": lambda ctx, a, r, wanted: [ctx.cos(a[0])],
+    "cos": lambda ctx, a, r, wanted: [-ctx.sin(a[0])],
+    "tan": lambda ctx, a, r, wanted: [1 + r * r],
+    "tanh": lambda ctx, a, r, wanted: [1 - r * r],
+    "sigmoid": lambda ctx, a, r, wanted: [r * (1 - r)],
+    "relu": lambda ctx, a, r, wanted: [1 if a[0] > 0 else 0],
+    "abs": lambda ctx, a, r, wanted: [1 if a[0] > 0 else (-1 if a[0] < 0 else 0)],
+    "max": lambda ctx, a, r, wanted: [ctx.mpf(0.5)] * 2 if a[0] == a[1] else ([1, 0] if a[0] > a[1] else [0, 1]),
+    "min": lambda ctx, a, r, wanted: [ctx.mpf(0.5)] * 2 if a[0] == a[1] else ([1, 0] if a[0] < a[1] else [0, 1]),
+}
 
 
 def mp_number(ctx: Any, number: Number, exact: sp.Expr | None = None) -> Any:
@@ -302,7 +296,7 @@ def mp_run(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> list[Any]:
         elif step.operation == CONSTANT:
             values.append(mp_number(ctx, step.value, step.exact))
         else:
-            values.append(_mpapply(ctx, step.operation, [values[i] for i in step.operands]))
+            values.append(_MP_APPLY[step.operation](ctx, [values[i] for i in step.operands]))
     return values
 
 
@@ -317,7 +311,8 @@ def mp_local_gradient(ctx: Any, recipe: Recipe, arguments: Sequence[Any]) -> lis
             gradient[step.slot] += adjoint
         elif step.operation != CONSTANT:
             wanted = [recipe.varies[i] for i in step.operands]
-            partials = _mp_partials(ctx, step.operation, [values[i] for i in step.operands], values[position], wanted)
+            operands = [values[i] for i in step.operands]
+            partials = _MP_PARTIALS[step.operation](ctx, operands, values[position], wanted)
             for operand, needed, partial in zip(step.operands, wanted, partials, strict=True):
                 if needed:
                     adjoints[operand] += partial * adjoint
