@@ -116,8 +116,6 @@ class Explanation:
     def __repr__(self) -> str:
         """One line: `<Explanation J = 2 at w=2, x=-2: 2 gradients, 2 checks ok>` (the full
         dataclass would print the whole graph)."""
-        from gradexplain.errors import brief
-
         point = brief(", ".join(f"{n.name}={format_number(self.values[n.index])}" for n in self.inputs), 80)
         gradients = f"{len(self.wrt)} gradient{'s' if len(self.wrt) != 1 else ''}"
         checks = ""
