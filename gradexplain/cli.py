@@ -34,6 +34,12 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 TERMINAL_ROWS = 60
 
 
+class NotationChoice(StrEnum):
+    leibniz = "leibniz"
+    dvar = "dvar"
+    adjoint = "adjoint"
+
+
 class OutputFormat(StrEnum):
     auto = "auto"
     text = "text"
@@ -186,6 +192,17 @@ def main(
             help="With --format latex: a whole document, for pdflatex (or lualatex when names need Unicode fonts).",
         ),
     ] = False,
+    notation: Annotated[
+        NotationChoice,
+        typer.Option(
+            "--notation",
+            help=(
+                "How gradients are written, in every format: leibniz ∂J/∂w, dvar dJ_dw (the course labs' "
+                "naming; dw in the lectures), adjoint w̄ (the autodiff literature). Local derivatives are "
+                "always ∂ₗc/∂w, so that they never read as gradients."
+            ),
+        ),
+    ] = NotationChoice.leibniz,
     digits: Annotated[
         int,
         typer.Option(
@@ -273,7 +290,8 @@ def main(
             _warn(explanation.warnings)
             checking = explanation.checks is not None
             _warn(_idle_options(ctx, checking))
-            _write(explanation, Output(output_format.value, output, digits, standalone, full, checking), limits)
+            chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value)
+            _write(explanation, chosen, limits)
     except MissingValuesError as error:
         error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
         sys.stderr.write(error.describe() + "\n")
@@ -424,6 +442,7 @@ class Output:
     standalone: bool
     full: bool
     check: bool = False  # checks were asked for: say so when the format cannot show them
+    notation: str = "leibniz"
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
@@ -468,10 +487,11 @@ def _no_progress(stage: str) -> None:
 
 def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
+    from gradexplain.notation import LEIBNIZ, Notation
     from gradexplain.output import check_standalone, format_for_path, render_bytes
     from gradexplain.render import RenderOptions
 
-    options = RenderOptions(digits=output.digits)
+    options = RenderOptions(digits=output.digits, notation=Notation(output.notation))
     output_format, standalone = output.format, output.standalone
     to_file = output.path is not None and output.path != "-"
     if output_format == "auto" and to_file:
@@ -490,6 +510,8 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
                 "they pass); text, rich, markdown, html, latex and json show them",
             )
         )
+    if output_format == "json" and output.notation != LEIBNIZ:
+        _warn(("--notation does not change JSON, whose field names stay the same in every notation",))
     if output_format == "rich":
         _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return

@@ -42,7 +42,7 @@ def text_snapshot(snapshot):
 # One readable golden file per sample × format, named with the format's own extension.
 _FORMAT_SNAPSHOTS = {
     extension: type(f"{extension.title()}Snapshot", (TextSnapshot,), {"file_extension": extension})
-    for extension in ("md", "tex", "html", "dot", "mmd", "tree")
+    for extension in ("txt", "md", "tex", "html", "dot", "mmd", "tree")
 }
 
 

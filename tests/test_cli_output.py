@@ -126,7 +126,7 @@ def test_tree_format_on_standard_output():
     result = run_cli(SAMPLE, "--format", "tree")
     assert result.returncode == 0
     lines = result.stdout.decode().splitlines()
-    assert lines[2].startswith("J = p*s = 30") and "∂J/∂J = 1" in lines[2]
+    assert lines[4].startswith("J = p*s = 30") and "∂J/∂J = 1" in lines[4]
 
 
 def test_every_format_is_deterministic(tmp_path):

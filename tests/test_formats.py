@@ -10,10 +10,11 @@ import sympy as sp
 from gradexplain import explain
 from gradexplain.functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
+from gradexplain.notation import ADJOINT, Notation
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes
 from gradexplain.render import dot, html, latex, markdown, mermaid, render_text, tree
 from gradexplain.render.picture import NAME_LIMIT, NO_GRADIENT, build_picture, math_text, short_name, shown
-from gradexplain.render.report import build_report, latex_definition, with_values
+from gradexplain.render.report import RenderOptions, build_report, latex_definition, with_values
 
 LECTURE = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, check=True)
 # Names that need care in every notation: a subscript, an accent, Greek, a word, a leading _.
@@ -244,10 +245,18 @@ def test_latex_traces_read_like_the_literature():
     text = render_text(LECTURE, "latex")
     assert r"$v_{1} = w \cdot x = 2 \cdot (-2) = -4$" in text
     assert (
-        r"$\displaystyle \bar{w} = \bar{v}_{1} \frac{\partial v_{1}}{\partial w} "
-        r"= \bar{v}_{1} \cdot x = 2 \cdot (-2) = -4$" in text
+        r"$\displaystyle \frac{\partial J}{\partial w} = \frac{\partial J}{\partial v_{1}} \cdot "
+        r"\frac{\partial_{\ell} v_{1}}{\partial w} = \frac{\partial J}{\partial v_{1}} \cdot x = 2 \cdot (-2) = -4$"
+        in text
     )
-    assert r"$J = 0.5 \cdot v_{4} = 0.5 \cdot 4 = 2$ & $\bar{J} = 1$ \\" in text
+    assert r"$J = 0.5 \cdot v_{4} = 0.5 \cdot 4 = 2$ & " in text
+    adjoint = render_text(LECTURE, "latex", RenderOptions(notation=Notation(ADJOINT)))
+    assert (
+        r"$\displaystyle \bar{w} = \bar{v}_{1} \cdot \frac{\partial_{\ell} v_{1}}{\partial w} "
+        r"= \bar{v}_{1} \cdot x = 2 \cdot (-2) = -4$" in adjoint
+    )
+    assert r"$J = 0.5 \cdot v_{4} = 0.5 \cdot 4 = 2$ & $\bar{J} = 1$ \\" in adjoint
+    assert r"\textbf{Reverse adjoint trace}" in adjoint
     assert r"\frac{1.996002 - 2}{0.001} = -3.998" in text
     assert r"\documentclass" not in text
 
@@ -281,10 +290,11 @@ def test_latex_fractions_in_tables_are_display_size_and_headings_stay_with_their
 
 
 def test_latex_fan_out_adjoint_is_a_sum_over_paths():
-    text = render_text(explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s"), "latex")
+    options = RenderOptions(notation=Notation(ADJOINT))
+    text = render_text(explain("w = 3; x = 2; p = w*x; s = w + x; J = p*s"), "latex", options)
     expected = (
-        r"\bar{w} = \bar{s} \frac{\partial s}{\partial w} + \bar{p} \frac{\partial p}{\partial w} "
-        r"= \bar{s} + \bar{p} \cdot x = 6 \cdot 1 + 5 \cdot 2 = 16"
+        r"\bar{w} = \bar{s} \cdot \frac{\partial_{\ell} s}{\partial w} + \bar{p} \cdot "
+        r"\frac{\partial_{\ell} p}{\partial w} = \bar{s} + \bar{p} \cdot x = 6 \cdot 1 + 5 \cdot 2 = 16"
     )
     assert expected in text
 
@@ -365,7 +375,7 @@ def test_dot_is_deterministic_with_ids_from_positions():
     ids = re.findall(r"^  (n\d+) \[", first, flags=re.MULTILINE)
     assert ids == [f"n{i}" for i in range(len(LECTURE.graph.nodes))]
     assert "rankdir=LR" in first
-    assert 'n0 -> n2 [label=<<FONT COLOR="#b0185a">∂v1/∂w<BR/>= x = -2</FONT>>];' in first
+    assert 'n0 -> n2 [label=<<FONT COLOR="#8a5a00">∂ₗv1/∂w<BR/>= x = -2</FONT>>];' in first
 
 
 def test_dot_keeps_the_output_text_clear_of_its_double_border_and_the_layout_narrow():
@@ -404,7 +414,7 @@ def test_edges_that_carry_no_gradient_are_marked_in_every_drawing():
     assert flowchart.count("-.->|") == 3 and "linkStyle 0,1,2 stroke:#9a9a9a" in flowchart
     assert tree.render(explanation).count(NO_GRADIENT) == 3
     # A live graph has none.
-    assert "dotted" not in dot.render(LECTURE) and "linkStyle" not in mermaid.render(LECTURE)
+    assert "dotted" not in dot.render(LECTURE) and "stroke:#9a9a9a" not in mermaid.render(LECTURE)
 
 
 @pytest.mark.parametrize(
@@ -450,10 +460,10 @@ def test_fan_out_is_visible_in_every_drawing():
 
 def test_tree_shows_values_gradients_and_local_derivatives():
     text = tree.render(LECTURE)
-    assert "J = 0.5*v4 = 2" in text.splitlines()[2]
-    assert re.search(r"└─ w = 2  \(input\)\s+∂J/∂w = -4\s+local ∂v1/∂w = x = -2", text) or re.search(
-        r"├─ w = 2  \(input\)\s+∂J/∂w = -4\s+local ∂v1/∂w = x = -2", text
-    )
+    assert "J = 0.5*v4 = 2" in text.splitlines()[4]
+    assert "∂ₗc/∂v is a local derivative" in text.splitlines()[2]
+    assert re.search(r"[└├]─ w = 2  \(input\)\s+∂J/∂w = -4\s+∂ₗv1/∂w = x = -2", text)
+    assert re.search(r"└─ v4 = v3\*\*2 = 4\s+∂J/∂v4 = 0.5\s+∂ₗJ/∂v4 = 0.5", text)
 
 
 def test_tree_draws_shared_arguments_once_and_stops_at_a_depth():
@@ -539,9 +549,9 @@ def test_markdown_parses_as_tables_with_no_stray_emphasis():
 
 def test_tree_keeps_awkward_names_as_typed_and_aligned():
     lines = tree.render(AWKWARD).splitlines()
-    assert lines[2].startswith("loss = (ŷ - _t)^2 + a^b = ")
+    assert lines[4].startswith("loss = (ŷ - _t)^2 + a^b = ")
     assert any(line.startswith("├─ ŷ = w_1*x + α = -3.5") for line in lines)
-    gradient_columns = {line.index("∂loss/∂") for line in lines[2:] if "∂loss/∂" in line}
+    gradient_columns = {line.index("∂loss/∂") for line in lines[4:] if "∂loss/∂" in line}
     assert len(gradient_columns) == 1  # one column, whatever the names' lengths
 
 

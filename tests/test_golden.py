@@ -6,10 +6,11 @@ Regenerate only with `pytest --snapshot-update`, and read the diff before commit
 import pytest
 
 from gradexplain import explain
-from gradexplain.render import render_text
-from tests.conftest import SAMPLES, run_cli
+from gradexplain.render import RenderOptions, render_text
+from tests.conftest import ROOT, SAMPLES, run_cli
 
 SAMPLE_IDS = [path.stem for path in SAMPLES]
+LECTURE_SAMPLE = ROOT / "samples" / "linear_regression.gx"  # the lecture's unit: c = wx, a = c + b, …
 
 
 def sample_explanation(path):
@@ -35,6 +36,15 @@ FORMATS = {"markdown": "md", "latex": "tex", "html": "html", "dot": "dot", "merm
 @pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
 def test_sample_in_every_format(path, format, format_snapshot):
     assert render_text(sample_explanation(path), format) == format_snapshot(FORMATS[format])
+
+
+@pytest.mark.parametrize("format", ["text", *FORMATS])
+@pytest.mark.parametrize("notation", ["dvar", "adjoint"])
+def test_lecture_sample_in_each_notation(notation, format, format_snapshot):
+    """The default notation (leibniz) is in every golden file above; these hold the other two."""
+    explanation = sample_explanation(LECTURE_SAMPLE)
+    options = RenderOptions(notation=notation)
+    assert render_text(explanation, format, options) == format_snapshot(FORMATS.get(format, "txt"))
 
 
 def test_standalone_latex_document(format_snapshot):

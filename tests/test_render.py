@@ -21,7 +21,7 @@ def test_plain_text_reproduces_the_lecture_numbers():
     text = render_text(LECTURE, "text")
     for expected in ("v1    w*x", "2*(-2)", "-4 + 8", "1.996002", "-3.998", "2.0020005", "2.0005", "x*(b + w*x - y)"):
         assert expected in text
-    assert re.search(r"∂J/∂w\s+∂v1/∂w · ∂J/∂v1\s+x\s+-2\s+2\s+-4", text)
+    assert re.search(r"∂J/∂w\s+∂ₗv1/∂w · ∂J/∂v1\s+x\s+-2\s+2\s+-4", text)
 
 
 def test_digits_option_is_applied():

@@ -26,7 +26,7 @@ from gradexplain import explain
 from gradexplain.fonts import FONTS
 from gradexplain.latex import latex_name, needs
 from gradexplain.output import render_bytes
-from gradexplain.render import render_text
+from gradexplain.render import RenderOptions, render_text
 from gradexplain.render.report import build_report
 from tests.conftest import ROOT, SAMPLES, run_cli
 
@@ -182,6 +182,18 @@ def test_pdflatex_compiles_every_standalone_document(name, tmp_path):
     if not isinstance(source, Path):  # the formula as mathematics: middle dots and a minus sign
         assert any(line.startswith("Formula: J = 0.5 · (w · x + b − y)") for line in pages[0]), pages[0][:3]
     keep_pages(tmp_path / "trace.pdf", f"latex-{name}")
+
+
+@pytest.mark.parametrize("notation", ["dvar", "adjoint"])
+def test_pdflatex_compiles_the_lecture_sample_in_each_notation(notation, tmp_path):
+    """dJ\\_dw and w̄ set as mathematics; the page fits (leibniz is every sample's, above)."""
+    explanation = sample(ROOT / "samples" / "linear_regression.gx")
+    document = render_text(explanation, "latex", RenderOptions(notation=notation), standalone=True)
+    log = compile_latex(document, tmp_path)
+    assert "Overfull \\hbox" not in log
+    keep_pages(tmp_path / "trace.pdf", f"latex-notation-{notation}")
+    text = "\n".join(line for page in pdf_pages(tmp_path / "trace.pdf") for line in page)
+    assert ("dJdw=dJdc" if notation == "dvar" else "w̄=c̄") in text.replace(" ", "")  # \\_ is a rule, not text
 
 
 def test_a_stranded_heading_is_seen():

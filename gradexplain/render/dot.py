@@ -11,6 +11,8 @@ from gradexplain.render.report import RenderOptions
 
 VALUE_COLOUR = "#1f4e79"
 GRADIENT_COLOUR = "#b0185a"
+# Local derivatives on the arrows, in a colour of their own: never to be taken for a gradient.
+LOCAL_COLOUR = "#8a5a00"
 # An arrow that carries no gradient (a dead ReLU unit): grey, dotted, its label saying so.
 ZERO_COLOUR = "#9a9a9a"
 FILL = {INPUT: "#e3f0fb", "operation": "#f5f5f5", OUTPUT: "#fff1d6"}
@@ -67,10 +69,23 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
             style = f'style=dotted, penwidth=1.5, color="{ZERO_COLOUR}"'
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>, {style}];")
         else:
-            label = f'<FONT COLOR="{GRADIENT_COLOUR}">{_arrow_label(arrow.label)}</FONT>'
+            label = f'<FONT COLOR="{LOCAL_COLOUR}">{_arrow_label(arrow.label)}</FONT>'
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>];")
-    lines.append("}")
+    lines += [*_key(picture), "}"]
     return "\n".join(lines) + "\n"
+
+
+def _key(picture: Picture) -> list[str]:
+    """Below the drawing, which colour and notation is which: a gradient in a box, a local
+    derivative on an arrow."""
+    gradient, local = picture.key
+    if not gradient:
+        return []
+    key = (
+        f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(gradient)}</FONT>: gradient (in a box)'
+        f'     <FONT COLOR="{LOCAL_COLOUR}">{escape(local)}</FONT>: local derivative (on an arrow)'
+    )
+    return [f'  label=<<FONT POINT-SIZE="9">{key}</FONT>>;', '  labelloc="b";', '  labeljust="l";']
 
 
 def render(explanation: Explanation, options: RenderOptions | None = None) -> str:

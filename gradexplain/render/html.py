@@ -11,10 +11,10 @@ import re
 from html import escape
 
 from gradexplain.explain import Explanation
-from gradexplain.render.report import RenderOptions, Report, Table, build_report
+from gradexplain.render.report import Cell, RenderOptions, Report, Table, build_report
 
 STYLE = """
-:root { --value: #1f4e79; --gradient: #b0185a; --ok: #1e7b34; --bad: #b42318; --dim: #5f6368; }
+:root { --value: #1f4e79; --gradient: #b0185a; --local: #8a5a00; --ok: #1e7b34; --bad: #b42318; --dim: #5f6368; }
 * { box-sizing: border-box; }
 body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
        margin: 0 auto; padding: 1rem; max-width: 72rem; color: #1b1b1b; background: #fff; }
@@ -31,6 +31,7 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
 .right { text-align: right; }
 .value { color: var(--value); }
 .gradient { color: var(--gradient); font-weight: 600; }
+.local { color: var(--local); }
 .ok { color: var(--ok); font-weight: 600; }
 .bad { color: var(--bad); font-weight: 700; }
 .dim { color: var(--dim); }
@@ -74,15 +75,20 @@ def _class(*names: str) -> str:
     return f' class="{joined}"' if joined else ""
 
 
+def _content(cell: Cell) -> str:
+    """A cell's text, its differently styled parts (a local derivative · a gradient) in spans."""
+    if not cell.parts:
+        return escape(cell.text)
+    return "".join(f"<span{_class(style)}>{escape(text)}</span>" for text, style in cell.parts if text)
+
+
 def _table(table: Table) -> list[str]:
     right = ["right" if align == "right" else "" for align in table.align]
     lines = [f"<h2>{escape(table.title)}</h2>", '<div class="scroll"><table>', "<thead><tr>"]
     lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, right, strict=True)]
     lines.append("</tr></thead><tbody>")
     for row in table.rows:
-        cells = (
-            f"<td{_class(cell.style, side)}>{escape(cell.text)}</td>" for cell, side in zip(row, right, strict=True)
-        )
+        cells = (f"<td{_class(cell.style, side)}>{_content(cell)}</td>" for cell, side in zip(row, right, strict=True))
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table></div>")
     lines += [f'<p class="note">{escape(note)}</p>' for note in table.notes]

@@ -20,10 +20,8 @@ from gradexplain.explain import Explanation
 from gradexplain.graph import Node
 from gradexplain.latex import (
     Needs,
-    bar,
     clusters,
     definition_pieces,
-    derivative,
     directed,
     latex_expr,
     latex_name,
@@ -31,6 +29,7 @@ from gradexplain.latex import (
     needs,
     settable,
 )
+from gradexplain.notation import ADJOINT
 from gradexplain.numbers import Number
 from gradexplain.render.report import (
     HEADING_FORMULA_LIMIT,
@@ -101,11 +100,13 @@ def escape(text: str) -> str:
 
 
 def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown: Shown) -> str:
-    """v̄ = Σ (consumer adjoint) · ∂consumer/∂v, written out symbolically and with numbers."""
+    """v̄ = Σ (consumer's gradient) · ∂ₗconsumer/∂v, written out symbolically and with numbers,
+    in the chosen notation (∂J/∂v, dJ_dv or v̄)."""
     graph = explanation.graph
+    notation, out = shown.notation, graph.nodes[graph.output].name
     gradient = explanation.node_gradients[node.index]
     if node.index == graph.output:
-        return f"{bar(node.name)} = 1"
+        return f"{notation.gradient_latex(out, node.name)} = 1"
     if gradient is None or not edges:
         return ""
     picked: list[EdgeStep | None] = list(edges)
@@ -127,8 +128,8 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
             numbers.append(r"\cdots")
             continue
         consumer = graph.nodes[step.node].name
-        upstream = bar(consumer)
-        chain.append(f"{upstream} {derivative(consumer, node.name)}")
+        upstream = notation.gradient_latex(out, consumer)
+        chain.append(f"{upstream} \\cdot {notation.local_latex(consumer, node.name)}")
         formula = latex_expr(step.local_expr)
         if formula == "1":
             local.append(upstream)
@@ -138,7 +139,13 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
             grouped = re.search(r"[+-]", formula) is not None
             local.append(f"{upstream} \\cdot " + (f"\\left({formula}\\right)" if grouped else formula))
         numbers.append(f"{_number(step.upstream, factors)} \\cdot {_number(step.local_value, factors, operand=True)}")
-    parts = [bar(node.name), signed_sum(chain), signed_sum(local), signed_sum(numbers), _number(gradient, shown)]
+    parts = [
+        notation.gradient_latex(out, node.name),
+        signed_sum(chain),
+        signed_sum(local),
+        signed_sum(numbers),
+        _number(gradient, shown),
+    ]
     return " = ".join(_unique(parts))
 
 
@@ -170,11 +177,13 @@ def traces(explanation: Explanation, shown: Shown) -> list[str]:
         if isinstance(step, EdgeStep):
             edges[step.arg].append(step)
     column = r">{\raggedright\arraybackslash}p{0.47\linewidth}"
+    out = explanation.output.name
+    backward = "Reverse adjoint trace" if shown.notation.style == ADJOINT else "Backward trace"
     lines = [
         "{\\renewcommand{\\arraystretch}{1.5}%",
         f"\\begin{{tabular}}{{@{{}}{column}@{{\\hspace{{0.04\\linewidth}}}}{column}@{{}}}}",
-        r"\textbf{Forward primal trace} (read down) & \textbf{Reverse adjoint trace} (read up from "
-        f"${bar(explanation.output.name)} = 1$) \\\\",
+        f"\\textbf{{Forward primal trace}} (read down) & \\textbf{{{backward}}} (read up from "
+        f"${shown.notation.gradient_latex(out, out)} = 1$) \\\\",
         r"\hline",
     ]
     for node in explanation.graph.nodes:
@@ -281,7 +290,7 @@ def render(explanation: Explanation, options: RenderOptions | None = None, stand
 def document(explanation: Explanation, options: RenderOptions | None = None, standalone: bool = False) -> Document:
     """The LaTeX, and what compiles it (a pure function of the explanation, like the text)."""
     options = options or RenderOptions()
-    shown = Shown(options.digits, True)
+    shown = Shown(options.digits, True, notation=options.notation)
     report = build_report(explanation, options, math=True)
     out = latex_name(explanation.output.name)
     lines = [
@@ -291,8 +300,7 @@ def document(explanation: Explanation, options: RenderOptions | None = None, sta
         r"\noindent",
         *traces(explanation, shown),
         "",
-        f"\\noindent Each adjoint is ${bar('v')} = \\partial {out} / \\partial v$, "
-        "the sum over the nodes that use $v$ of their adjoint times their local derivative.",
+        f"\\noindent {options.notation.legend_latex(explanation.output.name)}",
     ]
     for table in report.tables[2:]:  # the gradients and the checks; the traces above hold the rest
         lines += ["", *_table(table)]

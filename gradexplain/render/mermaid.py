@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gradexplain.explain import Explanation
+from gradexplain.render.dot import GRADIENT_COLOUR, LOCAL_COLOUR, ZERO_COLOUR
 from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
@@ -19,8 +20,8 @@ def _label(box: Box) -> str:
     if box.kind != INPUT:
         lines.append(escape(math_text(box.definition)))
     lines.append(f"= {escape(box.value)}")
-    if box.gradient is not None:
-        lines.append(escape(box.gradient))
+    if box.gradient is not None:  # in the gradients' colour; the arrows' local derivatives have their own
+        lines.append(f"<font color='{GRADIENT_COLOUR}'>{escape(box.gradient)}</font>")  # strict mode drops style=
     return "<br/>".join(lines)
 
 
@@ -49,8 +50,9 @@ def render_picture(picture: Picture) -> str:
         members = [f"n{box.index}" for box in picture.boxes if box.kind == kind]
         if members:
             lines.append(f"  class {','.join(members)} {kind}")
+    lines.append(f"  linkStyle default color:{LOCAL_COLOUR}")
     if zero:
-        lines.append(f"  linkStyle {','.join(zero)} stroke:#9a9a9a,color:#9a9a9a")
+        lines.append(f"  linkStyle {','.join(zero)} stroke:{ZERO_COLOUR},color:{ZERO_COLOUR}")
     return "\n".join(lines) + "\n"
 
 

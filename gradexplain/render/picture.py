@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gradexplain.backward import EdgeStep
 from gradexplain.explain import Explanation
 from gradexplain.numbers import format_number
-from gradexplain.render.report import RenderOptions, d
+from gradexplain.render.report import RenderOptions
 
 # A definition longer than this is cut in a box (the tables keep all of it).
 DEFINITION_LIMIT = 40
@@ -34,14 +34,14 @@ class Box:
     name: str
     definition: str  # "w*x", or "input"
     value: str
-    gradient: str | None  # "∂J/∂c = 2"; None where no wanted input lies below
+    gradient: str | None  # "∂J/∂c = 2" (in the chosen notation); None where no wanted input lies below
 
 
 @dataclass(frozen=True, slots=True)
 class Arrow:
     source: int  # argument node index
     target: int  # the node that uses it
-    label: str | None  # "∂c/∂w = x = -2"; None where the backward pass does not go
+    label: str | None  # "∂ₗc/∂w = x = -2"; None where the backward pass does not go
     # The backward pass goes here but carries 0 (local derivative · upstream gradient = 0): a dead
     # ReLU unit's arrows. Drawings mark these, as they are what a dead unit looks like.
     zero: bool = False
@@ -52,6 +52,8 @@ class Picture:
     boxes: tuple[Box, ...]  # in topological order
     arrows: tuple[Arrow, ...]  # by target node, then argument position
     output: int
+    # What the two kinds of label look like, for a drawing's key: ("∂J/∂v", "∂ₗc/∂v").
+    key: tuple[str, str] = ("", "")
 
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -94,7 +96,8 @@ def short_name(name: str) -> str:
 
 
 def build_picture(explanation: Explanation, options: RenderOptions | None = None) -> Picture:
-    digits = (options or RenderOptions()).digits
+    options = options or RenderOptions()
+    digits, notation = options.digits, options.notation
     graph = explanation.graph
     names = [short_name(node.name) for node in graph.nodes]
     out = names[graph.output]
@@ -102,6 +105,7 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
     for node in graph.nodes:
         kind = INPUT if node.is_input else OUTPUT if node.index == graph.output else OPERATION
         gradient = explanation.node_gradients[node.index]
+        gradient_text = None if gradient is None else format_number(gradient, digits)
         boxes.append(
             Box(
                 node.index,
@@ -109,14 +113,14 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
                 names[node.index],
                 "input" if node.is_input else _cut(graph.definition(node)),
                 format_number(explanation.values[node.index], digits),
-                None if gradient is None else f"{d(names[node.index], out)} = {format_number(gradient, digits)}",
+                None if gradient_text is None else f"{notation.gradient(out, names[node.index])} = {gradient_text}",
             )
         )
     labels: dict[tuple[int, int], str] = {}
     zero: set[tuple[int, int]] = set()
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
-            local = f"{d(names[step.arg], names[step.node])} = {step.local_formula}"
+            local = f"{notation.local(names[step.node], names[step.arg])} = {step.local_formula}"
             value = format_number(step.local_value, digits)
             labels[step.node, step.slot] = _cut(local) if step.local_formula == value else f"{_cut(local)} = {value}"
             if step.product == 0:
@@ -126,4 +130,5 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
         for node in graph.nodes
         for position, arg in enumerate(node.args)
     )
-    return Picture(tuple(boxes), arrows, graph.output)
+    key = (notation.gradient(out, "v"), notation.local("c", "v"))
+    return Picture(tuple(boxes), arrows, graph.output, key)

@@ -14,7 +14,8 @@ from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
 from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
-from gradexplain.latex import derivative, latex_expr, latex_name, latex_number, node_pieces
+from gradexplain.latex import latex_expr, latex_name, latex_number, node_pieces
+from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import DEFAULT_DIGITS, Number, digits_that_add_up, format_number, format_rounded
 
 LEFT, RIGHT = "left", "right"
@@ -27,13 +28,21 @@ HEADING_FORMULA_LIMIT = 200
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     digits: int = DEFAULT_DIGITS
+    notation: Notation = LEIBNIZ_NOTATION  # how gradients are written: ∂J/∂w, dJ_dw or w̄
+
+    def __post_init__(self) -> None:
+        if isinstance(self.notation, str):  # RenderOptions(notation="dvar"), as a library user writes it
+            object.__setattr__(self, "notation", Notation(self.notation))
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     text: str
-    style: str = ""  # a hint for renderers with colour: "value", "gradient", "ok", "bad", "dim"
+    style: str = ""  # a hint for renderers with colour: "value", "gradient", "local", "ok", "bad", "dim"
     math: str = ""  # the same in LaTeX (math mode), when the report is built with math=True
+    # The text in pieces of different styles, for renderers with colour (a local derivative
+    # times a gradient: `∂ₗc/∂w` in one colour, `∂J/∂c` in another); empty: all of it in `style`.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +80,15 @@ def summarized(report: Report, rows: int) -> Report:
     return Report(report.heading, tuple(tables), report.summary)
 
 
-def d(node_name: str, of: str) -> str:
-    """∂of/∂node_name."""
-    return f"∂{of}/∂{node_name}"
-
-
 class Shown:
     """Number formatting bound to the chosen digits, and LaTeX notation when it is wanted.
     `operands_of` gives the formatting for the operands of one shown computation."""
 
-    def __init__(self, digits: int, math: bool, rounded: bool = False) -> None:
+    def __init__(self, digits: int, math: bool, rounded: bool = False, notation: Notation = LEIBNIZ_NOTATION) -> None:
         self.digits = digits
         self.math = math
         self.rounded = rounded  # every value to `digits`, exact decimals included
+        self.notation = notation
 
     def __call__(self, value: Number | None) -> str:
         if value is None:
@@ -96,11 +101,16 @@ class Shown:
         """Formatting for `operands` with digits enough that redoing `combine` with them as shown
         gives `result` as shown, within its last digit (the same digits for all of them)."""
         digits = digits_that_add_up(operands, result, combine, self.digits)
-        return Shown(digits, self.math, rounded=True)
+        return Shown(digits, self.math, rounded=True, notation=self.notation)
 
     def operand(self, value: Number, paren_if_negative: bool = True) -> str:
         text = self(value)
         return f"({text})" if paren_if_negative and text.startswith("-") else text
+
+    def gradient(self, of: str, by: str, words: str = "") -> Cell:
+        """The gradient of `of` with respect to `by` in the chosen notation, `words` after it."""
+        math = self.notation.gradient_latex(of, by) + _text(words) if self.math else ""
+        return Cell(self.notation.gradient(of, by) + words, "", math)
 
     def number(self, value: Number | None, style: str = "value") -> Cell:
         text = self(value)
@@ -109,7 +119,8 @@ class Shown:
 
 def build_report(explanation: Explanation, options: RenderOptions | None = None, math: bool = False) -> Report:
     """The tables; with `math`, every cell that holds mathematics also carries it in LaTeX."""
-    shown = Shown((options or RenderOptions()).digits, math)
+    options = options or RenderOptions()
+    shown = Shown(options.digits, math, notation=options.notation)
     tables = [
         _forward_table(explanation, shown),
         _backward_table(explanation, shown),
@@ -218,6 +229,7 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
     math = shown.math
+    notation = shown.notation
     rows = []
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
@@ -225,14 +237,20 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
             factors = shown.operands_of((step.local_value, step.upstream), step.product, _product)
             which = f" ({step.path} of {step.paths})" if step.paths > 1 else ""
             argument = f" (argument {step.slot + 1})" if node.args.count(step.arg) > 1 else ""
-            chain = f"{derivative(node.name, arg.name)} \\cdot {derivative(out, node.name)}{_text(argument)}"
+            local, upstream = notation.local(node.name, arg.name), notation.gradient(out, node.name)
+            chain = f"{notation.local_latex(node.name, arg.name)} \\cdot {notation.gradient_latex(out, node.name)}"
             rows.append(
                 (
-                    Cell(d(arg.name, out) + which, "", derivative(out, arg.name) + _text(which) if math else ""),
-                    Cell(f"{d(arg.name, node.name)} · {d(node.name, out)}{argument}", "dim", chain if math else ""),
-                    Cell(step.local_formula, "", latex_expr(step.local_expr) if math else ""),
-                    factors.number(step.local_value),
-                    factors.number(step.upstream),
+                    shown.gradient(out, arg.name, which),
+                    Cell(
+                        f"{local} · {upstream}{argument}",
+                        "dim",
+                        chain + _text(argument) if math else "",
+                        ((local, "local"), (" · ", "dim"), (upstream, "gradient"), (argument, "dim")),
+                    ),
+                    Cell(step.local_formula, "local", latex_expr(step.local_expr) if math else ""),
+                    factors.number(step.local_value, "local"),
+                    factors.number(step.upstream, "gradient"),
                     shown.number(step.product, "gradient"),
                 )
             )
@@ -242,7 +260,7 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
             terms = shown.operands_of(step.terms, step.total, sum) if len(step.terms) <= SUM_TERMS_SHOWN else shown
             rows.append(
                 (
-                    Cell(d(name, out), "", derivative(out, name) if math else ""),
+                    shown.gradient(out, name),
                     Cell(
                         label + _sum_text(step.terms, terms),
                         "dim",
@@ -255,10 +273,11 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
                 )
             )
     return Table(
-        f"Backward pass (right to left), starting from {d(out, out)} = 1",
+        f"Backward pass (right to left), starting from {notation.gradient(out, out)} = 1",
         ("gradient", "chain rule", "local derivative", "local", "upstream", "product"),
         (LEFT, LEFT, LEFT, RIGHT, RIGHT, RIGHT),
         tuple(rows),
+        notation.legend(out),
         optional=(1,),  # "chain rule": the local derivative and the product remain
     )
 
@@ -273,7 +292,7 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
         name = graph.nodes[index].name
         rows.append(
             (
-                Cell(d(name, out), "", derivative(out, name) if shown.math else ""),
+                shown.gradient(out, name),
                 shown.number(explanation.node_gradients[index], "gradient"),
                 Cell(entry.formula, "", latex_expr(entry.expression) if shown.math else "") if entry else Cell("—"),
             )

@@ -18,12 +18,13 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from gradexplain.explain import Explanation
-from gradexplain.render.report import RIGHT, RenderOptions, Report, Table, build_report, summarized
+from gradexplain.render.report import RIGHT, Cell, RenderOptions, Report, Table, build_report, summarized
 
 STYLES = {
     "": "",
     "value": "cyan",
     "gradient": "bold magenta",
+    "local": "dark_orange3",  # local derivatives: never the gradients' colour
     "dim": "dim",
     "ok": "bold green",
     "bad": "bold red",
@@ -118,8 +119,11 @@ def layout(table: Table, width: int) -> Layout | None:
     return None
 
 
-def _cell(text: str, style: str) -> Text:
-    return Text(text, style=STYLES[style])
+def _cell(cell: Cell) -> Text:
+    """A cell in its style; a cell in parts (a local derivative · a gradient) each part in its own."""
+    if not cell.parts:
+        return Text(cell.text, style=STYLES[cell.style])
+    return Text.assemble(*((text, STYLES[style]) for text, style in cell.parts if text))
 
 
 def _left_out_note(table: Table, left_out: tuple[int, ...]) -> str:
@@ -141,7 +145,7 @@ def _grid(plan: Layout) -> RenderableType:
         justify = "right" if table.align[column] == RIGHT else "left"
         rich_table.add_column(table.columns[column], justify=justify, width=width, overflow="fold")  # type: ignore[arg-type]
     for row in table.rows:
-        rich_table.add_row(*(_cell(row[c].text, row[c].style) for c in plan.shown))
+        rich_table.add_row(*(_cell(row[c]) for c in plan.shown))
     notes = list(table.notes)
     if plan.left_out:
         notes.append(_left_out_note(table, plan.left_out))
@@ -154,13 +158,13 @@ def _stacked(table: Table) -> RenderableType:
     label_width = max(cell_len(column) for column in table.columns[1:])
     for row in table.rows:
         parts.append(Text(""))
-        parts.append(_cell(row[0].text, row[0].style))
+        parts.append(_cell(row[0]))
         fields = RichTable.grid(padding=(0, 1))
         fields.add_column(width=label_width + NOTE_INDENT, justify="right", style="dim")
         fields.add_column(overflow="fold")  # a formula longer than the line breaks; nothing is lost
         for column, cell in zip(table.columns[1:], row[1:], strict=True):
             if cell.text:
-                fields.add_row(column, _cell(cell.text, cell.style))
+                fields.add_row(column, _cell(cell))
         parts.append(fields)
     notes = [*table.notes, "narrow terminal: each row is shown as a list; widen it for a table"]
     parts.append(Text(""))

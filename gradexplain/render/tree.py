@@ -46,7 +46,7 @@ def render_picture(picture: Picture, heading: str) -> str:
             text += "  (arguments not shown: too deep)"
             expand, cut = False, True
         drawn[index] = True
-        rows.append((own + text, picture.boxes[index].gradient or "", f"local {label}" if label else ""))
+        rows.append((own + text, picture.boxes[index].gradient or "", label or ""))
         if expand:
             last = len(children[index]) - 1
             for position in range(last, -1, -1):
@@ -67,9 +67,9 @@ def render_picture(picture: Picture, heading: str) -> str:
 
 
 def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
     picture = build_picture(explanation, options)
     out = picture.boxes[picture.output].name
-    heading = (
-        f"Computation graph of {out}, from the output down to the inputs (values, ∂{out}/∂node, local derivatives)"
-    )
+    title = f"Computation graph of {out}, from the output down to the inputs"
+    heading = "\n".join((title, *options.notation.legend(out)))
     return render_picture(picture, heading)
