@@ -53,6 +53,7 @@ class OutputFormat(StrEnum):
     svg = "svg"
     png = "png"
     tree = "tree"
+    program = "program"
 
 
 ISSUES_URL = "the project's issue tracker"
@@ -124,6 +125,27 @@ def main(
         Optional[str],  # noqa: UP045
         typer.Option("--file", "-f", help="Read the formula or program from FILE ('-' for stdin).", metavar="FILE"),
     ] = None,
+    random_exercise: Annotated[
+        bool,
+        typer.Option(
+            "--random",
+            help=(
+                "Practise on a fresh exercise instead of a formula: a program from a family that teaches "
+                "something (the linear unit, a sigmoid neuron, fan-out, a ReLU network with a dead unit), "
+                "with values every box of which can be worked by hand. -o ex.gx saves it."
+            ),
+        ),
+    ] = False,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--seed", min=0, help="With --random: make this exercise (the same seed, the same one).", metavar="N"
+        ),
+    ] = None,
+    level: Annotated[
+        int,
+        typer.Option("--level", min=1, max=3, help="With --random: 1 one path, 2 fan-out and sigmoid, 3 networks."),
+    ] = 1,
     check: Annotated[
         bool,
         typer.Option(
@@ -169,7 +191,8 @@ def main(
                 "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
                 "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
                 "latex (evaluation traces), html (one self-contained page), dot (Graphviz), "
-                "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree)."
+                "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree), "
+                "program (the graph as a program file, .gx: one assignment per node, values included)."
             ),
         ),
     ] = OutputFormat.auto,
@@ -180,7 +203,7 @@ def main(
             "-o",
             help=(
                 "Write to FILE instead of standard output; with --format auto the extension picks "
-                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png."
+                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png .gx."
             ),
             metavar="FILE",
         ),
@@ -266,7 +289,11 @@ def main(
     try:
         limits = with_overrides(limit or [])
         _check_output_path(output)
-        source, origin = _read_source(formula, file, limits)
+        if random_exercise:
+            source, origin = _exercise(formula, file, seed, level), "exercise"
+        else:
+            _warn(_exercise_options(ctx))
+            source, origin = _read_source(formula, file, limits)
         check_dashed(split, source, _option_spellings(ctx))
         from gradexplain.explain import explain
 
@@ -377,6 +404,30 @@ def _names(option: str | None) -> list[str] | None:
     return [name.strip() for name in option.split(",") if name.strip()] if option else None
 
 
+def _exercise(formula: str | None, file: str | None, seed: int | None, level: int) -> str:
+    """A --random exercise's program; without --seed a seed is drawn, and said, so that it can be made again."""
+    if formula is not None or file is not None:
+        raise InputError("--random makes its own exercise: give it no formula or -f", hint="drop one or the other")
+    from gradexplain.teach.exercises import make_exercise
+
+    if seed is None:
+        import random
+
+        seed = random.SystemRandom().randrange(10_000)
+    exercise = make_exercise(seed, level)
+    _warn((f"exercise: {exercise.family}, made again by {exercise.command}",), "note")
+    return exercise.text
+
+
+def _exercise_options(ctx: typer.Context) -> list[str]:
+    """--seed and --level only shape a --random exercise."""
+    idle = [f"--{name}" for name in ("seed", "level") if _given(ctx, name)]
+    if not idle:
+        return []
+    verb = "apply" if idle[1:] else "applies"
+    return [f"{' and '.join(idle)} only {verb} to --random exercises; add --random to make one"]
+
+
 def _too_long(origin: str, limits: Limits) -> InputError:
     return InputError(f"{origin} is longer than the limit of {limits.source} characters", hint=limits.hint("source"))
 
@@ -446,7 +497,7 @@ class Output:
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
-WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png")
+WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "program")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
 STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")

@@ -16,7 +16,7 @@ from gradexplain.limits import Limits
 from gradexplain.render import RenderOptions, render_text
 
 # The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
-TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree")
+TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree", "program")
 IMAGE_FORMATS = ("svg", "png")
 FORMATS = TEXT_FORMATS + IMAGE_FORMATS
 
@@ -32,6 +32,7 @@ EXTENSIONS = {
     ".mmd": "mermaid",
     ".svg": "svg",
     ".png": "png",
+    ".gx": "program",
 }
 
 

@@ -23,6 +23,7 @@ RENDERERS = {
     "dot": "dot",
     "mermaid": "mermaid",
     "tree": "tree",
+    "program": "program",
 }
 
 

@@ -1,0 +1,58 @@
+"""The explanation's graph as a program file (.gx): the inputs with their values, then one
+assignment per node, as written. Running gradexplain on it gives the same graph, values and
+gradients (a bare formula comes back split into its nodes v1, v2, …). Comment lines at the top
+of the source (an exercise's description) are kept."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from gradexplain.explain import Explanation
+from gradexplain.numbers import Number
+from gradexplain.render.report import RenderOptions
+
+
+def exact_text(value: Number) -> str:
+    """A value as the parser reads it back exactly: 2, -0.5, 1/3, or a float's shortest repr."""
+    if isinstance(value, float):
+        return repr(value)
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator, twos, fives = value.denominator, 0, 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    if denominator != 1 or max(twos, fives) > 20:  # 1/3, or a decimal too long to read
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    digits = str(scaled).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}".rstrip("0")
+    return f"-{text}" if value < 0 else text
+
+
+def _leading_comments(source: str) -> list[str]:
+    lines = []
+    for line in source.splitlines():
+        if line.strip().startswith("#"):
+            lines.append(line.rstrip())
+        elif line.strip():
+            break
+    return lines
+
+
+def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    graph = explanation.graph
+    lines = _leading_comments(graph.source)
+    for node in graph.nodes:
+        if node.is_input:
+            lines.append(f"{node.name} = {exact_text(explanation.values[node.index])}")
+        else:
+            lines.append(f"{node.name} = {graph.definition(node)}")
+    if graph.output != graph.nodes[-1].index:
+        lines.append(
+            f"# The output is {graph.nodes[graph.output].name}: run this with --target {graph.nodes[graph.output].name}"
+        )
+    return "\n".join(lines) + "\n"
