@@ -226,6 +226,16 @@ def main(
             ),
         ),
     ] = NotationChoice.leibniz,
+    blank: Annotated[
+        bool,
+        typer.Option(
+            "--blank",
+            help=(
+                "A worksheet: every computed value and gradient left empty (text, markdown, latex, html and the "
+                "drawings); the same command without it is the answer key."
+            ),
+        ),
+    ] = False,
     digits: Annotated[
         int,
         typer.Option(
@@ -317,7 +327,7 @@ def main(
             _warn(explanation.warnings)
             checking = explanation.checks is not None
             _warn(_idle_options(ctx, checking))
-            chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value)
+            chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value, blank)
             _write(explanation, chosen, limits)
     except MissingValuesError as error:
         error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
@@ -494,6 +504,7 @@ class Output:
     full: bool
     check: bool = False  # checks were asked for: say so when the format cannot show them
     notation: str = "leibniz"
+    blank: bool = False
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
@@ -542,7 +553,7 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     from gradexplain.output import check_standalone, format_for_path, render_bytes
     from gradexplain.render import RenderOptions
 
-    options = RenderOptions(digits=output.digits, notation=Notation(output.notation))
+    options = RenderOptions(digits=output.digits, notation=Notation(output.notation), blank=output.blank)
     output_format, standalone = output.format, output.standalone
     to_file = output.path is not None and output.path != "-"
     if output_format == "auto" and to_file:
@@ -554,7 +565,14 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     if output_format == "png" and not to_file and sys.stdout.isatty():
         raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
     check_standalone(output_format, standalone)
-    if output.check and output_format in WITHOUT_CHECKS:
+    if output.blank and output_format in ("json", "program"):
+        raise InputError(
+            f"--blank makes worksheets; --format {output_format} always holds the answers",
+            hint="use text, markdown, latex, html or a drawing for a worksheet",
+        )
+    if output.blank and output.check:
+        _warn(("a worksheet (--blank) leaves out the gradient checks, which would give the answers away",))
+    elif output.check and output_format in WITHOUT_CHECKS:
         _warn(
             (
                 f"the {output_format} format does not show the gradient checks (the exit code still says whether "

@@ -49,7 +49,10 @@ class Notation:
             return overlined(by)
         return f"∂{of}/∂{by}"
 
-    def gradient_latex(self, of: str, by: str) -> str:
+    def gradient_latex(self, of: str, by: str, inline: bool = False) -> str:
+        """In LaTeX; `inline` for running text, where a fraction would be tiny: ∂J/∂w with a slash."""
+        if inline and self.style == LEIBNIZ:
+            return f"\\partial {latex_name(of)}/\\partial {latex_name(by)}"
         if self.style == DVAR:
             return f"d{latex_name(of)}\\_d{latex_name(by)}"
         if self.style == ADJOINT:
@@ -78,7 +81,7 @@ class Notation:
     def legend_latex(self, out: str) -> str:
         """The legend for running text, its derivatives written with a slash (an inline fraction is tiny)."""
         v, name = _placeholder(out), latex_name(out)
-        slashed = f"\\partial {name}/\\partial {v}"
+        slashed = LEIBNIZ_NOTATION.gradient_latex(out, v, inline=True)
         gradient = f"${slashed}$" if self.style == LEIBNIZ else f"${self.gradient_latex(out, v)}$ (${slashed}$)"
         return (
             f"{gradient} is a gradient: how ${name}$ changes with ${v}$, along every path; "

@@ -196,6 +196,17 @@ def test_pdflatex_compiles_the_lecture_sample_in_each_notation(notation, tmp_pat
     assert ("dJdw=dJdc" if notation == "dvar" else "w̄=c̄") in text.replace(" ", "")  # \\_ is a rule, not text
 
 
+@pytest.mark.parametrize("stem", ["linear_regression", "two_layer_relu"])
+def test_pdflatex_compiles_a_worksheet_with_boxes_to_write_in(stem, tmp_path):
+    explanation = sample(ROOT / "samples" / f"{stem}.gx")
+    document = render_text(explanation, "latex", RenderOptions(blank=True), standalone=True)
+    log = compile_latex(document, tmp_path)
+    assert "Overfull \\hbox" not in log
+    text = " ".join(line for page in pdf_pages(tmp_path / "trace.pdf") for line in page)
+    assert "A worksheet" in text and "−3.998" not in text
+    keep_pages(tmp_path / "trace.pdf", f"worksheet-{stem}")
+
+
 def test_a_stranded_heading_is_seen():
     """The check above would see the fault it guards against."""
     pages = [["Gradients", "1"], ["gradient value symbolic", "2"]]

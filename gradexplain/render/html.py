@@ -32,6 +32,8 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
 .value { color: var(--value); }
 .gradient { color: var(--gradient); font-weight: 600; }
 .local { color: var(--local); }
+.box { display: inline-block; min-width: 4.5rem; height: 1.3em; border: 1px solid #767676; border-radius: 3px;
+  vertical-align: middle; }
 .ok { color: var(--ok); font-weight: 600; }
 .bad { color: var(--bad); font-weight: 700; }
 .dim { color: var(--dim); }
@@ -77,6 +79,8 @@ def _class(*names: str) -> str:
 
 def _content(cell: Cell) -> str:
     """A cell's text, its differently styled parts (a local derivative · a gradient) in spans."""
+    if cell.style == "blank":  # a worksheet's empty box, to write in on paper
+        return '<span class="box" role="img" aria-label="to fill in"></span>'
     if not cell.parts:
         return escape(cell.text)
     return "".join(f"<span{_class(style)}>{escape(text)}</span>" for text, style in cell.parts if text)

@@ -32,6 +32,7 @@ from gradexplain.latex import (
 from gradexplain.notation import ADJOINT
 from gradexplain.numbers import Number
 from gradexplain.render.report import (
+    BLANK_MATH,
     HEADING_FORMULA_LIMIT,
     SUM_TERMS_SHOWN,
     RenderOptions,
@@ -106,7 +107,7 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
     notation, out = shown.notation, graph.nodes[graph.output].name
     gradient = explanation.node_gradients[node.index]
     if node.index == graph.output:
-        return f"{notation.gradient_latex(out, node.name)} = 1"
+        return f"{notation.gradient_latex(out, node.name)} = 1"  # given, even on a worksheet
     if gradient is None or not edges:
         return ""
     picked: list[EdgeStep | None] = list(edges)
@@ -146,6 +147,8 @@ def _adjoint(explanation: Explanation, node: Node, edges: list[EdgeStep], shown:
         signed_sum(numbers),
         _number(gradient, shown),
     ]
+    if shown.blank:  # a worksheet: the chain rule written out, the numbers for the student
+        parts = [*parts[:3], BLANK_MATH]
     return " = ".join(_unique(parts))
 
 
@@ -160,6 +163,8 @@ def _number(value: Number, shown: Shown, operand: bool = False) -> str:
 
 def _primal(explanation: Explanation, node: Node, shown: Shown) -> str:
     value = _number(explanation.values[node.index], shown)
+    if shown.blank and not node.is_input:
+        value = BLANK_MATH
     if node.is_input:
         return f"{latex_name(node.name)} = {value}"
     parts = [
@@ -183,7 +188,7 @@ def traces(explanation: Explanation, shown: Shown) -> list[str]:
         "{\\renewcommand{\\arraystretch}{1.5}%",
         f"\\begin{{tabular}}{{@{{}}{column}@{{\\hspace{{0.04\\linewidth}}}}{column}@{{}}}}",
         f"\\textbf{{Forward primal trace}} (read down) & \\textbf{{{backward}}} (read up from "
-        f"${shown.notation.gradient_latex(out, out)} = 1$) \\\\",
+        f"${shown.notation.gradient_latex(out, out, inline=True)} = 1$) \\\\",
         r"\hline",
     ]
     for node in explanation.graph.nodes:
@@ -290,7 +295,7 @@ def render(explanation: Explanation, options: RenderOptions | None = None, stand
 def document(explanation: Explanation, options: RenderOptions | None = None, standalone: bool = False) -> Document:
     """The LaTeX, and what compiles it (a pure function of the explanation, like the text)."""
     options = options or RenderOptions()
-    shown = Shown(options.digits, True, notation=options.notation)
+    shown = Shown(options.digits, True, notation=options.notation, blank=options.blank)
     report = build_report(explanation, options, math=True)
     out = latex_name(explanation.output.name)
     lines = [

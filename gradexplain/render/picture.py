@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gradexplain.backward import EdgeStep
 from gradexplain.explain import Explanation
 from gradexplain.numbers import format_number
-from gradexplain.render.report import RenderOptions
+from gradexplain.render.report import BLANK, RenderOptions
 
 # A definition longer than this is cut in a box (the tables keep all of it).
 DEFINITION_LIMIT = 40
@@ -106,13 +106,16 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
         kind = INPUT if node.is_input else OUTPUT if node.index == graph.output else OPERATION
         gradient = explanation.node_gradients[node.index]
         gradient_text = None if gradient is None else format_number(gradient, digits)
+        if options.blank and gradient is not None and node.index != graph.output:  # ∂J/∂J = 1 is given
+            gradient_text = BLANK
+        value = BLANK if options.blank and not node.is_input else format_number(explanation.values[node.index], digits)
         boxes.append(
             Box(
                 node.index,
                 kind,
                 names[node.index],
                 "input" if node.is_input else _cut(graph.definition(node)),
-                format_number(explanation.values[node.index], digits),
+                value,
                 None if gradient_text is None else f"{notation.gradient(out, names[node.index])} = {gradient_text}",
             )
         )
@@ -122,8 +125,11 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
         if isinstance(step, EdgeStep):
             local = f"{notation.local(names[step.node], names[step.arg])} = {step.local_formula}"
             value = format_number(step.local_value, digits)
-            labels[step.node, step.slot] = _cut(local) if step.local_formula == value else f"{_cut(local)} = {value}"
-            if step.product == 0:
+            if options.blank or step.local_formula == value:  # a worksheet gives the formula, not its value
+                labels[step.node, step.slot] = _cut(local)
+            else:
+                labels[step.node, step.slot] = f"{_cut(local)} = {value}"
+            if step.product == 0 and not options.blank:  # a dead unit is for the student to find
                 zero.add((step.node, step.slot))
     arrows = tuple(
         Arrow(arg, node.index, labels.get((node.index, position)), (node.index, position) in zero)

@@ -23,12 +23,16 @@ LEFT, RIGHT = "left", "right"
 SUM_TERMS_SHOWN = 4
 # The heading repeats a bare formula up to this many characters (JSON keeps all of it).
 HEADING_FORMULA_LIMIT = 200
+# A worksheet's empty box (--blank), as text and as LaTeX with room to write in.
+BLANK = "________"
+BLANK_MATH = r"\boxed{\rule{0pt}{2.5ex}\hspace{1.6cm}}"
 
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     digits: int = DEFAULT_DIGITS
     notation: Notation = LEIBNIZ_NOTATION  # how gradients are written: ∂J/∂w, dJ_dw or w̄
+    blank: bool = False  # a worksheet: every computed value and gradient left for the student
 
     def __post_init__(self) -> None:
         if isinstance(self.notation, str):  # RenderOptions(notation="dvar"), as a library user writes it
@@ -84,11 +88,14 @@ class Shown:
     """Number formatting bound to the chosen digits, and LaTeX notation when it is wanted.
     `operands_of` gives the formatting for the operands of one shown computation."""
 
-    def __init__(self, digits: int, math: bool, rounded: bool = False, notation: Notation = LEIBNIZ_NOTATION) -> None:
+    def __init__(
+        self, digits: int, math: bool, rounded: bool = False, notation: Notation = LEIBNIZ_NOTATION, blank: bool = False
+    ) -> None:
         self.digits = digits
         self.math = math
         self.rounded = rounded  # every value to `digits`, exact decimals included
         self.notation = notation
+        self.blank = blank  # computed values and gradients left empty, for a worksheet
 
     def __call__(self, value: Number | None) -> str:
         if value is None:
@@ -101,7 +108,7 @@ class Shown:
         """Formatting for `operands` with digits enough that redoing `combine` with them as shown
         gives `result` as shown, within its last digit (the same digits for all of them)."""
         digits = digits_that_add_up(operands, result, combine, self.digits)
-        return Shown(digits, self.math, rounded=True, notation=self.notation)
+        return Shown(digits, self.math, rounded=True, notation=self.notation, blank=self.blank)
 
     def operand(self, value: Number, paren_if_negative: bool = True) -> str:
         text = self(value)
@@ -113,6 +120,8 @@ class Shown:
         return Cell(self.notation.gradient(of, by) + words, "", math)
 
     def number(self, value: Number | None, style: str = "value") -> Cell:
+        if self.blank and value is not None:
+            return Cell(BLANK, "blank", BLANK_MATH if self.math else "")
         text = self(value)
         return Cell(text, style, latex_number(text) if self.math and text else "")
 
@@ -120,17 +129,23 @@ class Shown:
 def build_report(explanation: Explanation, options: RenderOptions | None = None, math: bool = False) -> Report:
     """The tables; with `math`, every cell that holds mathematics also carries it in LaTeX."""
     options = options or RenderOptions()
-    shown = Shown(options.digits, math, notation=options.notation)
+    shown = Shown(options.digits, math, notation=options.notation, blank=options.blank)
     tables = [
         _forward_table(explanation, shown),
         _backward_table(explanation, shown),
         _gradient_table(explanation, shown),
     ]
-    if explanation.checks is not None:
+    if explanation.checks is not None and not options.blank:  # a check shows the gradients
         tables.append(_check_table(explanation, shown))
     if explanation.cost is not None:
         tables.append(_cost_table(explanation.cost))
-    return Report(_heading(explanation, shown), tuple(tables), _summary(explanation, shown))
+    summary = _summary(explanation, shown) if not options.blank else (Cell(WORKSHEET, "dim"),)
+    return Report(_heading(explanation, shown), tuple(tables), summary)
+
+
+WORKSHEET = (
+    "A worksheet: fill in the values left to right, then the gradients right to left; without --blank, the answers."
+)
 
 
 def _heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
@@ -155,7 +170,9 @@ def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool 
     """The node's definition with its arguments' values in place of their names: `2*(-2)`."""
     parts = []
     for piece in node_pieces(explanation.graph, node) if latex else node.pieces:
-        if isinstance(piece, Ref):
+        if isinstance(piece, Ref) and shown.blank and not explanation.graph.nodes[node.args[piece.slot]].is_input:
+            parts.append(BLANK_MATH if latex else BLANK)
+        elif isinstance(piece, Ref):
             text = shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative)
             parts.append(latex_number(text) if latex else text)
         else:
@@ -204,6 +221,8 @@ def _forward_table(explanation: Explanation, shown: Shown) -> Table:
 
 
 def _sum_text(terms: tuple[Number, ...], shown: Shown, latex: bool = False) -> str:
+    if shown.blank:
+        return " + ".join([BLANK_MATH if latex else BLANK] * min(len(terms), SUM_TERMS_SHOWN))
     if len(terms) <= SUM_TERMS_SHOWN:
         picked = [shown(t) for t in terms]
     else:
@@ -294,7 +313,11 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
             (
                 shown.gradient(out, name),
                 shown.number(explanation.node_gradients[index], "gradient"),
-                Cell(entry.formula, "", latex_expr(entry.expression) if shown.math else "") if entry else Cell("—"),
+                Cell(BLANK, "blank", BLANK_MATH if shown.math else "")
+                if shown.blank
+                else Cell(entry.formula, "", latex_expr(entry.expression) if shown.math else "")
+                if entry
+                else Cell("—"),
             )
         )
     notes: list[str] = []

@@ -25,6 +25,7 @@ STYLES = {
     "value": "cyan",
     "gradient": "bold magenta",
     "local": "dark_orange3",  # local derivatives: never the gradients' colour
+    "blank": "dim",  # a worksheet's empty box
     "dim": "dim",
     "ok": "bold green",
     "bad": "bold red",
