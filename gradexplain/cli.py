@@ -23,6 +23,7 @@ from gradexplain import __version__
 from gradexplain.argv import SplitArgs, check_dashed, split_argv
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, visible
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
+from gradexplain.notation import Notation
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 
 if TYPE_CHECKING:
@@ -38,6 +39,12 @@ class NotationChoice(StrEnum):
     leibniz = "leibniz"
     dvar = "dvar"
     adjoint = "adjoint"
+
+
+class QuizPart(StrEnum):
+    forward = "forward"
+    backward = "backward"
+    both = "both"
 
 
 class OutputFormat(StrEnum):
@@ -146,6 +153,19 @@ def main(
         int,
         typer.Option("--level", min=1, max=3, help="With --random: 1 one path, 2 fan-out and sigmoid, 3 networks."),
     ] = 1,
+    quiz: Annotated[
+        Optional[QuizPart],  # noqa: UP045
+        typer.Option(
+            "--quiz",
+            help=(
+                "Practise: fill in every box yourself, each node's value left to right, then each gradient right "
+                "to left (forward, backward or both, the default), with feedback on wrong answers. "
+                "From a pipe, one answer per line; the last line is score: N/M."
+            ),
+            metavar="[PART]",
+        ),
+    ] = None,
+    tries: Annotated[int, typer.Option("--tries", min=1, max=10, help="With --quiz: tries per box (default 2).")] = 2,
     check: Annotated[
         bool,
         typer.Option(
@@ -327,8 +347,11 @@ def main(
             _warn(explanation.warnings)
             checking = explanation.checks is not None
             _warn(_idle_options(ctx, checking))
-            chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value, blank)
-            _write(explanation, chosen, limits)
+            if quiz is not None:
+                quizzed = _quiz(explanation, quiz.value, tries, Notation(notation.value), output)
+            else:
+                chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value, blank)
+                _write(explanation, chosen, limits)
     except MissingValuesError as error:
         error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
         sys.stderr.write(error.describe() + "\n")
@@ -345,7 +368,26 @@ def main(
                 f"at {ISSUES_URL}; rerun with --debug to see the traceback.\n"
             )
         raise typer.Exit(EXIT_INTERNAL) from None
+    if quiz is not None:
+        raise typer.Exit(quizzed)
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
+
+
+def _quiz(explanation: Explanation, part: str, tries: int, notation: Notation, output: str | None) -> int:
+    """--quiz: the session instead of the tables (which would give the answers away); the exit
+    code is 0 when every box ended right."""
+    if output is not None:
+        raise InputError(
+            "--quiz asks on the terminal; it writes no file", hint="drop -o, or use --blank for a worksheet"
+        )
+    from gradexplain.quiz_session import run_quiz
+    from gradexplain.render import RenderOptions, render_text
+
+    blanks = RenderOptions(notation=notation, blank=True, keep_values=part == "backward")
+    graph = render_text(explanation, "tree", blanks)
+    result = run_quiz(explanation, part, tries, notation, graph)
+    sys.stdout.flush()
+    return EXIT_OK if result.right == result.asked else EXIT_CHECK_FAILED
 
 
 def _warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
@@ -549,7 +591,7 @@ def _no_progress(stage: str) -> None:
 
 def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
-    from gradexplain.notation import LEIBNIZ, Notation
+    from gradexplain.notation import LEIBNIZ
     from gradexplain.output import check_standalone, format_for_path, render_bytes
     from gradexplain.render import RenderOptions
 
@@ -623,6 +665,20 @@ def _print_rich(explanation: Explanation, options: RenderOptions, full: bool) ->
     Console(highlight=False).print(rich_renderer.render(explanation, options, rows=rows))  # honours NO_COLOR
 
 
+def _quiz_part_given(arguments: list[str]) -> list[str]:
+    """`--quiz` alone means `--quiz both`: its part is optional, which click's options cannot say."""
+    parts = [part.value for part in QuizPart]
+    result = []
+    for position, word in enumerate(arguments):
+        result.append(word)
+        if word == "--quiz" and (position + 1 == len(arguments) or arguments[position + 1] not in parts):
+            result.append("both")
+        if word == "--":
+            result += arguments[position + 1 :]
+            break
+    return result
+
+
 def _known_options(command: typer.core.TyperCommand) -> tuple[dict[str, bool], tuple[str, ...]]:
     """Every option spelling of the command and whether it takes a value, and the spellings of
     --file, all read from typer's own declarations."""
@@ -646,7 +702,7 @@ def run(argv: list[str] | None = None) -> None:
         # until exit, so the cyclic collector need not walk it again, during the run or at exit,
         # where that pass took a fifth of the time of `import sympy` (benchmarks/startup.py).
         gc.freeze()
-    arguments = sys.argv[1:] if argv is None else argv
+    arguments = _quiz_part_given(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
     known, file_options = _known_options(command)
     try:

@@ -108,7 +108,9 @@ def build_picture(explanation: Explanation, options: RenderOptions | None = None
         gradient_text = None if gradient is None else format_number(gradient, digits)
         if options.blank and gradient is not None and node.index != graph.output:  # ∂J/∂J = 1 is given
             gradient_text = BLANK
-        value = BLANK if options.blank and not node.is_input else format_number(explanation.values[node.index], digits)
+        value = format_number(explanation.values[node.index], digits)
+        if options.blank and not options.keep_values and not node.is_input:
+            value = BLANK
         boxes.append(
             Box(
                 node.index,

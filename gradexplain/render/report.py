@@ -33,6 +33,7 @@ class RenderOptions:
     digits: int = DEFAULT_DIGITS
     notation: Notation = LEIBNIZ_NOTATION  # how gradients are written: ∂J/∂w, dJ_dw or w̄
     blank: bool = False  # a worksheet: every computed value and gradient left for the student
+    keep_values: bool = False  # with blank: only the gradients are left (the values are given)
 
     def __post_init__(self) -> None:
         if isinstance(self.notation, str):  # RenderOptions(notation="dvar"), as a library user writes it

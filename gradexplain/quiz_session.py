@@ -1,0 +1,133 @@
+"""The terminal side of --quiz: asks each box of gradexplain.teach.quiz in turn, reads the
+answers, and prints feedback and the score. Part of the command line (with cli.py, the only
+code that reads stdin and writes stdout).
+
+On a terminal the questions come as rich prompts in colour. From a pipe (one answer per line)
+the session is plain text and deterministic, for tests and autograders: after `show`, or when the
+tries run out, a line `answer: VALUE`; the last line of stdout is `score: N/M`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gradexplain.explain import Explanation
+from gradexplain.notation import Notation
+from gradexplain.teach.quiz import Box, Score, boxes, judge, score
+
+COMMANDS = "hint, show, skip or quit"
+
+
+class _QuizEndedError(Exception):
+    """The student ended the quiz: quit, end of input, or Ctrl-C."""
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """How the session talks: plain lines for a pipe, colour and prompts for a person."""
+
+    say: Callable[[str, str], None]  # (text, style)
+    ask: Callable[[str], str]  # prompt → the line typed; raises EOFError at the end of input
+
+
+def plain_terminal() -> Terminal:
+    def say(text: str, style: str = "") -> None:
+        sys.stdout.write(text + "\n")
+
+    def ask(prompt: str) -> str:
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    return Terminal(say, ask)
+
+
+def rich_terminal() -> Terminal:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+
+    def say(text: str, style: str = "") -> None:
+        console.print(text, style=style or None, markup=False)
+
+    def ask(prompt: str) -> str:
+        return console.input(f"[bold]{prompt}[/] ")
+
+    return Terminal(say, ask)
+
+
+def run_quiz(explanation: Explanation, part: str, tries: int, notation: Notation, graph_text: str) -> Score:
+    """The whole session: the graph with its boxes blank, each box in turn, then the score."""
+    terminal = rich_terminal() if sys.stdin.isatty() and sys.stdout.isatty() else plain_terminal()
+    questions = boxes(explanation, part, notation)
+    terminal.say(graph_text.rstrip("\n"), "")
+    terminal.say("", "")
+    order = {
+        "forward": "each value left to right",
+        "backward": "each gradient right to left",
+        "both": "each value left to right, then each gradient right to left",
+    }[part]
+    terminal.say(
+        f"{len(questions)} box{'' if len(questions) == 1 else 'es'}: {order}. Answer with a number or a formula "
+        f"without names (-4, 1/2, 2*(-2)), or type {COMMANDS}.",
+        "dim",
+    )
+    right, kinds = 0, []
+    try:
+        for number, box in enumerate(questions, 1):
+            ok, mistakes = _ask_box(terminal, box, number, len(questions), tries)
+            right += ok
+            kinds += mistakes
+    except (_QuizEndedError, KeyboardInterrupt):
+        terminal.say("quiz ended", "dim")
+    result = score(right, len(questions), kinds)
+    terminal.say("", "")
+    if result.mistakes:
+        terminal.say("What to work on:", "bold")
+        for line in result.summary():
+            terminal.say(f"  {line}", "")
+    terminal.say(result.line, "bold green" if right == len(questions) else "bold")
+    return result
+
+
+def _ask_box(terminal: Terminal, box: Box, number: int, total: int, tries: int) -> tuple[bool, list[str]]:
+    """One box: answers until right, out of tries, shown or skipped. Returns whether it ended
+    right, and the kinds of the wrong answers."""
+    terminal.say(f"[{number}/{total}] {box.question}", "bold")
+    kinds: list[str] = []
+    wrong, hints = 0, 0
+    while True:
+        try:
+            line = terminal.ask(">").strip()
+        except (EOFError, KeyboardInterrupt):
+            raise _QuizEndedError from None
+        command = line.casefold()
+        if command == "quit":
+            raise _QuizEndedError
+        if command == "hint":
+            terminal.say(
+                box.hints[hints] if hints < len(box.hints) else "no more hints: type show to see the answer", "cyan"
+            )
+            hints += 1
+            continue
+        if command in ("show", "skip"):
+            if command == "show":
+                terminal.say(f"answer: {box.shown}", "yellow")
+            return False, kinds
+        if not line:
+            continue
+        verdict = judge(box, line)
+        if verdict.right:
+            terminal.say(verdict.message, "green")
+            return True, kinds
+        terminal.say(verdict.message, "red")
+        if verdict.kind != "unreadable":
+            kinds.append(verdict.kind)
+            wrong += 1
+        if wrong >= tries:
+            terminal.say(f"answer: {box.shown}", "yellow")
+            return False, kinds

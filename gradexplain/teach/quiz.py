@@ -1,0 +1,301 @@
+"""The quiz as data: which boxes to fill in and in what order, how an answer is judged, and what
+to say about a wrong one. Nothing here asks or prints: the CLI (or a page, or a test) asks.
+
+The lab's order: each computed node's value left to right, then each gradient right to left.
+A wrong answer is compared with the mistakes people make, each worked out from the backward
+pass at this point and offered only when the answer equals it exactly: the upstream gradient
+without its local derivative, a local derivative left out further up, some of the paths only,
+the wrong sign, a constant factor, another node's value or gradient.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+
+from gradexplain.backward import EdgeStep
+from gradexplain.build import read_value
+from gradexplain.errors import GradexplainError
+from gradexplain.explain import Explanation
+from gradexplain.notation import LEIBNIZ_NOTATION, Notation
+from gradexplain.numbers import Number, format_number
+from gradexplain.render.report import Shown, with_values
+
+PARTS = ("forward", "backward", "both")
+VALUE, GRADIENT = "value", "gradient"
+# An answer to a box whose value is not exact (exp, sigmoid away from 0, …) is right within this
+# relative tolerance: three significant digits, as a student rounds on paper.
+TOLERANCE = Fraction(1, 1000)
+# Fan-out subsets tried for the missing-path diagnosis: a node used more times than this is rare.
+MOST_PATHS = 8
+# What each kind of mistake says about the student, for the summary at the end.
+KINDS = {
+    "upstream_only": "you stop at the upstream gradient: multiply it by the local derivative",
+    "missing_factor": "you leave out a local derivative on the way to the output",
+    "missing_path": "you forget to sum over every path when a node feeds several others",
+    "sign": "you lose a minus sign",
+    "factor": "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
+    "wrong_node": "you give the number of another node",
+    "close": "you round where the exact value is wanted",
+    "other": "no common mistake matches: redo the step with the hint",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    value: Number  # the wrong answer this mistake gives, at this point
+    kind: str  # a key of KINDS
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    kind: str  # VALUE or GRADIENT
+    node: int
+    name: str  # the node's name
+    question: str  # "c = w*x = ?" or "∂J/∂c = ?"
+    answer: Number
+    shown: str  # the answer as the tables show it
+    hints: tuple[str, ...]  # the rule to apply, then the numbers to put in it
+    mistakes: tuple[Mistake, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    right: bool
+    kind: str  # "" when right; a key of KINDS; "unreadable" for text that is not a number
+    message: str
+
+
+def boxes(explanation: Explanation, part: str = "both", notation: Notation = LEIBNIZ_NOTATION) -> tuple[Box, ...]:
+    """The boxes to fill in: values left to right, then gradients right to left (∂J/∂J = 1 is given)."""
+    if part not in PARTS:
+        raise ValueError(f"part {part!r}: choose one of {', '.join(PARTS)}")
+    found: list[Box] = []
+    if part in ("forward", "both"):
+        found += [_value_box(explanation, node.index) for node in explanation.graph.nodes if not node.is_input]
+    if part in ("backward", "both"):
+        graph = explanation.graph
+        for node in reversed(graph.nodes):
+            if node.index != graph.output and explanation.node_gradients[node.index] is not None:
+                found.append(_gradient_box(explanation, node.index, notation))
+    return tuple(found)
+
+
+def judge(box: Box, text: str) -> Verdict:
+    """Whether `text` (a number or a formula without names: -4, 1/2, 2*(-2)) fills `box`."""
+    try:
+        answer = read_value(text.strip())
+    except GradexplainError:
+        return Verdict(
+            False, "unreadable", f"{text.strip()!r} is not a number: write one such as -4, 0.5, 1/2 or 2*(-2)"
+        )
+    if _same(answer, box.answer):
+        return Verdict(True, "", f"right: {box.shown}")
+    matching: dict[str, str] = {}  # kind → message: every diagnosis that holds, the most telling first
+    for mistake in box.mistakes:
+        if _same(answer, mistake.value):
+            matching.setdefault(mistake.kind, mistake.message)
+    if matching:
+        kinds = list(matching)
+        return Verdict(False, kinds[0], "; or ".join(matching[kind] for kind in kinds[:2]))
+    if _close(answer, box.answer):
+        return Verdict(False, "close", "close, but the exact value is wanted: write it as a fraction or a formula")
+    return Verdict(False, "other", "not that: " + (box.hints[0] if box.hints else "redo the step"))
+
+
+def _same(answer: Number, truth: Number) -> bool:
+    """Equal: exactly where both are exact, else within TOLERANCE."""
+    if isinstance(answer, Fraction | int) and isinstance(truth, Fraction | int):
+        return Fraction(answer) == Fraction(truth)
+    if not (math.isfinite(float(answer)) and math.isfinite(float(truth))):
+        return False
+    return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
+
+
+def _close(answer: Number, truth: Number) -> bool:
+    """A rounded form of an exact value that is not a short decimal (0.333 for 1/3)."""
+    if not isinstance(truth, Fraction | int) or (Fraction(truth) * 1000).denominator == 1:
+        return False
+    return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
+
+
+def _show(value: Number) -> str:
+    return format_number(value, 6)
+
+
+def _local_text(formula: str, value: Number) -> str:
+    """A local derivative's formula and value, said once when they are the same: `x = -2`, `-1`."""
+    shown = _show(value)
+    return shown if formula == shown else f"{formula} = {shown}"
+
+
+# ── forward boxes ──────────────────────────────────────────────────────────────────────────
+
+
+def _value_box(explanation: Explanation, index: int) -> Box:
+    graph = explanation.graph
+    node = graph.nodes[index]
+    value = explanation.values[index]
+    definition = graph.definition(node)
+    arguments = ", ".join(f"{graph.nodes[a].name} = {_show(explanation.values[a])}" for a in dict.fromkeys(node.args))
+    hints = (
+        f"{node.name} = {definition}: put in the values of its arguments ({arguments})",
+        f"{node.name} = {with_values(explanation, node, Shown(6, False))}",
+    )
+    mistakes: list[Mistake] = []
+    if value != 0:
+        mistakes.append(
+            Mistake(
+                -value, "sign", f"the sign is wrong: work out {with_values(explanation, node, Shown(6, False))} again"
+            )
+        )
+    for other in graph.nodes:
+        other_value = explanation.values[other.index]
+        if other.index != index and not _same(other_value, value):
+            what = f"the value of {other.name}" + (" (an input)" if other.is_input else "")
+            mistakes.append(
+                Mistake(other_value, "wrong_node", f"that is {what}; this box is {node.name} = {definition}")
+            )
+    question = f"{node.name} = {definition} = ?"
+    mistakes = [m for m in mistakes if not _same(m.value, value)]  # a right answer is never a mistake
+    return Box(VALUE, index, node.name, question, value, _show(value), hints, tuple(mistakes))
+
+
+# ── backward boxes ─────────────────────────────────────────────────────────────────────────
+
+
+def _gradient_box(explanation: Explanation, index: int, notation: Notation) -> Box:
+    graph = explanation.graph
+    out = graph.nodes[graph.output].name
+    name = graph.nodes[index].name
+    gradient = explanation.node_gradients[index]
+    assert gradient is not None
+    edges = [step for step in explanation.steps if isinstance(step, EdgeStep) and step.arg == index]
+    terms = [
+        f"{notation.local(graph.nodes[e.node].name, name)} · {notation.gradient(out, graph.nodes[e.node].name)}"
+        for e in edges
+    ]
+    rule = f"{notation.gradient(out, name)} = " + " + ".join(terms) + " (local derivative × upstream gradient"
+    rule += ", summed over the nodes that use " + name + ")" if len(edges) > 1 else ")"
+    locals_ = "; ".join(
+        f"{notation.local(graph.nodes[e.node].name, name)} = {_local_text(e.local_formula, e.local_value)}, "
+        f"upstream {notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.upstream)}"
+        for e in edges
+    )
+    mistakes = [m for m in _gradient_mistakes(explanation, index, edges, notation) if not _same(m.value, gradient)]
+    question = f"{notation.gradient(out, name)} = ?"
+    return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), tuple(mistakes))
+
+
+def _gradient_mistakes(
+    explanation: Explanation, index: int, edges: list[EdgeStep], notation: Notation
+) -> Iterator[Mistake]:
+    """The wrong answers people give for this gradient, most telling first."""
+    graph = explanation.graph
+    out = graph.nodes[graph.output].name
+    name = graph.nodes[index].name
+    gradient = explanation.node_gradients[index]
+    assert gradient is not None
+    for edge in edges:
+        consumer = graph.nodes[edge.node].name
+        if not _same(edge.local_value, 1):
+            yield Mistake(
+                edge.upstream,
+                "upstream_only",
+                f"that is the upstream gradient {notation.gradient(out, consumer)} = {_show(edge.upstream)}; multiply "
+                f"by the local derivative {notation.local(consumer, name)} = "
+                f"{_local_text(edge.local_formula, edge.local_value)}",
+            )
+    if 1 < len(edges) <= MOST_PATHS:
+        for size in range(1, len(edges)):
+            for chosen in combinations(edges, size):
+                missed = [e for e in edges if e not in chosen]
+                through = ", ".join(graph.nodes[e.node].name for e in chosen)
+                others = " + ".join(
+                    f"{notation.local(graph.nodes[e.node].name, name)} · "
+                    f"{notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.product)}"
+                    for e in missed
+                )
+                yield Mistake(
+                    sum((e.product for e in chosen), Fraction(0)),
+                    "missing_path",
+                    f"that counts only the path through {through}; {name} also reaches {out} through "
+                    f"{', '.join(graph.nodes[e.node].name for e in missed)}: add {others}",
+                )
+    for edge in _edges_above(explanation, index):
+        if edge.arg == index:  # leaving out its own edge's local derivative is "upstream only", above
+            continue
+        if edge.local_value != 0 and not _same(edge.local_value, 1) and not _same(edge.local_value, -1):
+            consumer, argument = graph.nodes[edge.node].name, graph.nodes[edge.arg].name
+            yield Mistake(
+                Fraction(gradient) / Fraction(edge.local_value)
+                if not isinstance(gradient, float)
+                else gradient / float(edge.local_value),
+                "missing_factor",
+                f"you left out {notation.local(consumer, argument)} = "
+                f"{_local_text(edge.local_formula, edge.local_value)}",
+            )
+    if gradient != 0:
+        yield Mistake(-gradient, "sign", "the sign is wrong: check the sign of each local derivative on the way")
+        for factor in (2, Fraction(1, 2), 4, Fraction(1, 4)):
+            yield Mistake(
+                gradient * factor if not isinstance(gradient, float) else gradient * float(factor),
+                "factor",
+                f"that is {factor} times the gradient: check the constant factors "
+                "(the ½ of a square, a 2 counted twice)",
+            )
+    for other in graph.nodes:
+        other_gradient = explanation.node_gradients[other.index]
+        if other.index != index and other_gradient is not None and not _same(other_gradient, gradient):
+            yield Mistake(
+                other_gradient,
+                "wrong_node",
+                f"that is {notation.gradient(out, other.name)}, the gradient of {other.name}; "
+                f"this box is {notation.gradient(out, name)}",
+            )
+
+
+def _edges_above(explanation: Explanation, index: int) -> list[EdgeStep]:
+    """Every edge on a path from the node up to the output (each once)."""
+    by_arg: dict[int, list[EdgeStep]] = {}
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            by_arg.setdefault(step.arg, []).append(step)
+    found: dict[tuple[int, int], EdgeStep] = {}
+    stack, seen = [index], {index}
+    while stack:
+        for edge in by_arg.get(stack.pop(), []):
+            found.setdefault((edge.node, edge.slot), edge)
+            if edge.node not in seen:
+                seen.add(edge.node)
+                stack.append(edge.node)
+    return list(found.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    right: int
+    asked: int
+    mistakes: tuple[tuple[str, int], ...]  # (kind, how many times), most frequent first
+
+    @property
+    def line(self) -> str:
+        return f"score: {self.right}/{self.asked}"
+
+    def summary(self) -> list[str]:
+        """The mistakes grouped by kind, as sentences about the student's habits."""
+        return [f"{KINDS.get(kind, kind)} ({count} time{'' if count == 1 else 's'})" for kind, count in self.mistakes]
+
+
+def score(right: int, asked: int, kinds: list[str]) -> Score:
+    counted: dict[str, int] = {}
+    for kind in kinds:
+        counted[kind] = counted.get(kind, 0) + 1
+    ordered = sorted(
+        counted.items(), key=lambda item: (-item[1], list(KINDS).index(item[0]) if item[0] in KINDS else 99)
+    )
+    return Score(right, asked, tuple(ordered))

@@ -1,0 +1,201 @@
+"""--quiz: the boxes in the lab's order, answers judged exactly, wrong ones diagnosed, and the
+session driven as a student (a pipe and a real terminal) would drive it."""
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from fractions import Fraction
+
+import pytest
+
+from gradexplain import explain
+from gradexplain.notation import Notation
+from gradexplain.teach.quiz import GRADIENT, VALUE, boxes, judge, score
+from tests.conftest import ROOT, run_cli
+
+LECTURE_FILE = ROOT / "samples" / "linear_regression.gx"
+LECTURE = explain(LECTURE_FILE.read_text(encoding="utf-8"))
+FAN_OUT = explain((ROOT / "samples" / "fan_out.gx").read_text(encoding="utf-8"))
+
+
+def box(explanation, kind, name):
+    return next(b for b in boxes(explanation) if b.kind == kind and b.name == name)
+
+
+def test_values_left_to_right_then_gradients_right_to_left():
+    asked = [(b.kind, b.name) for b in boxes(LECTURE)]
+    assert asked[:4] == [(VALUE, "c"), (VALUE, "a"), (VALUE, "d"), (VALUE, "J")]
+    gradients = [name for kind, name in asked if kind == GRADIENT]
+    assert gradients[0] == "d" and set(gradients) == {"d", "a", "c", "w", "x", "b", "y"}  # ∂J/∂J = 1 is given
+    assert gradients.index("a") < gradients.index("c") < gradients.index("w")
+    assert [b.kind for b in boxes(LECTURE, "forward")] == [VALUE] * 4
+    assert [b.kind for b in boxes(LECTURE, "backward")] == [GRADIENT] * 7
+    with pytest.raises(ValueError):
+        boxes(LECTURE, "sideways")
+
+
+@pytest.mark.parametrize("answer", ["-4", "-4.0", "2*(-2)", "-8/2", " -4 "])
+def test_equivalent_forms_of_the_right_answer_are_right(answer):
+    assert judge(box(LECTURE, VALUE, "c"), answer).right
+
+
+def test_an_answer_that_is_no_number_is_said_to_be_unreadable():
+    verdict = judge(box(LECTURE, VALUE, "c"), "w*x")
+    assert not verdict.right and verdict.kind == "unreadable" and "not a number" in verdict.message
+
+
+def test_inexact_values_are_right_within_the_stated_tolerance_and_exact_ones_exactly():
+    rounded = explain("J = exp(w)", {"w": 1})
+    assert judge(box(rounded, VALUE, "J"), "2.718").right and not judge(box(rounded, VALUE, "J"), "2.7").right
+    third = explain("J = w/3", {"w": 1})
+    assert judge(box(third, VALUE, "J"), "1/3").right
+    close = judge(box(third, VALUE, "J"), "0.333")
+    assert not close.right and close.kind == "close"
+
+
+# Each diagnosis on a case built to produce it: (explanation, box, wrong answer, kind, words in the message).
+DIAGNOSES = [
+    (LECTURE, (GRADIENT, "w"), "2", "upstream_only", "that is the upstream gradient ∂J/∂c = 2; multiply by"),
+    (LECTURE, (GRADIENT, "w"), "-8", "factor", "2 times the gradient"),
+    (LECTURE, (GRADIENT, "c"), "1", "missing_factor", "you left out ∂ₗJ/∂d = d = 2"),
+    (FAN_OUT, (GRADIENT, "w"), "6", "missing_path", "that counts only the path through s; w also reaches J through p"),
+    (FAN_OUT, (GRADIENT, "w"), "10", "missing_path", "only the path through p"),
+    (LECTURE, (GRADIENT, "a"), "-2", "sign", "the sign is wrong"),
+    (LECTURE, (GRADIENT, "b"), "4", "factor", "2 times the gradient"),
+    (LECTURE, (GRADIENT, "w"), "4", "sign", "; or that is ∂J/∂x, the gradient of x"),  # both hold
+    (LECTURE, (VALUE, "a"), "-4", "sign", "; or that is the value of c"),
+    (LECTURE, (VALUE, "a"), "8", "wrong_node", "that is the value of b (an input)"),
+    (LECTURE, (VALUE, "c"), "4", "sign", "the sign is wrong"),
+    (LECTURE, (VALUE, "c"), "17", "other", "put in the values of its arguments"),
+]
+
+
+@pytest.mark.parametrize(("explanation", "which", "answer", "kind", "words"), DIAGNOSES)
+def test_each_wrong_answer_gets_the_diagnosis_that_holds(explanation, which, answer, kind, words):
+    verdict = judge(box(explanation, *which), answer)
+    assert not verdict.right and verdict.kind == kind, verdict
+    if words:
+        assert words in verdict.message
+
+
+def test_a_diagnosis_is_offered_only_when_it_holds_exactly():
+    """Every mistake a box lists gives, redone from the backward pass, exactly its value, and none
+    equals the right answer (so a right answer is never called a mistake)."""
+    for explanation in (LECTURE, FAN_OUT, explain((ROOT / "samples" / "two_layer_relu.gx").read_text())):
+        for b in boxes(explanation):
+            for mistake in b.mistakes:
+                assert Fraction(mistake.value) != Fraction(b.answer)
+    w = box(LECTURE, GRADIENT, "w")
+    missing = [m for m in w.mistakes if m.kind == "missing_factor"]
+    # ∂J/∂w = -4 = x · ∂J/∂c: leaving out ∂ₗJ/∂d = d = 2 gives -2 (the upstream-only value of w's edge
+    # is 2, leaving out ∂ₗc/∂w = x = -2 gives 2 too).
+    assert {(m.value, m.message) for m in missing} >= {(Fraction(-2), "you left out ∂ₗJ/∂d = d = 2")}
+
+
+def test_the_score_groups_mistakes_by_kind():
+    result = score(3, 5, ["sign", "missing_path", "sign"])
+    assert result.line == "score: 3/5"
+    assert result.summary()[0] == "you lose a minus sign (2 times)"
+    assert "sum over every path" in result.summary()[1]
+
+
+def test_the_notation_reaches_the_questions():
+    assert box(LECTURE, GRADIENT, "w").question == "∂J/∂w = ?"
+    dvar = next(b for b in boxes(LECTURE, notation=Notation("dvar")) if b.name == "w" and b.kind == GRADIENT)
+    assert dvar.question == "dJ_dw = ?" and "∂ₗc/∂w" in dvar.hints[0]
+
+
+# ── sessions through the command line ─────────────────────────────────────────────────────
+
+
+def quiz(*answers, part=(), tries=()):
+    return run_cli(str(LECTURE_FILE), "--quiz", *part, *tries, stdin="\n".join(answers).encode() + b"\n")
+
+
+RIGHT = ["-4", "4", "2", "2", "2", "2", "2", "-2", "2", "4", "-4"]  # c a d J, then d a c y b x w
+
+
+def test_a_perfect_session_scores_every_box_and_exits_0():
+    result = quiz(*RIGHT)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0 and lines[-1] == "score: 11/11"
+    assert b"Traceback" not in result.stderr
+
+
+def test_wrong_answers_get_feedback_and_another_try_then_the_answer():
+    result = quiz("4", "-4", "3", "5", *RIGHT[2:])  # c: wrong then right; a: out of tries
+    text = result.stdout.decode()
+    assert "the sign is wrong" in text and "answer: 4" in text
+    assert result.returncode == 1 and text.splitlines()[-1] == "score: 10/11"
+    assert "What to work on:" in text and "you lose a minus sign (1 time)" in text
+
+
+def test_hint_show_and_skip():
+    result = quiz("hint", "hint", "-4", "show", "skip", *RIGHT[3:])
+    text = result.stdout.decode()
+    assert "c = w*x: put in the values of its arguments (w = 2, x = -2)" in text and "c = 2*(-2)" in text
+    assert "answer: 4\n" in text  # after show
+    assert text.splitlines()[-1] == "score: 9/11" and result.returncode == 1
+
+
+def test_end_of_input_and_quit_end_with_the_partial_score():
+    ended = quiz("-4", "4")
+    assert ended.stdout.decode().splitlines()[-1] == "score: 2/11" and ended.returncode == 1
+    quitted = quiz("-4", "quit", "4")
+    assert quitted.stdout.decode().splitlines()[-1] == "score: 1/11" and quitted.returncode == 1
+    assert b"Traceback" not in ended.stderr + quitted.stderr
+
+
+def test_a_part_and_the_number_of_tries():
+    forward = quiz("-4", "4", "2", "2", part=("forward",))
+    assert forward.returncode == 0 and forward.stdout.decode().splitlines()[-1] == "score: 4/4"
+    one_try = quiz("4", part=("forward",), tries=("--tries", "1"))
+    assert "answer: -4" in one_try.stdout.decode()
+
+
+def test_usage_errors_exit_2():
+    assert run_cli(str(LECTURE_FILE), "--quiz", "-o", "x.txt", stdin=b"").returncode == 2
+    assert run_cli(str(LECTURE_FILE), "--quiz", "--tries", "0", stdin=b"").returncode == 2
+
+
+def test_a_session_in_a_real_terminal():
+    """Through a pty, as a student types: prompts, colour, feedback, and Ctrl-C ends it cleanly."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: gradexplain on a terminal
+        os.environ.pop("NO_COLOR", None)
+        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120"})
+        os.execv(sys.executable, [sys.executable, "-m", "gradexplain", str(LECTURE_FILE), "--quiz"])
+    seen = b""
+
+    def read_until(marker: bytes, seconds: float = 60) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + seconds
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+        assert marker in seen, seen[-500:]
+
+    read_until(b"c = w*x = ?")
+    os.write(fd, b"4\r")
+    read_until(b"the sign is wrong")
+    os.write(fd, b"-4\r")
+    read_until(b"a = c + b = ?")
+    os.write(fd, b"\x03")  # Ctrl-C
+    read_until(b"score: 1/11")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert b"\x1b[" in seen  # colour on a terminal
+    assert b"Traceback" not in seen
+
+
+def test_the_module_runs_as_gradexplain():
+    """`python -m gradexplain` is what the pty test drives."""
+    result = subprocess.run([sys.executable, "-m", "gradexplain", "--version"], capture_output=True, timeout=60)
+    assert result.returncode == 0
