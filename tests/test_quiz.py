@@ -65,8 +65,10 @@ DIAGNOSES = [
     (FAN_OUT, (GRADIENT, "w"), "10", "missing_path", "only the path through p"),
     (LECTURE, (GRADIENT, "a"), "-2", "sign", "the sign is wrong"),
     (LECTURE, (GRADIENT, "b"), "4", "factor", "2 times the gradient"),
-    (LECTURE, (GRADIENT, "w"), "4", "sign", "; or that is ∂J/∂x, the gradient of x"),  # both hold
-    (LECTURE, (VALUE, "a"), "-4", "sign", "; or that is the value of c"),
+    (LECTURE, (GRADIENT, "w"), "4", "sign", "the sign is wrong"),  # also ∂J/∂x: the likelier mistake is said
+    (LECTURE, (GRADIENT, "x"), "2", "upstream_only", "∂ₗc/∂x = w = 2"),
+    (LECTURE, (GRADIENT, "b"), "-4", "wrong_node", "that is ∂J/∂w, the gradient of w"),
+    (LECTURE, (VALUE, "a"), "-4", "sign", "the sign is wrong"),
     (LECTURE, (VALUE, "a"), "8", "wrong_node", "that is the value of b (an input)"),
     (LECTURE, (VALUE, "c"), "4", "sign", "the sign is wrong"),
     (LECTURE, (VALUE, "c"), "17", "other", "put in the values of its arguments"),

@@ -95,13 +95,9 @@ def judge(box: Box, text: str) -> Verdict:
         )
     if _same(answer, box.answer):
         return Verdict(True, "", f"right: {box.shown}")
-    matching: dict[str, str] = {}  # kind → message: every diagnosis that holds, the most telling first
-    for mistake in box.mistakes:
+    for mistake in box.mistakes:  # the most telling first: a value shared by many nodes says least
         if _same(answer, mistake.value):
-            matching.setdefault(mistake.kind, mistake.message)
-    if matching:
-        kinds = list(matching)
-        return Verdict(False, kinds[0], "; or ".join(matching[kind] for kind in kinds[:2]))
+            return Verdict(False, mistake.kind, mistake.message)
     if _close(answer, box.answer):
         return Verdict(False, "close", "close, but the exact value is wanted: write it as a fraction or a formula")
     return Verdict(False, "other", "not that: " + (box.hints[0] if box.hints else "redo the step"))
