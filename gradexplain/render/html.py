@@ -54,10 +54,13 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
 }
 """.strip()
 
-MISSING_PICTURE = (
-    "The drawing of the graph needs Graphviz, which is not installed. Install it "
-    "(Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz) and run "
-    "the same command again; --format dot gives the graph in Graphviz's language meanwhile."
+# What a page made without a drawing says. Whether Graphviz is installed is not for a pure
+# renderer to know (render_text never runs it), so this names where the drawing comes from
+# rather than claiming it is missing; gradexplain.output says why when drawing it failed.
+NO_PICTURE = (
+    "This page was made without the drawing of the graph: gradexplain.render.render_text never runs "
+    'Graphviz. gradexplain.output.render_bytes(explanation, "html"), or the gradexplain command '
+    "with -o page.html, draws it (with Graphviz's dot program; --format dot gives the graph in its language)."
 )
 
 _PREAMBLE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -113,7 +116,7 @@ def render_report(report: Report, picture: str | None, title: str, missing: str 
         "<h2>Computation graph</h2>",
     ]
     if picture is None:
-        lines.append(f'<p class="missing">{escape(missing or MISSING_PICTURE)}</p>')
+        lines.append(f'<p class="missing">{escape(missing or NO_PICTURE)}</p>')
     else:
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
         lines += [f'<figure role="img" aria-label="{escape(label)}">', inline_svg(picture), "</figure>"]
@@ -133,6 +136,6 @@ def render(
     missing: str | None = None,
 ) -> str:
     """The page; `picture` is the graph as Graphviz SVG, or None, and then `missing` says why
-    (by default: Graphviz is not installed, and how to install it)."""
+    (by default: this renderer does not draw, and what does)."""
     title = f"gradexplain: gradients of {explanation.output.name}"
     return render_report(build_report(explanation, options), picture, title, missing)
