@@ -12,10 +12,10 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -261,54 +261,107 @@ def main(
     if version:
         typer.echo(f"gradexplain {__version__}")
         raise typer.Exit(EXIT_OK)
-    split: SplitArgs = ctx.obj or SplitArgs()
-    values = split.values
     try:
-        limits = with_overrides(limit or [])
-        _check_output_path(output)
-        source, origin = _read_source(formula, file, limits)
-        check_dashed(split, source, _option_spellings(ctx))
+        request = read_request(ctx)
         from gradexplain.explain import explain
 
-        with _progress(source) as on_stage:
-            explanation = explain(
-                source,
-                values,
-                target=target,
-                wrt=_names(wrt),
-                check=check,
-                check_only=_names(check_only),
-                cost=cost,
-                eps=eps,
-                central=central,
-                symbolic_limit=symbolic_limit,
-                limits=limits,
-                origin=origin,
-                on_stage=on_stage,
-            )
+        with _progress(request.source) as on_stage:
+            explanation = explain(request.source, request.values, **request.arguments, on_stage=on_stage)
             on_stage("output")
             _warn(explanation.warnings)
             checking = explanation.checks is not None
             _warn(_idle_options(ctx, checking))
-            chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value)
-            _write(explanation, chosen, limits)
-    except MissingValuesError as error:
-        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
-        sys.stderr.write(error.describe() + "\n")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+            _write(explanation, replace(request.output, check=checking), request.limits)
     except GradexplainError as error:
-        sys.stderr.write(error.describe() + "\n")
+        sys.stderr.write(describe(error, ctx) + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except Exception:  # a bug: never show a user a traceback unless asked
         if debug:
             traceback.print_exc()
         else:
-            sys.stderr.write(
-                "internal error: gradexplain failed unexpectedly. Please report it with the command you ran "
-                f"at {ISSUES_URL}; rerun with --debug to see the traceback.\n"
-            )
+            sys.stderr.write(INTERNAL_ERROR + "\n")
         raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(EXIT_OK if explanation.ok else EXIT_CHECK_FAILED)
+
+
+INTERNAL_ERROR = (
+    "internal error: gradexplain failed unexpectedly. Please report it with the command you ran "
+    f"at {ISSUES_URL}; rerun with --debug to see the traceback."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A command line, read: the text to explain, explain()'s other arguments, and the output
+    asked for. The command and the notebook's magics (gradexplain.notebook) both start here."""
+
+    source: str
+    values: dict[str, str]
+    arguments: dict[str, Any]  # explain()'s keyword arguments: target, wrt, check, eps, limits, origin, …
+    output: Output
+    limits: Limits
+
+
+def read_request(ctx: typer.Context) -> Request:
+    """What the parsed command line asks for: the formula read (from the argument, -f FILE or
+    stdin), limits and the -o path checked, mistyped options told from input values."""
+    params = ctx.params
+    split: SplitArgs = ctx.obj or SplitArgs()
+    limits = with_overrides(params["limit"] or [])
+    _check_output_path(params["output"])
+    source, origin = _read_source(params["formula"], params["file"], limits)
+    check_dashed(split, source, _option_spellings(ctx))
+    arguments = {
+        "target": params["target"],
+        "wrt": _names(params["wrt"]),
+        "check": params["check"],
+        "check_only": _names(params["check_only"]),
+        "cost": params["cost"],
+        "eps": params["eps"],
+        "central": params["central"],
+        "symbolic_limit": params["symbolic_limit"],
+        "limits": limits,
+        "origin": origin,
+    }
+    output = Output(
+        OutputFormat(params["output_format"]).value,
+        params["output"],
+        params["digits"],
+        params["standalone"],
+        params["full"],
+        notation=NotationChoice(params["notation"]).value,
+    )
+    return Request(source, split.values, arguments, output, limits)
+
+
+def describe(error: GradexplainError, ctx: typer.Context) -> str:
+    """The error as the one short block the CLI prints (missing values: how to pass them on
+    this command line)."""
+    if isinstance(error, MissingValuesError):
+        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
+    return error.describe()
+
+
+def read_command_line(arguments: list[str], formula: str | None = None) -> typer.Context:
+    """The command line parsed as the command parses it, without running it (for the magics).
+    `formula` given (a notebook cell), every positional argument is a NAME=VALUE. Raises
+    GradexplainError for a bad command line; click's Exit after --help has printed the help."""
+    command = typer.main.get_command(app)
+    known, file_options = _known_options(command)
+    split = split_argv(arguments, known, file_options, formula=formula)
+    click_args = split.options + (["--", split.formula] if split.formula is not None else [])
+    try:
+        return command.make_context("gradexplain", click_args, obj=split)
+    except Exception as problem:
+        if not is_click(problem, "UsageError"):
+            raise
+        raise InputError(problem.format_message(), hint="--help lists the options") from None  # type: ignore[attr-defined]
+
+
+def is_click(problem: BaseException, name: str) -> bool:
+    """Whether `problem` is click's exception `name` (UsageError, Exit), wherever click comes
+    from: typer vendors its own copy from 0.20 on."""
+    return any(kind.__name__ == name for kind in type(problem).__mro__)
 
 
 def _warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
