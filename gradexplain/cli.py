@@ -268,10 +268,10 @@ def main(
         with _progress(request.source) as on_stage:
             explanation = explain(request.source, request.values, **request.arguments, on_stage=on_stage)
             on_stage("output")
-            _warn(explanation.warnings)
+            warn(explanation.warnings)
             checking = explanation.checks is not None
-            _warn(_idle_options(ctx, checking))
-            _write(explanation, replace(request.output, check=checking), request.limits)
+            warn(idle_options(ctx, checking))
+            write_output(explanation, replace(request.output, check=checking), request.limits)
     except GradexplainError as error:
         sys.stderr.write(describe(error, ctx) + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -364,7 +364,7 @@ def is_click(problem: BaseException, name: str) -> bool:
     return any(kind.__name__ == name for kind in type(problem).__mro__)
 
 
-def _warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
+def warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
     """Warnings (or notes) on stderr, one line each, control characters escaped (they may quote
     a name or a file name the user typed)."""
     for warning in warnings:
@@ -404,7 +404,7 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
 
 
-def _idle_options(ctx: typer.Context, checking: bool) -> list[str]:
+def idle_options(ctx: typer.Context, checking: bool) -> list[str]:
     """Warnings for options that would do nothing here: --eps and --central without a check."""
     idle = [f"--{name}" for name in ("eps", "central") if _given(ctx, name)]
     if checking or not idle:
@@ -538,7 +538,7 @@ def _no_progress(stage: str) -> None:
     """No progress bar: piped, redirected, or too quick to need one."""
 
 
-def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
+def write_output(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
     from gradexplain.notation import LEIBNIZ, Notation
     from gradexplain.output import check_standalone, format_for_path, render_bytes
@@ -557,20 +557,20 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
         raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
     check_standalone(output_format, standalone)
     if output.check and output_format in WITHOUT_CHECKS:
-        _warn(
+        warn(
             (
                 f"the {output_format} format does not show the gradient checks (the exit code still says whether "
                 "they pass); text, rich, markdown, html, latex and json show them",
             )
         )
     if output_format == "json" and output.notation != LEIBNIZ:
-        _warn(("--notation does not change JSON, whose field names stay the same in every notation",))
+        warn(("--notation does not change JSON, whose field names stay the same in every notation",))
     if output_format == "rich":
         _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
-    _warn(rendered.warnings)
-    _warn(rendered.notes, "note")
+    warn(rendered.warnings)
+    warn(rendered.notes, "note")
     if to_file:
         try:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]
@@ -578,7 +578,7 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
             raise InputError(f"cannot write {output.path}: {problem.strerror}", hint="check the path") from None
         if output_format == "latex" and not standalone and Path(output.path).suffix.lower() == ".tex":  # type: ignore[arg-type]
             engine = "lualatex" if rendered.notes else "pdflatex"
-            _warn(
+            warn(
                 (
                     f"{output.path} is a LaTeX fragment, to \\input into a document; "
                     f"--standalone writes a whole document that {engine} compiles",

@@ -139,3 +139,107 @@ def render(
     (by default: this renderer does not draw, and what does)."""
     title = f"gradexplain: gradients of {explanation.output.name}"
     return render_report(build_report(explanation, options), picture, title, missing)
+
+
+# ── a notebook's output: a fragment of someone else's page ─────────────────────────────────
+
+# The class on the fragment's wrapper. Every rule of FRAGMENT_STYLE starts with it, so the
+# styles reach nothing outside the output (the page's `td { font-family: monospace }` turned
+# every Markdown table of a notebook monospace), and the fragment's own classes carry a `gx-`
+# prefix so that the notebook's rules for a `.note` or `.ok` do not reach in either.
+SCOPE = "gradexplain"
+
+FRAGMENT_STYLE = """
+.gradexplain { --gx-value: #1f4e79; --gx-gradient: #b0185a; --gx-local: #8a5a00; --gx-ok: #1e7b34;
+               --gx-bad: #b42318; --gx-dim: #5f6368; line-height: 1.45; }
+.gradexplain p { margin: .2rem 0; }
+.gradexplain .gx-title { font-weight: 600; margin: 1rem 0 .3rem; }
+.gradexplain figure { margin: .6rem 0; overflow-x: auto; }
+.gradexplain figure svg { max-width: 100%; height: auto; }
+.gradexplain .gx-scroll { overflow-x: auto; }
+.gradexplain table { border-collapse: collapse; margin: .3rem 0; font-size: .9em; }
+.gradexplain th, .gradexplain td { padding: .25rem .7rem; border: none; border-bottom: 1px solid #ddd;
+                                   white-space: nowrap; vertical-align: middle; text-align: left; background: none; }
+.gradexplain td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+.gradexplain th { font-weight: 600; border-bottom: 2px solid #999; }
+.gradexplain th.gx-right, .gradexplain td.gx-right { text-align: right; }
+.gradexplain .gx-value { color: var(--gx-value); }
+.gradexplain .gx-gradient { color: var(--gx-gradient); font-weight: 600; }
+.gradexplain .gx-local { color: var(--gx-local); }
+.gradexplain .gx-ok { color: var(--gx-ok); font-weight: 600; }
+.gradexplain .gx-bad { color: var(--gx-bad); font-weight: 700; }
+.gradexplain .gx-dim { color: var(--gx-dim); }
+.gradexplain .gx-note { color: var(--gx-dim); font-size: .9em; }
+.gradexplain .gx-missing { border: 1px dashed #999; padding: .5rem .7rem; }
+.gradexplain .gx-tex { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+                       white-space: nowrap; }
+.gradexplain .gx-tex:has(mjx-container, .MathJax, .MathJax_CHTML, .katex) { position: static; width: auto;
+                       height: auto; overflow: visible; clip-path: none; }
+.gradexplain .gx-tex:has(mjx-container, .MathJax, .MathJax_CHTML, .katex) + .gx-plain { display: none; }
+""".strip()
+
+_ID = re.compile(r'\sid="[^"]*"')
+
+
+def _gx(style: str) -> str:
+    return f"gx-{style}" if style else ""
+
+
+def _tex(cell: Cell) -> str:
+    """A cell's mathematics for MathJax, between \\( and \\), its coloured parts in classes."""
+    if cell.math_parts:
+        math = "".join(
+            f"\\class{{gx-{style}}}{{{piece}}}" if style else piece for piece, style in cell.math_parts if piece
+        )
+    else:
+        math = cell.math
+    return escape(f"\\({math}\\)")
+
+
+def _fragment_cell(cell: Cell, align: str) -> str:
+    """A table cell; with mathematics, twice: as TeX, shown once the notebook has typeset it
+    (JupyterLab and Notebook do, with MathJax), and as text, shown until then and wherever the
+    output is not typeset (VS Code, a page converted without MathJax)."""
+    content = "".join(
+        f"<span{_class(_gx(style))}>{escape(text)}</span>" for text, style in cell.parts if text
+    ) or escape(cell.text)
+    if cell.math:
+        content = f'<span class="gx-tex">{_tex(cell)}</span><span class="gx-plain">{content}</span>'
+    return f"<td{_class(_gx(cell.style), 'gx-right' if align == 'right' else '')}>{content}</td>"
+
+
+def _fragment_table(table: Table) -> list[str]:
+    right = ["gx-right" if align == "right" else "" for align in table.align]
+    lines = [f'<p class="gx-title">{escape(table.title)}</p>', '<div class="gx-scroll"><table>', "<thead><tr>"]
+    lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, right, strict=True)]
+    lines.append("</tr></thead><tbody>")
+    for row in table.rows:
+        lines.append(
+            "<tr>" + "".join(_fragment_cell(cell, a) for cell, a in zip(row, table.align, strict=True)) + "</tr>"
+        )
+    lines.append("</tbody></table></div>")
+    lines += [f'<p class="gx-note">{escape(note)}</p>' for note in table.notes]
+    return lines
+
+
+def fragment(report: Report, picture: str | None, missing: str) -> str:
+    """The report as a part of a page (a notebook's output): a wrapper with the scoped styles,
+    the heading, the drawing (Graphviz's SVG) or `missing`, which says why there is none, the
+    tables and the summary. Build the report with math=True for typeset mathematics."""
+    first, *rest = report.heading
+    lines = [
+        f'<div class="{SCOPE}">',
+        f"<style>\n{FRAGMENT_STYLE}\n</style>",
+        f"<p><strong>{escape(first)}</strong></p>",
+        *(f"<p>{escape(line)}</p>" for line in rest),
+    ]
+    if picture is None:
+        lines.append(f'<p class="gx-missing">{escape(missing)}</p>')
+    else:  # ids dropped: a notebook holds many drawings, and Graphviz numbers each from 1
+        label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
+        lines += [f'<figure role="img" aria-label="{escape(label)}">', _ID.sub("", inline_svg(picture)), "</figure>"]
+    for table in report.tables:
+        lines += _fragment_table(table)
+    lines += [f"<p{_class(_gx(cell.style))}>{escape(cell.text)}</p>" for cell in report.summary]
+    lines.append("</div>")
+    return "\n".join(lines) + "\n"
