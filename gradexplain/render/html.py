@@ -162,7 +162,8 @@ FRAGMENT_STYLE = """
                                    white-space: nowrap; vertical-align: middle; text-align: left; background: none; }
 .gradexplain td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 .gradexplain th { font-weight: 600; border-bottom: 2px solid #999; }
-.gradexplain th.gx-right, .gradexplain td.gx-right { text-align: right; }
+.gradexplain table th.gx-left, .gradexplain table td.gx-left { text-align: left; }  /* beats JupyterLab's */
+.gradexplain table th.gx-right, .gradexplain table td.gx-right { text-align: right; }  /* right-aligned cells */
 .gradexplain .gx-value { color: var(--gx-value); }
 .gradexplain .gx-gradient { color: var(--gx-gradient); font-weight: 600; }
 .gradexplain .gx-local { color: var(--gx-local); }
@@ -205,13 +206,13 @@ def _fragment_cell(cell: Cell, align: str) -> str:
     ) or escape(cell.text)
     if cell.math:
         content = f'<span class="gx-tex">{_tex(cell)}</span><span class="gx-plain">{content}</span>'
-    return f"<td{_class(_gx(cell.style), 'gx-right' if align == 'right' else '')}>{content}</td>"
+    return f"<td{_class(_gx(cell.style), f'gx-{align}')}>{content}</td>"
 
 
 def _fragment_table(table: Table) -> list[str]:
-    right = ["gx-right" if align == "right" else "" for align in table.align]
+    sides = [f"gx-{align}" for align in table.align]
     lines = [f'<p class="gx-title">{escape(table.title)}</p>', '<div class="gx-scroll"><table>', "<thead><tr>"]
-    lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, right, strict=True)]
+    lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, sides, strict=True)]
     lines.append("</tr></thead><tbody>")
     for row in table.rows:
         lines.append(
