@@ -180,21 +180,30 @@ FRAGMENT_STYLE = """
 """.strip()
 
 _ID = re.compile(r'\sid="[^"]*"')
+_PLAIN_NUMBER = re.compile(r"-?\d[\d.]*(?:e[+-]?\d+)?")
 
 
 def _gx(style: str) -> str:
     return f"gx-{style}" if style else ""
 
 
+# The colours of FRAGMENT_STYLE, for the coloured parts of typeset mathematics: `{\color{c}{…}}`
+# means the same in MathJax 2 and 3 (and "Safe" mode keeps it, where it drops \class).
+MATH_COLOURS = {"gradient": "#b0185a", "local": "#8a5a00", "dim": "#5f6368"}
+
+
 def _tex(cell: Cell) -> str:
-    """A cell's mathematics for MathJax, between \\( and \\), its coloured parts in classes."""
+    """A cell's mathematics for MathJax, between \\( and \\), its parts in their colours."""
     if cell.math_parts:
         math = "".join(
-            f"\\class{{gx-{style}}}{{{piece}}}" if style else piece for piece, style in cell.math_parts if piece
+            f"{{\\color{{{MATH_COLOURS[style]}}}{{{piece}}}}}" if style in MATH_COLOURS else piece
+            for piece, style in cell.math_parts
+            if piece
         )
     else:
         math = cell.math
-    return escape(f"\\({math}\\)")
+    display = "\\displaystyle " if "\\frac" in math else ""  # fractions full size, as in the LaTeX
+    return escape(f"\\({display}{math}\\)")
 
 
 def _fragment_cell(cell: Cell, align: str) -> str:
@@ -204,7 +213,7 @@ def _fragment_cell(cell: Cell, align: str) -> str:
     content = "".join(
         f"<span{_class(_gx(style))}>{escape(text)}</span>" for text, style in cell.parts if text
     ) or escape(cell.text)
-    if cell.math:
+    if cell.math and not _PLAIN_NUMBER.fullmatch(cell.text):  # a number reads as well, and aligns, as it is
         content = f'<span class="gx-tex">{_tex(cell)}</span><span class="gx-plain">{content}</span>'
     return f"<td{_class(_gx(cell.style), f'gx-{align}')}>{content}</td>"
 
