@@ -187,6 +187,7 @@ TEST_CELLS = [
     "%gradexplain w* --w 2",
     "import os\npath, os.environ['PATH'] = os.environ['PATH'], ''\ntry:\n"
     "    display(explain('w*x', {'w': 2, 'x': 3}))\nfinally:\n    os.environ['PATH'] = path",
+    "explain('w*x + ', {'w': 1})",
     "md:After: another table.\n\n| a | b |\n|---|---|\n| 1 | 2 |",
 ]
 
@@ -307,6 +308,12 @@ def test_test_notebook_shows_short_errors(executed):
     assert not any("Traceback" in line or "File " in line for line in missing.traceback + caret.traceback)
     without = _html(notebook, 8)
     assert "<svg" not in without and "not on this kernel&#x27;s PATH" in without
+    (library,) = _outputs(notebook, 9)  # explain() itself, outside the magics
+    assert (
+        library.output_type == "error"
+        and library.traceback[0] == "error: the end of the formula where a value should follow '+'"
+    )
+    assert len(library.traceback) == 4
 
 
 # ── the notebook as a page, in Chromium ─────────────────────────────────────────────────────
