@@ -10,4 +10,11 @@ from gradexplain.explain import Explanation, explain
 
 __version__ = "0.1.0"
 
-__all__ = ["Explanation", "GradexplainError", "__version__", "explain"]
+__all__ = ["Explanation", "GradexplainError", "__version__", "explain", "load_ipython_extension"]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """`%load_ext gradexplain` in IPython or Jupyter: the %gradexplain and %%gradexplain magics."""
+    from gradexplain.notebook import load_ipython_extension as load
+
+    load(ipython)

@@ -104,8 +104,11 @@ def check_dashed(split: SplitArgs, source: str, options: Iterable[str]) -> None:
         raise InputError(f"--{name} needs a value", hint=f"write --{name} 2 or {name}=2")
 
 
-def split_argv(argv: list[str], known: dict[str, bool], file_options: tuple[str, ...]) -> SplitArgs:
-    """`known` maps each option spelling (`--eps`, `-f`) to whether it takes a value."""
+def split_argv(
+    argv: list[str], known: dict[str, bool], file_options: tuple[str, ...], formula: str | None = None
+) -> SplitArgs:
+    """`known` maps each option spelling (`--eps`, `-f`) to whether it takes a value. With
+    `formula` (a notebook cell holds it), every positional argument is a value."""
     options: list[str] = []
     positionals: list[str] = []
     values: dict[str, str] = {}
@@ -146,14 +149,20 @@ def split_argv(argv: list[str], known: dict[str, bool], file_options: tuple[str,
         i += 1
 
     reading_file = any(o.partition("=")[0] in file_options for o in options)
-    formula = None
+    in_cell = formula is not None
     rest = positionals
-    if not reading_file and positionals:
+    if formula is None and not reading_file and positionals:
         formula, rest = positionals[0], positionals[1:]
     for word in rest:
         match = _ASSIGNMENT.match(word)
         if not match or not _is_name(match[1]):
-            where = "the formula comes from the file, so " if reading_file else "the formula is the first argument; "
+            where = (
+                "the formula comes from the file, so "
+                if reading_file
+                else "the formula is the cell, so "
+                if in_cell
+                else "the formula is the first argument; "
+            )
             raise InputError(
                 f"unexpected argument {word!r}",
                 hint=f"{where}further arguments must be values such as w=2 (or --w 2)",

@@ -12,10 +12,10 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -314,59 +314,28 @@ def main(
     if version:
         typer.echo(f"gradexplain {__version__}")
         raise typer.Exit(EXIT_OK)
-    split: SplitArgs = ctx.obj or SplitArgs()
-    values = split.values
     try:
-        limits = with_overrides(limit or [])
-        _check_output_path(output)
-        if random_exercise:
-            source, origin = _exercise(formula, file, seed, level), "exercise"
-        else:
-            _warn(_exercise_options(ctx))
-            source, origin = _read_source(formula, file, limits)
-        check_dashed(split, source, _option_spellings(ctx))
+        request = read_request(ctx)
         from gradexplain.explain import explain
 
-        with _progress(source) as on_stage:
-            explanation = explain(
-                source,
-                values,
-                target=target,
-                wrt=_names(wrt),
-                check=check,
-                check_only=_names(check_only),
-                cost=cost,
-                eps=eps,
-                central=central,
-                symbolic_limit=symbolic_limit,
-                limits=limits,
-                origin=origin,
-                on_stage=on_stage,
-            )
+        with _progress(request.source) as on_stage:
+            explanation = explain(request.source, request.values, **request.arguments, on_stage=on_stage)
             on_stage("output")
-            _warn(explanation.warnings)
+            warn(explanation.warnings)
             checking = explanation.checks is not None
-            _warn(_idle_options(ctx, checking))
+            warn(idle_options(ctx, checking))
             if quiz is not None:
-                quizzed = _quiz(explanation, quiz.value, tries, Notation(notation.value), output)
+                quizzed = _quiz(explanation, quiz.value, tries, Notation(notation.value), request.output.path)
             else:
-                chosen = Output(output_format.value, output, digits, standalone, full, checking, notation.value, blank)
-                _write(explanation, chosen, limits)
-    except MissingValuesError as error:
-        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
-        sys.stderr.write(error.describe() + "\n")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+                write_output(explanation, replace(request.output, check=checking), request.limits)
     except GradexplainError as error:
-        sys.stderr.write(error.describe() + "\n")
+        sys.stderr.write(describe(error, ctx) + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except Exception:  # a bug: never show a user a traceback unless asked
         if debug:
             traceback.print_exc()
         else:
-            sys.stderr.write(
-                "internal error: gradexplain failed unexpectedly. Please report it with the command you ran "
-                f"at {ISSUES_URL}; rerun with --debug to see the traceback.\n"
-            )
+            sys.stderr.write(INTERNAL_ERROR + "\n")
         raise typer.Exit(EXIT_INTERNAL) from None
     if quiz is not None:
         raise typer.Exit(quizzed)
@@ -390,7 +359,92 @@ def _quiz(explanation: Explanation, part: str, tries: int, notation: Notation, o
     return EXIT_OK if result.right == result.asked else EXIT_CHECK_FAILED
 
 
-def _warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
+INTERNAL_ERROR = (
+    "internal error: gradexplain failed unexpectedly. Please report it with the command you ran "
+    f"at {ISSUES_URL}; rerun with --debug to see the traceback."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A command line, read: the text to explain, explain()'s other arguments, and the output
+    asked for. The command and the notebook's magics (gradexplain.notebook) both start here."""
+
+    source: str
+    values: dict[str, str]
+    arguments: dict[str, Any]  # explain()'s keyword arguments: target, wrt, check, eps, limits, origin, …
+    output: Output
+    limits: Limits
+
+
+def read_request(ctx: typer.Context) -> Request:
+    """What the parsed command line asks for: the formula read (from the argument, -f FILE or
+    stdin), limits and the -o path checked, mistyped options told from input values."""
+    params = ctx.params
+    split: SplitArgs = ctx.obj or SplitArgs()
+    limits = with_overrides(params["limit"] or [])
+    _check_output_path(params["output"])
+    if params["random_exercise"]:
+        source, origin = _exercise(params["formula"], params["file"], params["seed"], params["level"]), "exercise"
+    else:
+        warn(_exercise_options(ctx))
+        source, origin = _read_source(params["formula"], params["file"], limits)
+    check_dashed(split, source, _option_spellings(ctx))
+    arguments = {
+        "target": params["target"],
+        "wrt": _names(params["wrt"]),
+        "check": params["check"],
+        "check_only": _names(params["check_only"]),
+        "cost": params["cost"],
+        "eps": params["eps"],
+        "central": params["central"],
+        "symbolic_limit": params["symbolic_limit"],
+        "limits": limits,
+        "origin": origin,
+    }
+    output = Output(
+        OutputFormat(params["output_format"]).value,
+        params["output"],
+        params["digits"],
+        params["standalone"],
+        params["full"],
+        notation=NotationChoice(params["notation"]).value,
+        blank=params["blank"],
+    )
+    return Request(source, split.values, arguments, output, limits)
+
+
+def describe(error: GradexplainError, ctx: typer.Context) -> str:
+    """The error as the one short block the CLI prints (missing values: how to pass them on
+    this command line)."""
+    if isinstance(error, MissingValuesError):
+        error.hint = "; ".join(filter(None, (error.case_note, _how_to_pass(ctx, error.names))))
+    return error.describe()
+
+
+def read_command_line(arguments: list[str], formula: str | None = None) -> typer.Context:
+    """The command line parsed as the command parses it, without running it (for the magics).
+    `formula` given (a notebook cell), every positional argument is a NAME=VALUE. Raises
+    GradexplainError for a bad command line; click's Exit after --help has printed the help."""
+    command = typer.main.get_command(app)
+    known, file_options = _known_options(command)
+    split = split_argv(arguments, known, file_options, formula=formula)
+    click_args = split.options + (["--", split.formula] if split.formula is not None else [])
+    try:
+        return command.make_context("gradexplain", click_args, obj=split)
+    except Exception as problem:
+        if not is_click(problem, "UsageError"):
+            raise
+        raise InputError(problem.format_message(), hint="--help lists the options") from None  # type: ignore[attr-defined]
+
+
+def is_click(problem: BaseException, name: str) -> bool:
+    """Whether `problem` is click's exception `name` (UsageError, Exit), wherever click comes
+    from: typer vendors its own copy from 0.20 on."""
+    return any(kind.__name__ == name for kind in type(problem).__mro__)
+
+
+def warn(warnings: tuple[str, ...], kind: str = "warning") -> None:
     """Warnings (or notes) on stderr, one line each, control characters escaped (they may quote
     a name or a file name the user typed)."""
     for warning in warnings:
@@ -430,7 +484,7 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
 
 
-def _idle_options(ctx: typer.Context, checking: bool) -> list[str]:
+def idle_options(ctx: typer.Context, checking: bool) -> list[str]:
     """Warnings for options that would do nothing here: --eps and --central without a check."""
     idle = [f"--{name}" for name in ("eps", "central") if _given(ctx, name)]
     if checking or not idle:
@@ -467,7 +521,7 @@ def _exercise(formula: str | None, file: str | None, seed: int | None, level: in
 
         seed = random.SystemRandom().randrange(10_000)
     exercise = make_exercise(seed, level)
-    _warn((f"exercise: {exercise.family}, made again by {exercise.command}",), "note")
+    warn((f"exercise: {exercise.family}, made again by {exercise.command}",), "note")
     return exercise.text
 
 
@@ -589,7 +643,7 @@ def _no_progress(stage: str) -> None:
     """No progress bar: piped, redirected, or too quick to need one."""
 
 
-def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
+def write_output(explanation: Explanation, output: Output, limits: Limits) -> None:
     """Render in the chosen format and write to stdout or the -o file (the only writer)."""
     from gradexplain.notation import LEIBNIZ
     from gradexplain.output import check_standalone, format_for_path, render_bytes
@@ -613,22 +667,22 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
             hint="use text, markdown, latex, html or a drawing for a worksheet",
         )
     if output.blank and output.check:
-        _warn(("a worksheet (--blank) leaves out the gradient checks, which would give the answers away",))
+        warn(("a worksheet (--blank) leaves out the gradient checks, which would give the answers away",))
     elif output.check and output_format in WITHOUT_CHECKS:
-        _warn(
+        warn(
             (
                 f"the {output_format} format does not show the gradient checks (the exit code still says whether "
                 "they pass); text, rich, markdown, html, latex and json show them",
             )
         )
     if output_format == "json" and output.notation != LEIBNIZ:
-        _warn(("--notation does not change JSON, whose field names stay the same in every notation",))
+        warn(("--notation does not change JSON, whose field names stay the same in every notation",))
     if output_format == "rich":
         _to_stdout(lambda: _print_rich(explanation, options, output.full))
         return
     rendered = render_bytes(explanation, output_format, options, standalone=standalone, limits=limits)
-    _warn(rendered.warnings)
-    _warn(rendered.notes, "note")
+    warn(rendered.warnings)
+    warn(rendered.notes, "note")
     if to_file:
         try:
             Path(output.path).write_bytes(rendered.data)  # type: ignore[arg-type]
@@ -636,7 +690,7 @@ def _write(explanation: Explanation, output: Output, limits: Limits) -> None:
             raise InputError(f"cannot write {output.path}: {problem.strerror}", hint="check the path") from None
         if output_format == "latex" and not standalone and Path(output.path).suffix.lower() == ".tex":  # type: ignore[arg-type]
             engine = "lualatex" if rendered.notes else "pdflatex"
-            _warn(
+            warn(
                 (
                     f"{output.path} is a LaTeX fragment, to \\input into a document; "
                     f"--standalone writes a whole document that {engine} compiles",

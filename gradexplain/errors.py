@@ -60,6 +60,11 @@ class GradexplainError(Exception):
             lines.append(f"hint: {brief(visible(self.hint), MESSAGE_CHARACTERS)}")
         return "\n".join(lines)
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython and Jupyter show instead of a traceback: the same short block, since bad
+        input is the user's to fix, not a bug to debug (`explain("w*")` in a notebook)."""
+        return self.describe().splitlines()
+
 
 class ParseError(GradexplainError):
     """The text is not a formula or program in gradexplain's language."""

@@ -9,10 +9,10 @@ import re
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradexplain.accuracy import audit
 from gradexplain.arguments import check_arguments, plain_number
@@ -30,6 +30,12 @@ from gradexplain.numbers import Number, format_number
 from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import Program, parse
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+    from gradexplain.notebook import Display
+    from gradexplain.render.report import RenderOptions
 
 DEFAULT_EPS = Fraction(1, 1000)
 
@@ -75,6 +81,7 @@ class Explanation:
     notes: tuple[Note, ...]
     warnings: tuple[str, ...]
     cost: Cost | None = None  # only when asked for: it holds measured times
+    display: Display | None = None  # how a notebook shows it (notation, digits, long tables); see with_display
 
     @property
     def source(self) -> str:
@@ -126,6 +133,42 @@ class Explanation:
             )
         output = f"{brief(self.output.name, 30)} = {format_number(self.output_value)}"
         return f"<Explanation {output} at {point}: {gradients}{checks}>"
+
+    def with_display(
+        self, options: RenderOptions | None = None, *, notation: str | None = None, full: bool = False
+    ) -> Explanation:
+        """The same explanation, shown in a notebook with these render options (or just this
+        `notation`: "leibniz", "dvar", "adjoint"), and with long tables whole when `full`."""
+        from gradexplain.notebook import Display
+        from gradexplain.render.report import RenderOptions
+
+        options = options or RenderOptions()
+        if notation is not None:
+            options = replace(options, notation=notation)
+        return replace(self, display=Display(options, full))
+
+    # How a notebook (IPython, Jupyter) and rich show it: gradexplain.notebook. Each imports
+    # what it needs when called, so an import of gradexplain pays for none of it.
+
+    def _repr_html_(self) -> str:
+        from gradexplain.notebook import html
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from gradexplain.notebook import markdown
+
+        return markdown(self)
+
+    def _repr_latex_(self) -> str | None:
+        from gradexplain.notebook import latex
+
+        return latex(self)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from gradexplain.notebook import rich_renderable
+
+        yield rich_renderable(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (see README, "JSON output"); keys always in this order."""

@@ -311,7 +311,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
 def test_warnings_show_control_characters_escaped(capsys):
     from gradexplain import cli
 
-    cli._warn(("q\x1b[2J is not used by the formula",))
+    cli.warn(("q\x1b[2J is not used by the formula",))
     assert capsys.readouterr().err == "warning: q\\x1b[2J is not used by the formula\n"
 
 

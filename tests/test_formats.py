@@ -354,7 +354,14 @@ def test_html_escapes_and_embeds_the_drawing():
 
 def test_html_without_a_drawing_says_how_to_get_one():
     page = html.render(LECTURE)
-    assert "apt-get install graphviz" in page and "<svg" not in page
+    assert "render_bytes(explanation, &quot;html&quot;)" in page and "<svg" not in page
+
+
+def test_the_pure_renderer_never_claims_graphviz_is_missing():
+    """render_text does not run Graphviz, so its page cannot know whether Graphviz is installed
+    (it used to say it was not, on a machine that had it)."""
+    page = render_text(LECTURE, "html")
+    assert "not installed" not in page and "never runs Graphviz" in page
     assert html.render(LECTURE, missing="too big to draw").count("too big to draw") == 1
 
 

@@ -56,10 +56,13 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
 }
 """.strip()
 
-MISSING_PICTURE = (
-    "The drawing of the graph needs Graphviz, which is not installed. Install it "
-    "(Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz) and run "
-    "the same command again; --format dot gives the graph in Graphviz's language meanwhile."
+# What a page made without a drawing says. Whether Graphviz is installed is not for a pure
+# renderer to know (render_text never runs it), so this names where the drawing comes from
+# rather than claiming it is missing; gradexplain.output says why when drawing it failed.
+NO_PICTURE = (
+    "This page was made without the drawing of the graph: gradexplain.render.render_text never runs "
+    'Graphviz. gradexplain.output.render_bytes(explanation, "html"), or the gradexplain command '
+    "with -o page.html, draws it (with Graphviz's dot program; --format dot gives the graph in its language)."
 )
 
 _PREAMBLE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -117,7 +120,7 @@ def render_report(report: Report, picture: str | None, title: str, missing: str 
         "<h2>Computation graph</h2>",
     ]
     if picture is None:
-        lines.append(f'<p class="missing">{escape(missing or MISSING_PICTURE)}</p>')
+        lines.append(f'<p class="missing">{escape(missing or NO_PICTURE)}</p>')
     else:
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
         lines += [f'<figure role="img" aria-label="{escape(label)}">', inline_svg(picture), "</figure>"]
@@ -137,6 +140,120 @@ def render(
     missing: str | None = None,
 ) -> str:
     """The page; `picture` is the graph as Graphviz SVG, or None, and then `missing` says why
-    (by default: Graphviz is not installed, and how to install it)."""
+    (by default: this renderer does not draw, and what does)."""
     title = f"gradexplain: gradients of {explanation.output.name}"
     return render_report(build_report(explanation, options), picture, title, missing)
+
+
+# ── a notebook's output: a fragment of someone else's page ─────────────────────────────────
+
+# The class on the fragment's wrapper. Every rule of FRAGMENT_STYLE starts with it, so the
+# styles reach nothing outside the output (the page's `td { font-family: monospace }` turned
+# every Markdown table of a notebook monospace), and the fragment's own classes carry a `gx-`
+# prefix so that the notebook's rules for a `.note` or `.ok` do not reach in either.
+SCOPE = "gradexplain"
+
+FRAGMENT_STYLE = """
+.gradexplain { --gx-value: #1f4e79; --gx-gradient: #b0185a; --gx-local: #8a5a00; --gx-ok: #1e7b34;
+               --gx-bad: #b42318; --gx-dim: #5f6368; line-height: 1.45; }
+.gradexplain p { margin: .2rem 0; }
+.gradexplain .gx-title { font-weight: 600; margin: 1rem 0 .3rem; }
+.gradexplain figure { margin: .6rem 0; overflow-x: auto; }
+.gradexplain figure svg { max-width: 100%; height: auto; }
+.gradexplain .gx-scroll { overflow-x: auto; }
+.gradexplain table { border-collapse: collapse; margin: .3rem 0; font-size: .9em; }
+.gradexplain th, .gradexplain td { padding: .25rem .7rem; border: none; border-bottom: 1px solid #ddd;
+                                   white-space: nowrap; vertical-align: middle; text-align: left; background: none; }
+.gradexplain td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+.gradexplain th { font-weight: 600; border-bottom: 2px solid #999; }
+.gradexplain table th.gx-left, .gradexplain table td.gx-left { text-align: left; }  /* beats JupyterLab's */
+.gradexplain table th.gx-right, .gradexplain table td.gx-right { text-align: right; }  /* right-aligned cells */
+.gradexplain .gx-value { color: var(--gx-value); }
+.gradexplain .gx-gradient { color: var(--gx-gradient); font-weight: 600; }
+.gradexplain .gx-local { color: var(--gx-local); }
+.gradexplain .gx-ok { color: var(--gx-ok); font-weight: 600; }
+.gradexplain .gx-bad { color: var(--gx-bad); font-weight: 700; }
+.gradexplain .gx-dim { color: var(--gx-dim); }
+.gradexplain .gx-note { color: var(--gx-dim); font-size: .9em; }
+.gradexplain .gx-missing { border: 1px dashed #999; padding: .5rem .7rem; }
+.gradexplain .gx-tex { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+                       white-space: nowrap; }
+.gradexplain .gx-tex:has(mjx-container, .MathJax, .MathJax_CHTML, .katex) { position: static; width: auto;
+                       height: auto; overflow: visible; clip-path: none; }
+.gradexplain .gx-tex:has(mjx-container, .MathJax, .MathJax_CHTML, .katex) + .gx-plain { display: none; }
+""".strip()
+
+_ID = re.compile(r'\sid="[^"]*"')
+_PLAIN_NUMBER = re.compile(r"-?\d[\d.]*(?:e[+-]?\d+)?")
+
+
+def _gx(style: str) -> str:
+    return f"gx-{style}" if style else ""
+
+
+# The colours of FRAGMENT_STYLE, for the coloured parts of typeset mathematics: `{\color{c}{…}}`
+# means the same in MathJax 2 and 3 (and "Safe" mode keeps it, where it drops \class).
+MATH_COLOURS = {"gradient": "#b0185a", "local": "#8a5a00", "dim": "#5f6368"}
+
+
+def _tex(cell: Cell) -> str:
+    """A cell's mathematics for MathJax, between \\( and \\), its parts in their colours."""
+    if cell.math_parts:
+        math = "".join(
+            f"{{\\color{{{MATH_COLOURS[style]}}}{{{piece}}}}}" if style in MATH_COLOURS else piece
+            for piece, style in cell.math_parts
+            if piece
+        )
+    else:
+        math = cell.math
+    display = "\\displaystyle " if "\\frac" in math else ""  # fractions full size, as in the LaTeX
+    return escape(f"\\({display}{math}\\)")
+
+
+def _fragment_cell(cell: Cell, align: str) -> str:
+    """A table cell; with mathematics, twice: as TeX, shown once the notebook has typeset it
+    (JupyterLab and Notebook do, with MathJax), and as text, shown until then and wherever the
+    output is not typeset (VS Code, a page converted without MathJax)."""
+    content = "".join(
+        f"<span{_class(_gx(style))}>{escape(text)}</span>" for text, style in cell.parts if text
+    ) or escape(cell.text)
+    if cell.math and not _PLAIN_NUMBER.fullmatch(cell.text):  # a number reads as well, and aligns, as it is
+        content = f'<span class="gx-tex">{_tex(cell)}</span><span class="gx-plain">{content}</span>'
+    return f"<td{_class(_gx(cell.style), f'gx-{align}')}>{content}</td>"
+
+
+def _fragment_table(table: Table) -> list[str]:
+    sides = [f"gx-{align}" for align in table.align]
+    lines = [f'<p class="gx-title">{escape(table.title)}</p>', '<div class="gx-scroll"><table>', "<thead><tr>"]
+    lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, sides, strict=True)]
+    lines.append("</tr></thead><tbody>")
+    for row in table.rows:
+        lines.append(
+            "<tr>" + "".join(_fragment_cell(cell, a) for cell, a in zip(row, table.align, strict=True)) + "</tr>"
+        )
+    lines.append("</tbody></table></div>")
+    lines += [f'<p class="gx-note">{escape(note)}</p>' for note in table.notes]
+    return lines
+
+
+def fragment(report: Report, picture: str | None, missing: str) -> str:
+    """The report as a part of a page (a notebook's output): a wrapper with the scoped styles,
+    the heading, the drawing (Graphviz's SVG) or `missing`, which says why there is none, the
+    tables and the summary. Build the report with math=True for typeset mathematics."""
+    first, *rest = report.heading
+    lines = [
+        f'<div class="{SCOPE}">',
+        f"<style>\n{FRAGMENT_STYLE}\n</style>",
+        f"<p><strong>{escape(first)}</strong></p>",
+        *(f"<p>{escape(line)}</p>" for line in rest),
+    ]
+    if picture is None:
+        lines.append(f'<p class="gx-missing">{escape(missing)}</p>')
+    else:  # ids dropped: a notebook holds many drawings, and Graphviz numbers each from 1
+        label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
+        lines += [f'<figure role="img" aria-label="{escape(label)}">', _ID.sub("", inline_svg(picture)), "</figure>"]
+    for table in report.tables:
+        lines += _fragment_table(table)
+    lines += [f"<p{_class(_gx(cell.style))}>{escape(cell.text)}</p>" for cell in report.summary]
+    lines.append("</div>")
+    return "\n".join(lines) + "\n"

@@ -382,3 +382,62 @@ def warnings(need: Needs) -> tuple[str, ...]:
         return ()
     listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in need.missing[:8])
     return (f"no font that gradexplain names has {listed}: the PDF will lack them",)
+
+
+def _words(text: str) -> str:
+    """Plain words inside mathematics, for MathJax and amsmath alike: \\text{...} with TeX's
+    special characters escaped and the symbols the words use written as mathematics."""
+    symbols = {"∂": r"\partial ", "ε": r"\varepsilon ", "≤": r"\le ", "·": r"\cdot ", "→": r"\to ", "±": r"\pm "}
+    out, run = [], []
+    for char in text:
+        if char in symbols:
+            if run:
+                out.append("\\text{" + "".join(run) + "}")
+                run = []
+            out.append(symbols[char])
+        else:
+            run.append(_SPECIAL.get(char, char) if char in "\\&%$#_{}~^<>|" else char)
+    if run:
+        out.append("\\text{" + "".join(run) + "}")
+    return "".join(out)
+
+
+def math_block(explanation: Explanation, options: RenderOptions | None = None) -> str:
+    """The evaluation traces and the checks as display mathematics (`$$ … $$`), which MathJax
+    typesets in a notebook and LaTeX compiles (with amsmath) in a notebook converted to PDF:
+    a notebook's `text/latex` output, where a document's tables and paragraphs cannot go."""
+    options = options or RenderOptions()
+    shown = Shown(options.digits, True, notation=options.notation)
+    edges: list[list[EdgeStep]] = [[] for _ in explanation.graph.nodes]
+    for step in explanation.steps:
+        if isinstance(step, EdgeStep):
+            edges[step.arg].append(step)
+    out = explanation.output.name
+    backward = "Reverse adjoint trace" if shown.notation.style == ADJOINT else "Backward trace"
+    rows = [
+        f"\\textbf{{Forward primal trace}}\\text{{ (read down)}} & \\textbf{{{backward}}}\\text{{ (read up from }}"
+        f"{shown.notation.gradient_latex(out, out)} = 1\\text{{)}} \\\\",
+        r"\hline",
+    ]
+    for node in explanation.graph.nodes:
+        adjoint = _adjoint(explanation, node, edges[node.index], shown)
+        rows.append(f"{_primal(explanation, node, shown)} & \\displaystyle {adjoint} \\\\[1ex]")
+    blocks = ["\\begin{array}{ll}\n" + "\n".join(rows) + "\n\\end{array}"]
+    report = build_report(explanation, options, math=True)
+    checks = [table for table in report.tables if table.title.startswith("Gradient check")]
+    if checks:
+        lines = [r"\textbf{Gradient check}\text{ (nudge each input by }\varepsilon\text{)} & & & \\", r"\hline"]
+        for name, nudge, _after, slope, gradient, verdict in checks[0].rows:
+            estimate = slope.math if slope.math != "—" else r"\text{no estimate}"
+            relation = r"\approx" if verdict.style == "ok" else r"\not\approx"
+            lines.append(
+                f"{name.math} & {nudge.math} & \\displaystyle {estimate} {relation} {gradient.math} & "
+                f"{_words(verdict.text)} \\\\[1ex]"
+            )
+        blocks.append("\\begin{array}{llll}\n" + "\n".join(lines) + "\n\\end{array}")
+    # The verdicts without the names in brackets (the rows above name them): \text{} cannot
+    # hold a name such as w_1 for both MathJax and LaTeX.
+    summary = "; ".join(cell.text.split(" (")[0] for cell in report.summary if cell.style in ("ok", "bad"))
+    if summary:
+        blocks.append(_words(summary))
+    return "$$\\begin{gathered}\n" + "\n\\\\[2ex]\n".join(blocks) + "\n\\end{gathered}$$"

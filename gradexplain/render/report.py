@@ -48,6 +48,7 @@ class Cell:
     # The text in pieces of different styles, for renderers with colour (a local derivative
     # times a gradient: `∂ₗc/∂w` in one colour, `∂J/∂c` in another); empty: all of it in `style`.
     parts: tuple[tuple[str, str], ...] = ()
+    math_parts: tuple[tuple[str, str], ...] = ()  # `math` in the same pieces, when it has them
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,9 @@ class Report:
     summary: tuple[Cell, ...]
 
 
-def summarized(report: Report, rows: int) -> Report:
+def summarized(report: Report, rows: int, how: str = "--full shows all") -> Report:
     """The report with each table longer than `rows` cut to its first and last rows, and a row
-    saying how many are left out and how to see them all."""
+    saying how many are left out and `how` to see them all."""
     tables = []
     for table in report.tables:
         if len(table.rows) <= rows:
@@ -79,7 +80,7 @@ def summarized(report: Report, rows: int) -> Report:
             continue
         head, tail = table.rows[: rows * 2 // 3], table.rows[-(rows // 3) :]
         hidden = len(table.rows) - len(head) - len(tail)
-        gap = (Cell(f"… {hidden:,} more rows (--full shows all)", "dim"),)
+        gap = (Cell(f"… {hidden:,} more rows ({how})", "dim"),)
         gap += tuple(Cell("") for _ in table.columns[1:])
         tables.append(replace(table, rows=(*head, gap, *tail)))
     return Report(report.heading, tuple(tables), report.summary)
@@ -258,7 +259,14 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
             which = f" ({step.path} of {step.paths})" if step.paths > 1 else ""
             argument = f" (argument {step.slot + 1})" if node.args.count(step.arg) > 1 else ""
             local, upstream = notation.local(node.name, arg.name), notation.gradient(out, node.name)
-            chain = f"{notation.local_latex(node.name, arg.name)} \\cdot {notation.gradient_latex(out, node.name)}"
+            local_tex, upstream_tex = notation.local_latex(node.name, arg.name), notation.gradient_latex(out, node.name)
+            chain = f"{local_tex} \\cdot {upstream_tex}"
+            chain_parts = (
+                (local_tex, "local"),
+                (" \\cdot ", "dim"),
+                (upstream_tex, "gradient"),
+                (_text(argument), "dim"),
+            )
             rows.append(
                 (
                     shown.gradient(out, arg.name, which),
@@ -267,6 +275,7 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
                         "dim",
                         chain + _text(argument) if math else "",
                         ((local, "local"), (" · ", "dim"), (upstream, "gradient"), (argument, "dim")),
+                        chain_parts if math else (),
                     ),
                     Cell(step.local_formula, "local", latex_expr(step.local_expr) if math else ""),
                     factors.number(step.local_value, "local"),
