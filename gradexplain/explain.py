@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradexplain.accuracy import audit
 from gradexplain.arguments import check_arguments, plain_number
@@ -30,6 +30,9 @@ from gradexplain.numbers import Number, format_number
 from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import Program, parse
+
+if TYPE_CHECKING:
+    from gradexplain.views import Views
 
 DEFAULT_EPS = Fraction(1, 1000)
 
@@ -75,6 +78,7 @@ class Explanation:
     notes: tuple[Note, ...]
     warnings: tuple[str, ...]
     cost: Cost | None = None  # only when asked for: it holds measured times
+    views: Views | None = None  # the derivative's views (plot, sweep, forward mode, descent): views.with_views
 
     @property
     def source(self) -> str:
