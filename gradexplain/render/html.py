@@ -37,7 +37,6 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
 .dim { color: var(--dim); }
 .note { color: var(--dim); font-size: .9rem; }
 .missing { border: 1px dashed #999; padding: .6rem .8rem; }
-pre.chart { font-size: .8rem; line-height: 1.15; overflow-x: auto; }
 @media (max-width: 40rem) {
   body { padding: .6rem; font-size: 15px; }
   th, td { padding: .2rem .45rem; }
@@ -88,7 +87,8 @@ def _chart(table: Table, plots: str | None, drawn: list[bool]) -> list[str]:
     if not table.chart:
         return []
     if plots is None:
-        return [f'<pre class="chart">{escape(chr(10).join(table.chart))}</pre>']
+        style = "font-size: .8rem; line-height: 1.15; overflow-x: auto"  # inline: pages without views keep their style
+        return [f'<pre class="chart" style="{style}">{escape(chr(10).join(table.chart))}</pre>']
     if drawn:
         return []
     drawn.append(True)

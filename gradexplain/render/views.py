@@ -321,7 +321,7 @@ def sweep_trace_table(explanation: Explanation, trace: TangentSweep, number: int
             )
         )
     seed_tangent = notation.tangent(seed, seed)
-    which = f"sweep {number} of {total}: " if total > 1 else ""
+    which = f"sweep {number} of {total}, " if total > 1 else ""
     title = f"Forward mode (left to right), {which}seeded at {seed}: {seed_tangent} = 1, the other inputs 0"
     notes = (
         f"each tangent {notation.tangent('v', seed)} = Σ {notation.local('v', 'a')} · "
@@ -429,7 +429,7 @@ def descent_table(explanation: Explanation, descent: Descent, shown: Shown) -> T
     return Table(
         title,
         columns,
-        (RIGHT,) * len(columns),
+        (LEFT,) + (RIGHT,) * (len(columns) - 1),
         tuple(rows),
         tuple(notes),
     )

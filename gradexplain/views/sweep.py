@@ -121,7 +121,8 @@ def make_sweep(
     exact_rows = _exact_arm(evaluator, name, order, point, chosen)
     digits = EXTRA_DIGITS + 3 * _decades(Fraction(1), chosen[-1][0])
     truth: Number = gradient
-    if exact_rows is None or not is_exact(gradient):
+    exact = exact_rows is not None and is_exact(gradient)
+    if not exact:
         exact_rows, truth = _mp_arm(evaluator, name, order, point, chosen, digits)
     floats = [_float_arm(evaluator, name, order, point, eps) for eps, _ in chosen]
     rows = tuple(
@@ -141,7 +142,7 @@ def make_sweep(
         name,
         point,
         truth,
-        exact=is_exact(truth),
+        exact=exact,
         digits=digits,
         rows=rows,
         best_forward=_best(rows, "forward_float"),
