@@ -100,7 +100,7 @@ def _plot(explanation: Explanation, curve: Any, zoom: Any, options: RenderOption
     for x in plot.kinks:
         curve.plot([x], [_on_curve(plot.curve, x)], marker="o", markersize=5, markerfacecolor="white", color=CURVE)
     if plot.steps:
-        xs, ys = zip(*plot.steps, strict=True)
+        xs, ys = zip((x0, y0), *plot.steps, strict=True)  # from the point, step by step
         label = "gradient descent's steps" + (
             " (they move other inputs too: off this curve)" if plot.steps_leave_curve else ""
         )

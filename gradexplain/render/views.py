@@ -347,7 +347,7 @@ def forward_mode_tables(explanation: Explanation, mode: ForwardMode, shown: Show
     for k, trace in enumerate(mode.sweeps, start=1):
         seed = _name(explanation, trace.seed)
         reverse = explanation.node_gradients[trace.seed]
-        agree = trace.output_tangent == reverse
+        agree = _agree(trace.output_tangent, reverse)
         rows.append(
             (
                 Cell(seed, "", _math(shown, latex_name(seed))),
@@ -375,6 +375,15 @@ def forward_mode_tables(explanation: Explanation, mode: ForwardMode, shown: Show
         )
     )
     return tables
+
+
+def _agree(forward: Number, reverse: Number | None) -> bool:
+    """The same gradient: exactly, or in floating point within the rounding of summing in another order."""
+    if reverse is None:
+        return False
+    if isinstance(forward, Fraction) and isinstance(reverse, Fraction):
+        return forward == reverse
+    return abs(float(forward) - float(reverse)) <= 1e-12 * max(1.0, abs(float(reverse)))
 
 
 def _count(number: int, thing: str) -> str:

@@ -96,8 +96,9 @@ def make_plot(
         column = descent.inputs.index(name)
         leaves = len(descent.inputs) > 1
         xs = [float(step.values[column]) for step in descent.steps[1:]]
-        low = max(min([low, *xs]), float(x0) - WIDEST * half)
-        high = min(max([high, *xs]), float(x0) + WIDEST * half)
+        margin = 0.05 * (max([high, *xs]) - min([low, *xs]))  # a step on the edge stays visible
+        low = max(min([low, *(x - margin for x in xs)]), float(x0) - WIDEST * half)
+        high = min(max([high, *(x + margin for x in xs)]), float(x0) + WIDEST * half)
         for step, x in zip(descent.steps[1:], xs, strict=True):
             if low <= x <= high:
                 steps.append((x, float(step.output)))
