@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.startup import lecture_command  # noqa: E402
+from benchmarks.startup import lecture_command
 
 LECTURE_WRT = ["--wrt", "w,b"]
 VIEWS = {
