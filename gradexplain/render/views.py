@@ -164,7 +164,7 @@ def _estimate_cells(estimate: Estimate, shown: Shown) -> tuple[Cell, Cell]:
 
 
 def _eps_cell(eps: Fraction, shown: Shown) -> Cell:
-    text = small(eps, FLOAT_DIGITS)
+    text = small(eps, 6)
     return Cell(text, "", _number_math(shown, text))
 
 
@@ -211,7 +211,7 @@ def sweep_tables(explanation: Explanation, sweep: Sweep, shown: Shown) -> list[T
             )
         problems = sorted(
             {
-                f"ε = {small(row.eps, FLOAT_DIGITS)}: {estimate.problem}"
+                f"ε = {small(row.eps, 6)}: {estimate.problem}"
                 for row in sweep.rows
                 for estimate in (
                     (row.forward_float, row.central_float) if floating else (row.forward_exact, row.central_exact)
@@ -222,7 +222,7 @@ def sweep_tables(explanation: Explanation, sweep: Sweep, shown: Shown) -> list[T
         if floating:
             notes = [
                 f"in doubles, {out}({name} + ε) and {out}({name}) share more leading digits as ε shrinks and their "
-                "difference keeps fewer: the round-off, about u·|J|/ε with u = 2⁻⁵³, grows until it outweighs "
+                "difference keeps fewer: the round-off, about u·|J|/ε with u = 2^-53, grows until it outweighs "
                 "the truncation error",
                 f"best ε in floating point: {_best(sweep, 'forward_float', sweep.best_forward)} for the forward "
                 f"difference, {_best(sweep, 'central_float', sweep.best_central)} for the central",
@@ -233,8 +233,8 @@ def sweep_tables(explanation: Explanation, sweep: Sweep, shown: Shown) -> list[T
             how = "exact" if sweep.exact else f"to {sweep.digits} digits"
             notes = [
                 f"errors against {gradient} = {truth} ({how})",
-                "in exact arithmetic the error only shrinks: about ε·|J″|/2 for the forward difference "
-                "(10 times smaller per power of ten), ε²·|J‴|/6 for the central (100 times)",
+                "in exact arithmetic the error only shrinks: about ε·|J''|/2 for the forward difference "
+                "(10 times smaller per power of ten), ε²·|J'''|/6 for the central (100 times)",
             ]
             if not sweep.exact:
                 notes.append(
@@ -242,7 +242,7 @@ def sweep_tables(explanation: Explanation, sweep: Sweep, shown: Shown) -> list[T
                     "(mpmath), whose own round-off lies far below every error shown"
                 )
             if all(row.central_exact.error == 0 for row in sweep.rows):
-                notes.append(f"the central difference is exact at every ε: {out} is quadratic in {name} (J‴ = 0)")
+                notes.append(f"the central difference is exact at every ε: {out} is quadratic in {name} (J''' = 0)")
             title = f"ε sweep in exact arithmetic for {gradient} at {name} = {shown(sweep.point)} (--sweep {name})"
         tables.append(
             Table(
@@ -263,7 +263,7 @@ def _best(sweep: Sweep, arm: str, eps: Fraction | None) -> str:
         return "none (no estimate)"
     row = next(r for r in sweep.rows if r.eps == eps)
     error = getattr(row, arm).error
-    return f"ε = {small(eps, FLOAT_DIGITS)} (error {small(error)})"
+    return f"ε = {small(eps, 6)} (error {small(error)})"
 
 
 # ── --mode forward ────────────────────────────────────────────────────────────────────────

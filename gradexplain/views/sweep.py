@@ -49,7 +49,7 @@ class SweepRow:
     central_exact: Estimate
     forward_float: Estimate
     central_float: Estimate
-    why: str  # "" for a power of ten; "--check's ε" or "2 × --check's ε" for the rows added
+    why: str  # "" for a power of ten; "--check's ε" or "twice --check's ε" for the rows added
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def epsilons(largest: Fraction, smallest: Fraction, check_eps: Number) -> tuple[
     for k in range(_decades(largest, smallest)):
         chosen[largest / 10**k] = ""
     check = Fraction(check_eps)
-    for eps, why in ((check, "--check's ε"), (2 * check, "2 × --check's ε")):
+    for eps, why in ((check, "--check's ε"), (2 * check, "twice --check's ε")):
         if smallest <= eps <= largest:
             chosen[eps] = chosen.get(eps) or why
     return tuple(sorted(chosen.items(), reverse=True))
@@ -249,7 +249,8 @@ def _scored(estimate: Number | str, truth: Number) -> Estimate:
         return Estimate(None, None, estimate)
     if isinstance(estimate, float) and not math.isfinite(estimate):
         return Estimate(None, None, "the difference is not finite in floating point")
-    return Estimate(estimate, abs(Fraction(estimate) - Fraction(truth)))
+    error = abs(Fraction(estimate) - Fraction(truth))  # exactly, then a double's error as a double
+    return Estimate(estimate, float(error) if isinstance(estimate, float) else error)
 
 
 def _best(rows: tuple[SweepRow, ...], arm: str) -> Fraction | None:
