@@ -115,7 +115,8 @@ def plot_table(explanation: Explanation, plot: Plot, shown: Shown) -> Table:
         gap = abs(plot.secant_slope - plot.gradient)
         notes.append(
             f"at this scale the secant and the tangent look alike: their slopes differ by {shown(gap)}; "
-            f"a picture (-o plot.svg) zooms in on {out} minus its tangent line, where they part"
+            f"the picture's second panel (in HTML, or -o plot.svg) zooms in on {out} minus its tangent line, "
+            "where they part"
         )
     else:
         notes.append(f"no ε secant: {out} has no value at {name} + ε")
