@@ -47,6 +47,11 @@ class QuizPart(StrEnum):
     both = "both"
 
 
+class ModeChoice(StrEnum):
+    reverse = "reverse"
+    forward = "forward"
+
+
 class OutputFormat(StrEnum):
     auto = "auto"
     text = "text"
@@ -59,6 +64,7 @@ class OutputFormat(StrEnum):
     mermaid = "mermaid"
     svg = "svg"
     png = "png"
+    pdf = "pdf"
     tree = "tree"
     program = "program"
 
@@ -101,6 +107,16 @@ Reports and pictures: the format follows the file's extension (svg and png need 
   gradexplain samples/fan_out.gx --check -o report.html
   gradexplain samples/square.gx --standalone -o trace.tex
   gradexplain samples/fan_out.gx --format tree
+
+Views of the derivative itself: J against one input with its tangent and the ε secant (a
+picture with -o plot.svg, .png or .pdf, which needs matplotlib: pip install "gradexplain[plot]");
+the ε sweep; forward mode beside reverse; gradient descent.
+
+\b
+  gradexplain samples/square.gx --plot w -o plot.svg
+  gradexplain samples/square.gx --sweep w
+  gradexplain samples/square.gx --mode forward
+  gradexplain samples/square.gx --descend 10 --lr 0.1
 """
 
 EPILOG = (
@@ -212,7 +228,8 @@ def main(
                 "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
                 "latex (evaluation traces), html (one self-contained page), dot (Graphviz), "
                 "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree), "
-                "program (the graph as a program file, .gx: one assignment per node, values included)."
+                "program (the graph as a program file, .gx: one assignment per node, values included); "
+                "with --plot or --sweep, svg, png and pdf draw their picture instead (matplotlib)."
             ),
         ),
     ] = OutputFormat.auto,
@@ -223,7 +240,8 @@ def main(
             "-o",
             help=(
                 "Write to FILE instead of standard output; with --format auto the extension picks "
-                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png .gx."
+                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png .gx (.pdf: the picture of --plot, "
+                "--sweep)."
             ),
             metavar="FILE",
         ),
@@ -300,6 +318,59 @@ def main(
             ),
         ),
     ] = False,
+    plot: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--plot",
+            help=(
+                "Plot J against input NAME around the point, the others fixed: the curve, the tangent (slope "
+                "∂J/∂NAME) and --check's ε secant. In characters on a terminal; a picture with -o plot.svg, "
+                ".png or .pdf and in HTML (matplotlib)."
+            ),
+            metavar="NAME",
+        ),
+    ] = None,
+    sweep: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--sweep",
+            help=(
+                "Forward and central differences of ∂J/∂NAME and their errors for every ε of --eps-range, in exact "
+                "arithmetic and in floating point, with the best ε."
+            ),
+            metavar="NAME",
+        ),
+    ] = None,
+    eps_range: Annotated[
+        str,
+        typer.Option(
+            "--eps-range",
+            help="The ε of --sweep: powers of ten FROM..TO (--check's ε and twice it are added).",
+            metavar="FROM..TO",
+        ),
+    ] = "1e-1..1e-12",
+    mode: Annotated[
+        ModeChoice,
+        typer.Option(
+            "--mode",
+            help=(
+                "forward: add forward mode's tangent trace for each input of --wrt beside the backward pass "
+                "(reverse mode), and what each costs."
+            ),
+        ),
+    ] = ModeChoice.reverse,
+    descend: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--descend",
+            help="Take N steps of gradient descent on the inputs of --wrt, w ← w − α·∂J/∂w (with --lr).",
+            metavar="N",
+        ),
+    ] = None,
+    lr: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--lr", help="The learning rate α of --descend, e.g. 0.1.", metavar="ALPHA"),
+    ] = None,
     full: Annotated[
         bool,
         typer.Option(
@@ -320,6 +391,7 @@ def main(
 
         with _progress(request.source) as on_stage:
             explanation = explain(request.source, request.values, **request.arguments, on_stage=on_stage)
+            explanation = _with_views(ctx, explanation, plot, sweep, eps_range, mode.value, descend, lr, request.limits)
             on_stage("output")
             warn(explanation.warnings)
             checking = explanation.checks is not None
@@ -494,6 +566,29 @@ def idle_options(ctx: typer.Context, checking: bool) -> list[str]:
     return [f"{which} only {verb} to the ε-check, and --check was not given: add it to nudge each input by ε"]
 
 
+def _with_views(
+    ctx: typer.Context,
+    explanation: Explanation,
+    plot: str | None,
+    sweep: str | None,
+    eps_range: str,
+    mode: str,
+    descend: int | None,
+    lr: str | None,
+    limits: Limits,
+) -> Explanation:
+    """The explanation with the views asked for (--plot, --sweep, --mode forward, --descend)."""
+    if _given(ctx, "eps_range") and sweep is None:
+        warn(("--eps-range only applies to --sweep, which was not given: add --sweep NAME",))
+    if plot is None and sweep is None and mode == "reverse" and descend is None and lr is None:
+        return explanation
+    from gradexplain.views import with_views
+
+    return with_views(
+        explanation, plot=plot, sweep=sweep, eps_range=eps_range, mode=mode, descend=descend, lr=lr, limits=limits
+    )
+
+
 def _check_output_path(path: str | None) -> None:
     """-o names a file: a directory (or a name ending in /) is a mistake, said before any work."""
     if path is None or path == "-":
@@ -604,7 +699,7 @@ class Output:
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
-WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "program")
+WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "pdf", "program")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
 STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")
@@ -658,8 +753,9 @@ def write_output(explanation: Explanation, output: Output, limits: Limits) -> No
         output_format = "rich" if sys.stdout.isatty() else "text"
     if output_format == "rich" and to_file:
         raise InputError("--format rich is for a terminal", hint="write text, markdown or html to a file")
-    if output_format == "png" and not to_file and sys.stdout.isatty():
-        raise InputError("a PNG image is not for a terminal", hint="write it to a file: -o graph.png")
+    if output_format in ("png", "pdf") and not to_file and sys.stdout.isatty():
+        kind = "a PNG image" if output_format == "png" else "a PDF"
+        raise InputError(f"{kind} is not for a terminal", hint=f"write it to a file: -o graph.{output_format}")
     check_standalone(output_format, standalone)
     if output.blank and output_format in ("json", "program"):
         raise InputError(

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from gradexplain.explain import Explanation
 
 SCHEMA_VERSION = 1
+# The views (gradexplain.views): null unless asked for.
+VIEW_KEYS = ("plot", "sweep", "forward_mode", "descent")
 
 
 def _number(target: dict[str, Any], key: str, value: Number | None) -> None:
@@ -91,6 +93,12 @@ def document(explanation: Explanation) -> dict[str, Any]:
     document["checks"] = None if explanation.checks is None else [_check_dict(c, name) for c in explanation.checks]
     document["notes"] = [{"node": name[note.node], "text": note.text} for note in explanation.notes]
     document["ok"] = explanation.ok
+    if explanation.views is None:  # the views' modules are loaded only when a view was asked for
+        document.update(dict.fromkeys(VIEW_KEYS))
+    else:
+        from gradexplain.views.document import views_document
+
+        document.update(views_document(explanation))
     if explanation.cost is not None:  # only with --cost: its times vary from run to run
         cost = explanation.cost
         document["cost"] = {

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from gradexplain.notebook import Display
     from gradexplain.render.report import RenderOptions
+    from gradexplain.views import Views
 
 DEFAULT_EPS = Fraction(1, 1000)
 
@@ -82,6 +83,7 @@ class Explanation:
     warnings: tuple[str, ...]
     cost: Cost | None = None  # only when asked for: it holds measured times
     display: Display | None = None  # how a notebook shows it (notation, digits, long tables); see with_display
+    views: Views | None = None  # the derivative's views (plot, sweep, forward mode, descent): views.with_views
 
     @property
     def source(self) -> str:

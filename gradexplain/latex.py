@@ -224,6 +224,15 @@ def bar(name: str) -> str:
     return f"\\overline{{{text}}}"
 
 
+def dot(name: str) -> str:
+    """The tangent v̇ (∂v/∂x in a forward sweep) of a name: \\dot{w}, \\dot{v}_{4}, \\dot{\\mathrm{out}}."""
+    text = latex_name(name)
+    head, underscore, subscript = text.partition("_{")
+    if len(head) == 1 or (head.startswith("\\") and head[1:].isalpha()):
+        return f"\\dot{{{head}}}" + (underscore + subscript)
+    return f"\\dot{{{text}}}"
+
+
 def derivative(of: str, by: str) -> str:
     """∂of/∂by as a fraction."""
     return f"\\frac{{\\partial {latex_name(of)}}}{{\\partial {latex_name(by)}}}"

@@ -25,6 +25,7 @@ class Limits:
     statement_names: int = 10_000  # distinct names in one assignment
     drawing: int = 3_000  # parts Graphviz lays out: nodes, and arrow pieces (one per column crossed)
     drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
+    descent_steps: int = 1_000  # steps of --descend, each a forward and a backward pass
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -65,6 +66,7 @@ DESCRIPTIONS = {
     "statement_names": "distinct names in one assignment",
     "drawing": "parts Graphviz lays out (svg, png, html): nodes, and one per column each arrow crosses",
     "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
+    "descent_steps": "steps of gradient descent (--descend), each a forward and a backward pass",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

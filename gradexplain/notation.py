@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gradexplain.latex import bar, derivative, latex_name
+from gradexplain.latex import bar, derivative, dot, latex_name
 
 LEIBNIZ, DVAR, ADJOINT = "leibniz", "dvar", "adjoint"
 NOTATIONS = (LEIBNIZ, DVAR, ADJOINT)
 
-_MACRON, _OVERLINE = "\u0304", "\u0305"
+_MACRON, _OVERLINE, _DOT = "\u0304", "\u0305", "\u0307"
 # A name the adjoint's bar goes over one letter of: w, v4, w_1, θ (the letter, then digits or a subscript).
 _ONE_LETTER = re.compile(r"^(\w)(\d*|_\w*)$")
 
@@ -29,6 +29,15 @@ def overlined(name: str) -> str:
     if match and not match[1].isdigit() and match[1] != "_":
         return match[1] + _MACRON + match[2]
     return "".join(char + _OVERLINE for char in name)
+
+
+def dotted(name: str) -> str:
+    """A name with a dot over it, as plain text, the forward-mode tangent of the literature:
+    w → ẇ, v4 → v̇4, out → ȯu̇ṫ (over the letter where one letter names the thing, else over each)."""
+    match = _ONE_LETTER.match(name)
+    if match and not match[1].isdigit() and match[1] != "_":
+        return match[1] + _DOT + match[2]
+    return "".join(char + _DOT for char in name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,14 @@ class Notation:
         if self.style == ADJOINT:
             return bar(by)
         return derivative(of, by)
+
+    def tangent(self, of: str, by: str) -> str:
+        """Forward mode's tangent of `of` when the sweep is seeded at input `by`: ∂v/∂w, dv_dw, or
+        v̇ in the adjoint notation (the literature pairs the tangent v̇ with the adjoint v̄)."""
+        return dotted(of) if self.style == ADJOINT else self.gradient(of, by)
+
+    def tangent_latex(self, of: str, by: str) -> str:
+        return dot(of) if self.style == ADJOINT else self.gradient_latex(of, by)
 
     @staticmethod
     def local(node: str, argument: str) -> str:

@@ -18,7 +18,9 @@ from gradexplain.render import RenderOptions, render_text
 # The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
 TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree", "program")
 IMAGE_FORMATS = ("svg", "png")
-FORMATS = TEXT_FORMATS + IMAGE_FORMATS
+# A PDF is a picture of the views (--plot, --sweep), drawn by matplotlib; so are svg and png then.
+VIEW_FORMATS = ("pdf",)
+FORMATS = TEXT_FORMATS + IMAGE_FORMATS + VIEW_FORMATS
 
 EXTENSIONS = {
     ".txt": "text",
@@ -33,6 +35,7 @@ EXTENSIONS = {
     ".svg": "svg",
     ".png": "png",
     ".gx": "program",
+    ".pdf": "pdf",
 }
 
 
@@ -76,6 +79,16 @@ def render_bytes(
     says how to install it); html without Graphviz keeps its tables and says so in a warning;
     latex that needs LuaLaTeX rather than pdflatex says so in a note."""
     check_standalone(format, standalone)
+    pictured = explanation.views is not None and explanation.views.pictured
+    if format in IMAGE_FORMATS + VIEW_FORMATS and pictured:  # the plot and the sweep, not the graph
+        from gradexplain.render.figures import picture
+
+        return Rendered(picture(explanation, format, options))
+    if format in VIEW_FORMATS:
+        raise InputError(
+            f"--format {format} draws the pictures of --plot and --sweep, and neither was given",
+            hint="add --plot NAME or --sweep NAME, or draw the graph as svg or png",
+        )
     if format in IMAGE_FORMATS or format == "html":  # only these draw: text needs neither module
         from gradexplain.drawing import draw
     if format in IMAGE_FORMATS:
@@ -89,11 +102,23 @@ def render_bytes(
         except GradexplainError as problem:
             picture, missing = None, f"No drawing of the graph: {problem.message}; {problem.hint}."
             warnings = (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
-        page = html.render(explanation, options, picture, missing)
-        return Rendered(page.encode("utf-8"), warnings)
+        plots, more = _plots(explanation, options) if pictured else (None, ())
+        page = html.render(explanation, options, picture, missing, plots=plots)
+        return Rendered(page.encode("utf-8"), warnings + more)
     if format == "latex":
         from gradexplain.render import latex
 
         document = latex.document(explanation, options, standalone)
         return Rendered(document.text.encode("utf-8"), latex.warnings(document.needs), latex.notes(document.needs))
     return Rendered(render_text(explanation, format, options, standalone=standalone).encode("utf-8"))
+
+
+def _plots(explanation: Explanation, options: RenderOptions | None) -> tuple[str | None, tuple[str, ...]]:
+    """The views' picture for an HTML page, or None and a warning without matplotlib (the page
+    then shows the plot in characters)."""
+    from gradexplain.render.figures import picture
+
+    try:
+        return picture(explanation, "svg", options).decode("utf-8"), ()
+    except GradexplainError as problem:
+        return None, (f"the page shows the plot in characters: {problem.message} ({problem.hint})",)

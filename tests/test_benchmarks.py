@@ -66,3 +66,14 @@ def test_drawing_benchmark_runs_on_tiny_graphs_and_replaces_its_section(tmp_path
     assert text.count("## Drawing with Graphviz") == 1 and "old" not in text and text.endswith("## Later\n\nkept\n")
     assert "| shape | nodes | arrows | parts | gradexplain -o x.svg | dot -Tsvg | dot -Tpng |" in text
     assert "| fan-out | 12 | 22 | 144 |" in text and "the slowest drawing by dot alone took" in text
+
+
+def test_views_benchmark_times_every_view_and_the_plain_run():
+    import pytest
+
+    from benchmarks import views
+
+    medians = views.measure(runs=1)
+    assert set(medians) == set(views.VIEWS) and all(seconds > 0 for seconds in medians.values())
+    with pytest.raises(ValueError):
+        views.measure(runs=0)

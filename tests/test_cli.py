@@ -155,6 +155,13 @@ def test_internal_errors_are_one_line_and_exit_3(monkeypatch, capsys):
     assert err.startswith("internal error:") and "Traceback" not in err and "--debug" in err
 
 
+def test_an_input_named_like_a_view_option_is_given_as_name_equals_value():
+    result = run_cli("w - lr*w", "--w", "2", "--lr", "0.1")
+    assert result.returncode == 2
+    assert "pass it as lr=0.1 (--lr is gradexplain's own option)" in result.stderr.decode()
+    assert run_cli("w - lr*w", "--w", "2", "lr=0.1").returncode == 0
+
+
 def test_help_documents_every_option_with_examples():
     out = " ".join(run_cli("--help").stdout.decode().split())
     for option in (
@@ -393,7 +400,8 @@ def test_close_option(name, meant):
     command = cli.typer.main.get_command(cli.app)
     spellings = [spelling for param in command.params for spelling in getattr(param, "opts", ())]
     assert close_option(name, spellings) == meant
-    for ordinary in ("w", "x", "b", "y", "e", "lr", "loss", "theta", "alpha", "z1", "h"):
+    # (lr is an option, --descend's learning rate: an input called lr takes its value as lr=0.1)
+    for ordinary in ("w", "x", "b", "y", "e", "loss", "theta", "alpha", "z1", "h"):
         assert close_option(ordinary, spellings) in (None, "-h"), ordinary  # -h: only as --h, not in the formula
     for numbered in ("check1", "eps2", "w1", "x_12"):  # no option has a digit: thousands of values cost nothing
         assert close_option(numbered, spellings) is None

@@ -109,8 +109,13 @@ def test_to_dict_has_the_documented_keys_in_order():
         "checks",
         "notes",
         "ok",
+        "plot",
+        "sweep",
+        "forward_mode",
+        "descent",
     ]
     assert document["output"] == {"name": "J", "value": 4.5}
+    assert [document[key] for key in ("plot", "sweep", "forward_mode", "descent")] == [None] * 4  # unless asked
     assert document["nodes"][0] == {
         "name": "v1",
         "operation": "*",

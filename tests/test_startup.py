@@ -19,8 +19,9 @@ def _python(code: str) -> str:
 
 
 def test_piped_text_run_loads_no_terminal_drawing_or_validation_modules():
-    """rich is for terminals, Graphviz for pictures; pydantic comes with typer 0.29, which
-    builds a validator per parameter on every run (pyproject pins typer below it)."""
+    """rich is for terminals, Graphviz for pictures, the views and matplotlib for --plot and its
+    kin; pydantic comes with typer 0.29, which builds a validator per parameter on every run
+    (pyproject pins typer below it)."""
     loaded = _python(
         "import io, sys\n"
         f"sys.argv = ['gradexplain', *{LECTURE!r}]\n"
@@ -28,7 +29,8 @@ def test_piped_text_run_loads_no_terminal_drawing_or_validation_modules():
         "from gradexplain.cli import run\n"
         "try:\n    run()\nexcept SystemExit as done:\n    assert done.code == 0, done.code\n"
         "sys.stdout = sys.__stdout__\n"
-        "unwanted = ('rich', 'pydantic', 'graphviz', 'gradexplain.drawing', 'gradexplain.render.dot')\n"
+        "unwanted = ('rich', 'pydantic', 'graphviz', 'gradexplain.drawing', 'gradexplain.render.dot',\n"
+        "            'gradexplain.views', 'matplotlib', 'numpy')\n"
         "print(' '.join(name for name in unwanted if name in sys.modules))\n"
     )
     assert loaded.strip() == ""

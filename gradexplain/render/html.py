@@ -89,9 +89,24 @@ def _content(cell: Cell) -> str:
     return "".join(f"<span{_class(style)}>{escape(text)}</span>" for text, style in cell.parts if text)
 
 
-def _table(table: Table) -> list[str]:
+def _chart(table: Table, plots: str | None, drawn: list[bool]) -> list[str]:
+    """A view's picture, once, above the first table with a chart; without one, the chart in characters."""
+    if not table.chart:
+        return []
+    if plots is None:
+        style = "font-size: .8rem; line-height: 1.15; overflow-x: auto"  # inline: pages without views keep their style
+        return [f'<pre class="chart" style="{style}">{escape(chr(10).join(table.chart))}</pre>']
+    if drawn:
+        return []
+    drawn.append(True)
+    label = "The views' plots: J against the input with its tangent and ε secant, and the errors of the ε sweep."
+    return [f'<figure role="img" aria-label="{escape(label)}">', inline_svg(plots), "</figure>"]
+
+
+def _table(table: Table, plots: str | None = None, drawn: list[bool] | None = None) -> list[str]:
     right = ["right" if align == "right" else "" for align in table.align]
-    lines = [f"<h2>{escape(table.title)}</h2>", '<div class="scroll"><table>', "<thead><tr>"]
+    lines = [f"<h2>{escape(table.title)}</h2>", *_chart(table, plots, [] if drawn is None else drawn)]
+    lines += ['<div class="scroll"><table>', "<thead><tr>"]
     lines += [f"<th{_class(side)}>{escape(column)}</th>" for column, side in zip(table.columns, right, strict=True)]
     lines.append("</tr></thead><tbody>")
     for row in table.rows:
@@ -102,7 +117,9 @@ def _table(table: Table) -> list[str]:
     return lines
 
 
-def render_report(report: Report, picture: str | None, title: str, missing: str | None = None) -> str:
+def render_report(
+    report: Report, picture: str | None, title: str, missing: str | None = None, plots: str | None = None
+) -> str:
     first, *rest = report.heading
     lines = [
         "<!DOCTYPE html>",
@@ -124,8 +141,9 @@ def render_report(report: Report, picture: str | None, title: str, missing: str 
     else:
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
         lines += [f'<figure role="img" aria-label="{escape(label)}">', inline_svg(picture), "</figure>"]
+    drawn: list[bool] = []
     for table in report.tables:
-        lines += _table(table)
+        lines += _table(table, plots, drawn)
     if report.summary:
         lines.append("<h2>Summary</h2>")
         lines += [f'<p class="{cell.style}">{escape(cell.text)}</p>' for cell in report.summary]
@@ -138,11 +156,14 @@ def render(
     options: RenderOptions | None = None,
     picture: str | None = None,
     missing: str | None = None,
+    *,
+    plots: str | None = None,
 ) -> str:
     """The page; `picture` is the graph as Graphviz SVG, or None, and then `missing` says why
-    (by default: this renderer does not draw, and what does)."""
+    (by default: this renderer does not draw, and what does). `plots` is the views' picture as
+    SVG (matplotlib's); without it their charts are shown in characters."""
     title = f"gradexplain: gradients of {explanation.output.name}"
-    return render_report(build_report(explanation, options), picture, title, missing)
+    return render_report(build_report(explanation, options), picture, title, missing, plots)
 
 
 # ── a notebook's output: a fragment of someone else's page ─────────────────────────────────

@@ -74,6 +74,9 @@ _SPECIAL = {
     "−": r"$-$",
     "²": r"$^2$",
     "½": r"$\frac{1}{2}$",
+    "×": r"$\times$",
+    "ₗ": r"$_{\ell}$",  # ∂ₗ, a local derivative, in a table's note
+    "←": r"$\leftarrow$",
 }
 
 

@@ -28,6 +28,8 @@ def _cell(text: str, math: str) -> str:
 
 def _table(table: Table) -> list[str]:
     lines = [f"### {escape(table.title)}", ""]
+    if table.chart:
+        lines += ["```text", *table.chart, "```", ""]
     lines.append("| " + " | ".join(escape(column) for column in table.columns) + " |")
     lines.append("| " + " | ".join(_ALIGN[align] for align in table.align) + " |")
     lines += ["| " + " | ".join(_cell(cell.text, cell.math) for cell in row) + " |" for row in table.rows]

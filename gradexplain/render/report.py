@@ -61,6 +61,9 @@ class Table:
     # Columns a narrow terminal may leave out, the least important first (the rich renderer
     # drops them rather than cut a number; files always get every column).
     optional: tuple[int, ...] = ()
+    # A chart in characters shown between the title and the columns (a view's plot); formats
+    # with pictures (HTML) draw it instead, LaTeX leaves it out.
+    chart: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +142,13 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None,
     ]
     if explanation.checks is not None and not options.blank:  # a check shows the gradients
         tables.append(_check_table(explanation, shown))
-    if explanation.cost is not None:
+    if explanation.views is not None:  # --plot, --sweep, --mode forward, --descend (imported only then)
+        from gradexplain.render.views import view_tables, with_forward_mode_cost
+
+        tables.extend(view_tables(explanation, shown))
+        if explanation.cost is not None:
+            tables.append(with_forward_mode_cost(_cost_table(explanation.cost), explanation))
+    elif explanation.cost is not None:
         tables.append(_cost_table(explanation.cost))
     summary = _summary(explanation, shown) if not options.blank else (Cell(WORKSHEET, "dim"),)
     return Report(_heading(explanation, shown), tuple(tables), summary)

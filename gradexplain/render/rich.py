@@ -187,6 +187,10 @@ def render_report(report: Report) -> RenderableType:
     parts: list[RenderableType] = [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(report.heading)]
     for table in report.tables:
         parts.append(Text(""))
+        if table.chart:  # a view's plot in characters, under its title, never wrapped
+            parts.append(Text(table.title, style="bold"))
+            parts += [Text(line, no_wrap=True, overflow="crop") for line in table.chart]
+            table = replace(table, title="")
         parts.append(FittedTable(table))
     if report.summary:
         parts.append(Text(""))

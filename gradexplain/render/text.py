@@ -28,7 +28,7 @@ def _pad(text: str, width: int, align: str) -> str:
 def table_lines(table: Table) -> list[str]:
     cells = [list(table.columns)] + [[cell.text for cell in row] for row in table.rows]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(table.columns))]
-    lines = [table.title]
+    lines = [table.title, *(f"  {line}" for line in table.chart)]
     header = GAP.join(_pad(c, w, a) for c, w, a in zip(table.columns, widths, table.align, strict=True))
     rule = GAP.join("-" * w for w in widths)
     lines += ["  " + header.rstrip(), "  " + rule]
