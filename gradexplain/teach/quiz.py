@@ -107,8 +107,8 @@ def _same(answer: Number, truth: Number) -> bool:
     """Equal: exactly where both are exact, else within TOLERANCE."""
     if isinstance(answer, Fraction | int) and isinstance(truth, Fraction | int):
         return Fraction(answer) == Fraction(truth)
-    if not (math.isfinite(float(answer)) and math.isfinite(float(truth))):
-        return False
+    if any(isinstance(value, float) and not math.isfinite(value) for value in (answer, truth)):
+        return False  # (a Fraction is finite, however large: float() of 1e400 would overflow)
     return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
 
 
