@@ -55,6 +55,7 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
     latex = "latex"
     html = "html"
+    lab = "lab"
     dot = "dot"
     mermaid = "mermaid"
     svg = "svg"
@@ -210,7 +211,8 @@ def main(
             help=(
                 "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
                 "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
-                "latex (evaluation traces), html (one self-contained page), dot (Graphviz), "
+                "latex (evaluation traces), html (one self-contained page), lab (a page to practise on: fill in every "
+                "value and gradient, with feedback), dot (Graphviz), "
                 "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree), "
                 "program (the graph as a program file, .gx: one assignment per node, values included)."
             ),
@@ -223,7 +225,7 @@ def main(
             "-o",
             help=(
                 "Write to FILE instead of standard output; with --format auto the extension picks "
-                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png .gx."
+                "the format: .txt .json .md .tex .html .lab.html .dot .gv .mmd .svg .png .gx."
             ),
             metavar="FILE",
         ),
@@ -550,7 +552,7 @@ class Output:
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
-WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "program")
+WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "program", "lab")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
 STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")

@@ -16,11 +16,12 @@ from gradexplain.limits import Limits
 from gradexplain.render import RenderOptions, render_text
 
 # The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
-TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree", "program")
+TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "lab", "dot", "mermaid", "tree", "program")
 IMAGE_FORMATS = ("svg", "png")
 FORMATS = TEXT_FORMATS + IMAGE_FORMATS
 
 EXTENSIONS = {
+    ".lab.html": "lab",  # before .html: the lab page, NAME.lab.html
     ".txt": "text",
     ".json": "json",
     ".md": "markdown",
@@ -46,6 +47,8 @@ class Rendered:
 def format_for_path(path: str) -> str:
     """The format a file name asks for, by its extension; anything else is an error, not a guess."""
     suffix = Path(path).suffix.lower()
+    if Path(path).name.lower().endswith(".lab.html"):
+        return "lab"
     if suffix not in EXTENSIONS:
         known = " ".join(EXTENSIONS)
         raise InputError(
@@ -74,26 +77,49 @@ def render_bytes(
 ) -> Rendered:
     """`explanation` in `format` (one of FORMATS). svg and png need Graphviz (an InputError
     says how to install it); html without Graphviz keeps its tables and says so in a warning;
-    latex that needs LuaLaTeX rather than pdflatex says so in a note."""
+    latex that needs LuaLaTeX rather than pdflatex says so in a note; lab is the interactive page
+    (gradexplain.render.lab) with the worksheet's drawing."""
     check_standalone(format, standalone)
-    if format in IMAGE_FORMATS or format == "html":  # only these draw: text needs neither module
-        from gradexplain.drawing import draw
     if format in IMAGE_FORMATS:
+        from gradexplain.drawing import draw
+
         return Rendered(draw(explanation, format, options, limits))
     if format == "html":
         from gradexplain.render import html
 
-        try:
-            picture: str | None = draw(explanation, "svg", options, limits).decode("utf-8")
-            missing, warnings = None, ()
-        except GradexplainError as problem:
-            picture, missing = None, f"No drawing of the graph: {problem.message}; {problem.hint}."
-            warnings = (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
-        page = html.render(explanation, options, picture, missing)
-        return Rendered(page.encode("utf-8"), warnings)
+        picture, missing, warnings = _page_drawing(explanation, options, limits)
+        return Rendered(html.render(explanation, options, picture, missing).encode("utf-8"), warnings)
+    if format == "lab":
+        return lab_page(explanation, options, limits)
     if format == "latex":
         from gradexplain.render import latex
 
         document = latex.document(explanation, options, standalone)
         return Rendered(document.text.encode("utf-8"), latex.warnings(document.needs), latex.notes(document.needs))
     return Rendered(render_text(explanation, format, options, standalone=standalone).encode("utf-8"))
+
+
+def lab_page(
+    explanation: Explanation, options: RenderOptions | None = None, limits: Limits | None = None, *, whole: bool = True
+) -> Rendered:
+    """The lab page with the worksheet's drawing; `whole=False` gives the fragment to embed (a
+    Jupyter output cell): one element, its styles and script scoped to it."""
+    from gradexplain.render import lab
+
+    picture, missing, warnings = _page_drawing(explanation, lab.worksheet_options(options), limits)
+    made = lab.render if whole else lab.fragment
+    return Rendered(made(explanation, options, picture, missing).encode("utf-8"), warnings)
+
+
+def _page_drawing(
+    explanation: Explanation, options: RenderOptions | None, limits: Limits | None
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """A page's drawing as SVG text; without Graphviz (or past the drawing limit), None, what
+    the page says instead, and a warning."""
+    from gradexplain.drawing import draw
+
+    try:
+        return draw(explanation, "svg", options, limits).decode("utf-8"), None, ()
+    except GradexplainError as problem:
+        missing = f"No drawing of the graph: {problem.message}; {problem.hint}."
+        return None, missing, (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
