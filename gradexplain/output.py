@@ -106,6 +106,7 @@ def lab_page(
     Jupyter output cell): one element, its styles and script scoped to it."""
     from gradexplain.render import lab
 
+    lab.check_size(explanation)  # before drawing: a graph too large to fill in is refused at once
     picture, missing, warnings = _page_drawing(explanation, lab.worksheet_options(options), limits)
     made = lab.render if whole else lab.fragment
     return Rendered(made(explanation, options, picture, missing).encode("utf-8"), warnings)

@@ -20,7 +20,7 @@ import pytest
 from gradexplain import explain
 from gradexplain.output import format_for_path, lab_page, render_bytes
 from gradexplain.render import RenderOptions, render_text
-from gradexplain.render.lab import SCRIPT, fragment, lab_data
+from gradexplain.render.lab import SCRIPT, box_count, fragment, lab_data
 from gradexplain.render.lab import _number as number_text
 from gradexplain.teach.exercises import make_exercise
 from gradexplain.teach.quiz import GRADIENT, VALUE, boxes, judge, score
@@ -92,6 +92,18 @@ def test_the_command_line_writes_the_page(tmp_path):
     piped = run_cli(str(ROOT / "samples" / "fan_out.gx"), "--format", "lab", "--check")
     assert piped.returncode == 0 and b'class="gx-lab"' in piped.stdout
     assert b"the lab format does not show the gradient checks" in piped.stderr
+
+
+def test_a_graph_too_large_to_fill_in_by_hand_is_refused():
+    terms = " + ".join(f"w{i}*x{i}" for i in range(40))
+    values = [f"{name}{i}={i % 3 + 1}" for i in range(40) for name in "wx"]
+    result = run_cli(terms, *values, "--format", "lab")
+    assert result.returncode == 2
+    assert "the lab page would have 237 boxes to fill in, more than 200" in result.stderr.decode()
+    assert b"--target NAME" in result.stderr and result.stdout == b""
+    assert run_cli(terms, *values, "--wrt", "w1", "--format", "lab").returncode == 0  # part of it will do
+    for explanation in [*EXPLANATIONS.values(), explain(terms, {v.split("=")[0]: 1 for v in values}, wrt=["w1"])]:
+        assert box_count(explanation) == len(boxes(explanation))
 
 
 def test_the_lecture_page(format_snapshot):

@@ -21,12 +21,18 @@ import re
 from fractions import Fraction
 from html import escape
 
+from gradexplain.errors import InputError
 from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
 from gradexplain.render.html import MISSING_PICTURE, inline_svg
 from gradexplain.render.report import BLANK, RenderOptions, build_report
 from gradexplain.teach import quiz
+
+# A page is filled in by hand: past this many boxes it is refused. (Each box lists the values of the
+# other nodes among its mistakes, so the page grows with the square of the boxes: 2 MB at 200 for a
+# dense network, 70 MB and 40 s at 1,500.)
+MOST_BOXES = 200
 
 # Said on the page where the terminal session says it (quiz_session.py) in its own words.
 NO_MORE_HINTS = "no more hints: press Show to see the answer"
@@ -66,10 +72,28 @@ def _label(box: quiz.Box) -> str:
     return box.question.removesuffix("?").rstrip()
 
 
+def box_count(explanation: Explanation) -> int:
+    """How many boxes quiz.boxes gives, counted without building them (building them takes long)."""
+    graph, gradients = explanation.graph, explanation.node_gradients
+    count = sum(not node.is_input for node in graph.nodes) + sum(g is not None for g in gradients)
+    return count - (gradients[graph.output] is not None)  # ∂J/∂J = 1 is given
+
+
+def check_size(explanation: Explanation) -> None:
+    """An InputError when the graph has more boxes than a page to fill in by hand should hold."""
+    count = box_count(explanation)
+    if count > MOST_BOXES:
+        raise InputError(
+            f"the lab page would have {count:,} boxes to fill in, more than {MOST_BOXES} (a page is worked by hand)",
+            hint="practise on part of the graph (--target NAME, --wrt NAMES) or on an exercise (--random)",
+        )
+
+
 def lab_data(explanation: Explanation, options: RenderOptions | None = None) -> dict[str, object]:
     """Everything the page's script needs, as JSON-ready data: the boxes in the quiz's order
     and the words of each verdict."""
     options = options or RenderOptions()
+    check_size(explanation)
     return {
         "boxes": [
             {
@@ -793,6 +817,7 @@ def fragment(
     its drawing (`picture`: Graphviz's SVG of the worksheet, or None and `missing` says why), its
     boxes and its script, all inside one `<div class="gx-lab">`. `level` is its title's heading level."""
     options = options or RenderOptions()
+    check_size(explanation)
     notation = options.notation
     boxes = quiz.boxes(explanation, "both", notation)
     out = explanation.output.name
