@@ -60,6 +60,7 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
     latex = "latex"
     html = "html"
+    lab = "lab"
     dot = "dot"
     mermaid = "mermaid"
     svg = "svg"
@@ -226,7 +227,8 @@ def main(
             help=(
                 "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
                 "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
-                "latex (evaluation traces), html (one self-contained page), dot (Graphviz), "
+                "latex (evaluation traces), html (one self-contained page), lab (a page to practise on: fill in every "
+                "value and gradient, with feedback), dot (Graphviz), "
                 "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree), "
                 "program (the graph as a program file, .gx: one assignment per node, values included); "
                 "with --plot or --sweep, svg, png and pdf draw their picture instead (matplotlib)."
@@ -240,8 +242,8 @@ def main(
             "-o",
             help=(
                 "Write to FILE instead of standard output; with --format auto the extension picks "
-                "the format: .txt .json .md .tex .html .dot .gv .mmd .svg .png .gx (.pdf: the picture of --plot, "
-                "--sweep)."
+                "the format: .txt .json .md .tex .html .lab.html .dot .gv .mmd .svg .png .gx (.pdf: the picture "
+                "of --plot, --sweep)."
             ),
             metavar="FILE",
         ),
@@ -699,7 +701,7 @@ class Output:
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
-WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "pdf", "program")
+WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "pdf", "program", "lab")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
 STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")

@@ -16,13 +16,14 @@ from gradexplain.limits import Limits
 from gradexplain.render import RenderOptions, render_text
 
 # The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
-TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "dot", "mermaid", "tree", "program")
+TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "lab", "dot", "mermaid", "tree", "program")
 IMAGE_FORMATS = ("svg", "png")
 # A PDF is a picture of the views (--plot, --sweep), drawn by matplotlib; so are svg and png then.
 VIEW_FORMATS = ("pdf",)
 FORMATS = TEXT_FORMATS + IMAGE_FORMATS + VIEW_FORMATS
 
 EXTENSIONS = {
+    ".lab.html": "lab",  # before .html: the lab page, NAME.lab.html
     ".txt": "text",
     ".json": "json",
     ".md": "markdown",
@@ -49,6 +50,8 @@ class Rendered:
 def format_for_path(path: str) -> str:
     """The format a file name asks for, by its extension; anything else is an error, not a guess."""
     suffix = Path(path).suffix.lower()
+    if Path(path).name.lower().endswith(".lab.html"):
+        return "lab"
     if suffix not in EXTENSIONS:
         known = " ".join(EXTENSIONS)
         raise InputError(
@@ -77,7 +80,8 @@ def render_bytes(
 ) -> Rendered:
     """`explanation` in `format` (one of FORMATS). svg and png need Graphviz (an InputError
     says how to install it); html without Graphviz keeps its tables and says so in a warning;
-    latex that needs LuaLaTeX rather than pdflatex says so in a note."""
+    latex that needs LuaLaTeX rather than pdflatex says so in a note; lab is the interactive page
+    (gradexplain.render.lab) with the worksheet's drawing."""
     check_standalone(format, standalone)
     pictured = explanation.views is not None and explanation.views.pictured
     if format in IMAGE_FORMATS + VIEW_FORMATS and pictured:  # the plot and the sweep, not the graph
@@ -89,22 +93,19 @@ def render_bytes(
             f"--format {format} draws the pictures of --plot and --sweep, and neither was given",
             hint="add --plot NAME or --sweep NAME, or draw the graph as svg or png",
         )
-    if format in IMAGE_FORMATS or format == "html":  # only these draw: text needs neither module
-        from gradexplain.drawing import draw
     if format in IMAGE_FORMATS:
+        from gradexplain.drawing import draw
+
         return Rendered(draw(explanation, format, options, limits))
     if format == "html":
         from gradexplain.render import html
 
-        try:
-            picture: str | None = draw(explanation, "svg", options, limits).decode("utf-8")
-            missing, warnings = None, ()
-        except GradexplainError as problem:
-            picture, missing = None, f"No drawing of the graph: {problem.message}; {problem.hint}."
-            warnings = (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
+        picture, missing, warnings = _page_drawing(explanation, options, limits)
         plots, more = _plots(explanation, options) if pictured else (None, ())
         page = html.render(explanation, options, picture, missing, plots=plots)
         return Rendered(page.encode("utf-8"), warnings + more)
+    if format == "lab":
+        return lab_page(explanation, options, limits)
     if format == "latex":
         from gradexplain.render import latex
 
@@ -122,3 +123,30 @@ def _plots(explanation: Explanation, options: RenderOptions | None) -> tuple[str
         return picture(explanation, "svg", options).decode("utf-8"), ()
     except GradexplainError as problem:
         return None, (f"the page shows the plot in characters: {problem.message} ({problem.hint})",)
+
+
+def lab_page(
+    explanation: Explanation, options: RenderOptions | None = None, limits: Limits | None = None, *, whole: bool = True
+) -> Rendered:
+    """The lab page with the worksheet's drawing; `whole=False` gives the fragment to embed (a
+    Jupyter output cell): one element, its styles and script scoped to it."""
+    from gradexplain.render import lab
+
+    lab.check_size(explanation)  # before drawing: a graph too large to fill in is refused at once
+    picture, missing, warnings = _page_drawing(explanation, lab.worksheet_options(options), limits)
+    made = lab.render if whole else lab.fragment
+    return Rendered(made(explanation, options, picture, missing).encode("utf-8"), warnings)
+
+
+def _page_drawing(
+    explanation: Explanation, options: RenderOptions | None, limits: Limits | None
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """A page's drawing as SVG text; without Graphviz (or past the drawing limit), None, what
+    the page says instead, and a warning."""
+    from gradexplain.drawing import draw
+
+    try:
+        return draw(explanation, "svg", options, limits).decode("utf-8"), None, ()
+    except GradexplainError as problem:
+        missing = f"No drawing of the graph: {problem.message}; {problem.hint}."
+        return None, missing, (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)

@@ -54,6 +54,8 @@ def test_inexact_values_are_right_within_the_stated_tolerance_and_exact_ones_exa
     assert judge(box(third, VALUE, "J"), "1/3").right
     close = judge(box(third, VALUE, "J"), "0.333")
     assert not close.right and close.kind == "close"
+    huge = judge(box(rounded, VALUE, "J"), "1e400")  # exact, and too large for a float: no overflow
+    assert not huge.right and huge.kind == "other"
 
 
 # Each diagnosis on a case built to produce it: (explanation, box, wrong answer, kind, words in the message).

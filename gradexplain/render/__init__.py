@@ -20,6 +20,7 @@ RENDERERS = {
     "markdown": "markdown",
     "latex": "latex",
     "html": "html",
+    "lab": "lab",
     "dot": "dot",
     "mermaid": "mermaid",
     "tree": "tree",

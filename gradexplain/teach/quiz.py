@@ -43,6 +43,13 @@ KINDS = {
     "other": "no common mistake matches: redo the step with the hint",
 }
 
+# What a verdict says, word for word; the lab page (render/lab.py) says the same.
+RIGHT = "right: {shown}"
+UNREADABLE = "{text} is not a number: write one such as -4, 0.5, 1/2 or 2*(-2)"  # text: the answer's repr
+CLOSE = "close, but the exact value is wanted: write it as a fraction or a formula"
+OTHER = "not that: {hint}"
+NO_HINT = "redo the step"
+
 
 @dataclass(frozen=True, slots=True)
 class Mistake:
@@ -90,25 +97,23 @@ def judge(box: Box, text: str) -> Verdict:
     try:
         answer = read_value(text.strip())
     except GradexplainError:
-        return Verdict(
-            False, "unreadable", f"{text.strip()!r} is not a number: write one such as -4, 0.5, 1/2 or 2*(-2)"
-        )
+        return Verdict(False, "unreadable", UNREADABLE.format(text=repr(text.strip())))
     if _same(answer, box.answer):
-        return Verdict(True, "", f"right: {box.shown}")
+        return Verdict(True, "", RIGHT.format(shown=box.shown))
     for mistake in box.mistakes:  # the most telling first: a value shared by many nodes says least
         if _same(answer, mistake.value):
             return Verdict(False, mistake.kind, mistake.message)
     if _close(answer, box.answer):
-        return Verdict(False, "close", "close, but the exact value is wanted: write it as a fraction or a formula")
-    return Verdict(False, "other", "not that: " + (box.hints[0] if box.hints else "redo the step"))
+        return Verdict(False, "close", CLOSE)
+    return Verdict(False, "other", OTHER.format(hint=box.hints[0] if box.hints else NO_HINT))
 
 
 def _same(answer: Number, truth: Number) -> bool:
     """Equal: exactly where both are exact, else within TOLERANCE."""
     if isinstance(answer, Fraction | int) and isinstance(truth, Fraction | int):
         return Fraction(answer) == Fraction(truth)
-    if not (math.isfinite(float(answer)) and math.isfinite(float(truth))):
-        return False
+    if any(isinstance(value, float) and not math.isfinite(value) for value in (answer, truth)):
+        return False  # (a Fraction is finite, however large: float() of 1e400 would overflow)
     return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
 
 
