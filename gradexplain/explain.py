@@ -34,7 +34,7 @@ from gradexplain.syntax import Program, parse
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from gradexplain.notebook import Display
+    from gradexplain.notebook import Display, LabPage
     from gradexplain.render.report import RenderOptions
     from gradexplain.views import Views
 
@@ -64,6 +64,13 @@ class Cost:
 
 
 ValueLike = str | int | float | Fraction | Decimal
+
+
+def display_of_options(explanation: Explanation) -> RenderOptions:
+    """The render options a notebook shows this explanation with (with_display's, or the defaults)."""
+    from gradexplain.render.report import RenderOptions
+
+    return explanation.display.options if explanation.display is not None else RenderOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +155,14 @@ class Explanation:
         if notation is not None:
             options = replace(options, notation=notation)
         return replace(self, display=Display(options, full))
+
+    def lab(self, notation: str | None = None) -> LabPage:
+        """The lab page (--format lab) to fill in right here: in a notebook, the last expression
+        of a cell shows it inline, with the drawing, the boxes, checking, hints and the score."""
+        from gradexplain.notebook import LabPage
+
+        options = display_of_options(self)
+        return LabPage(self, options if notation is None else replace(options, notation=notation))
 
     # How a notebook (IPython, Jupyter) and rich show it: gradexplain.notebook. Each imports
     # what it needs when called, so an import of gradexplain pays for none of it.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field, replace
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import GradexplainError, InputError
@@ -81,6 +82,25 @@ def html(explanation: Explanation) -> str:
     if not display.full:
         report = summarized(report, NOTEBOOK_ROWS, HOW_TO_SEE_ALL)
     return fragment(report, picture, missing)
+
+
+@dataclass(frozen=True, slots=True)
+class LabPage:
+    """The lab page of an explanation, shown inline: Explanation.lab()."""
+
+    explanation: Explanation
+    options: RenderOptions
+
+    def _repr_html_(self) -> str:
+        from gradexplain.output import lab_page
+
+        try:
+            return lab_page(self.explanation, self.options, whole=False).data.decode("utf-8")
+        except GradexplainError as error:  # a graph too large to fill in: the short message, in the cell
+            return f'<pre class="gradexplain-error">{escape(error.describe())}</pre>'
+
+    def __repr__(self) -> str:
+        return f"<lab page for {self.explanation!r}>"
 
 
 def _copies(explanation: Explanation) -> bool:

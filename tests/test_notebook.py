@@ -189,7 +189,9 @@ TEST_CELLS = [
     "    display(explain('w*x', {'w': 2, 'x': 3}))\nfinally:\n    os.environ['PATH'] = path",
     "explain('w*x + ', {'w': 1})",
     "md:After: another table.\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "e.lab()",
 ]
+LAB_CELL = len(TEST_CELLS) - 1
 
 
 def _notebook(cells: list[str]) -> nbformat.NotebookNode:
@@ -314,6 +316,47 @@ def test_test_notebook_shows_short_errors(executed):
         and library.traceback[0] == "error: the end of the formula where a value should follow '+'"
     )
     assert len(library.traceback) == 4
+
+
+def test_the_lab_page_shows_inline(executed):
+    need("dot")
+    page = _html(executed["test"], LAB_CELL)
+    assert page.startswith('<div class="gx-lab"') and "<svg" in page
+    assert '<input type="text" data-node="v1" data-kind="value"' in page
+    assert page.count('<input type="text" data-node=') == 13  # the bare formula: 5 values, 8 gradients
+
+
+def test_the_inline_lab_page_works_in_the_notebook_page(executed, tmp_path):
+    """The executed notebook as a page (nbconvert), in Chromium: a box of the inline lab is
+    filled in, checked, and says so; nothing is fetched."""
+    need("dot")
+    chromium = need("chromium")
+    from nbconvert import HTMLExporter
+    from playwright.sync_api import sync_playwright
+
+    body, _ = HTMLExporter().from_notebook_node(executed["test"])
+    page_file = tmp_path / "lab-notebook.html"
+    page_file.write_text(body, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_file.as_uri())
+        lab = page.locator(".gx-lab")
+        box = lab.locator('input[data-node="v1"][data-kind="value"]')
+        box.fill("4")
+        box.press("Enter")
+        feedback = lab.locator('[data-feedback][data-node="v1"][data-kind="value"]')
+        assert "the sign is wrong" in feedback.inner_text()
+        box.fill("2*(-2)")
+        box.press("Enter")
+        assert feedback.inner_text() == "right: -4"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        lab.screenshot(path=str(ARTIFACTS / "notebook-lab.png"))
+        browser.close()
+    assert errors == []
 
 
 # ── the notebook as a page, in Chromium ─────────────────────────────────────────────────────
