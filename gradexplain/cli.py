@@ -425,6 +425,9 @@ def _quiz(explanation: Explanation, part: str, tries: int, notation: Notation, o
         )
     from gradexplain.quiz_session import run_quiz
     from gradexplain.render import RenderOptions, render_text
+    from gradexplain.teach.quiz import check_size
+
+    check_size(explanation)
 
     blanks = RenderOptions(notation=notation, blank=True, keep_values=part == "backward")
     graph = render_text(explanation, "tree", blanks)

@@ -20,10 +20,10 @@ import pytest
 from gradexplain import explain
 from gradexplain.output import format_for_path, lab_page, render_bytes
 from gradexplain.render import RenderOptions, render_text
-from gradexplain.render.lab import SCRIPT, box_count, fragment, lab_data
+from gradexplain.render.lab import SCRIPT, fragment, lab_data
 from gradexplain.render.lab import _number as number_text
 from gradexplain.teach.exercises import make_exercise
-from gradexplain.teach.quiz import GRADIENT, VALUE, boxes, judge, score
+from gradexplain.teach.quiz import GRADIENT, VALUE, box_count, boxes, judge, score
 from tests.conftest import ROOT, SAMPLES, run_cli
 from tests.test_tools import ARTIFACTS, need
 

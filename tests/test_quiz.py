@@ -203,3 +203,10 @@ def test_the_module_runs_as_gradexplain():
     """`python -m gradexplain` is what the pty test drives."""
     result = subprocess.run([sys.executable, "-m", "gradexplain", "--version"], capture_output=True, timeout=60)
     assert result.returncode == 0
+
+
+def test_a_graph_too_large_to_fill_in_by_hand_is_refused_at_once():
+    formula = " + ".join(f"w*{i}" for i in range(1, 120))
+    result = run_cli(formula, "--w", "1", "--quiz", stdin=b"")
+    assert result.returncode == 2 and b"the quiz would have" in result.stderr and b"more than 200" in result.stderr
+    assert b"--random" in result.stderr  # the hint: practise on part of it, or on an exercise

@@ -21,7 +21,6 @@ import re
 from fractions import Fraction
 from html import escape
 
-from gradexplain.errors import InputError
 from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
@@ -31,11 +30,6 @@ from gradexplain.teach import quiz
 
 # Where the page's drawing comes from, when it was made without one (render_text never draws).
 NO_LAB_PICTURE = NO_PICTURE.replace('"html"', '"lab"').replace("-o page.html", "-o page.lab.html")
-
-# A page is filled in by hand: past this many boxes it is refused. (Each box lists the values of the
-# other nodes among its mistakes, so the page grows with the square of the boxes: 2 MB at 200 for a
-# dense network, 70 MB and 40 s at 1,500.)
-MOST_BOXES = 200
 
 # Said on the page where the terminal session says it (quiz_session.py) in its own words.
 NO_MORE_HINTS = "no more hints: press Show to see the answer"
@@ -75,21 +69,9 @@ def _label(box: quiz.Box) -> str:
     return box.question.removesuffix("?").rstrip()
 
 
-def box_count(explanation: Explanation) -> int:
-    """How many boxes quiz.boxes gives, counted without building them (building them takes long)."""
-    graph, gradients = explanation.graph, explanation.node_gradients
-    count = sum(not node.is_input for node in graph.nodes) + sum(g is not None for g in gradients)
-    return count - (gradients[graph.output] is not None)  # ∂J/∂J = 1 is given
-
-
 def check_size(explanation: Explanation) -> None:
     """An InputError when the graph has more boxes than a page to fill in by hand should hold."""
-    count = box_count(explanation)
-    if count > MOST_BOXES:
-        raise InputError(
-            f"the lab page would have {count:,} boxes to fill in, more than {MOST_BOXES} (a page is worked by hand)",
-            hint="practise on part of the graph (--target NAME, --wrt NAMES) or on an exercise (--random)",
-        )
+    quiz.check_size(explanation, "the lab page")
 
 
 def lab_data(explanation: Explanation, options: RenderOptions | None = None) -> dict[str, object]:

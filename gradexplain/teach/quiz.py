@@ -18,7 +18,7 @@ from itertools import combinations
 
 from gradexplain.backward import EdgeStep
 from gradexplain.build import read_value
-from gradexplain.errors import GradexplainError
+from gradexplain.errors import GradexplainError, InputError
 from gradexplain.explain import Explanation
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import Number, format_number
@@ -31,6 +31,10 @@ VALUE, GRADIENT = "value", "gradient"
 TOLERANCE = Fraction(1, 1000)
 # Fan-out subsets tried for the missing-path diagnosis: a node used more times than this is rare.
 MOST_PATHS = 8
+# Boxes are filled in by hand: past this many, a quiz or a lab page is refused. (Each box lists the
+# values of the other nodes among its mistakes, so the work grows with the square of the boxes: a
+# lab page of a dense network is 2 MB at 200 boxes, 70 MB and 40 s at 1,500.)
+MOST_BOXES = 200
 # What each kind of mistake says about the student, for the summary at the end.
 KINDS = {
     "upstream_only": "you stop at the upstream gradient: multiply it by the local derivative",
@@ -90,6 +94,23 @@ def boxes(explanation: Explanation, part: str = "both", notation: Notation = LEI
             if node.index != graph.output and explanation.node_gradients[node.index] is not None:
                 found.append(_gradient_box(explanation, node.index, notation))
     return tuple(found)
+
+
+def box_count(explanation: Explanation) -> int:
+    """How many boxes `boxes` gives, counted without building them (building them takes long)."""
+    graph, gradients = explanation.graph, explanation.node_gradients
+    count = sum(not node.is_input for node in graph.nodes) + sum(g is not None for g in gradients)
+    return count - (gradients[graph.output] is not None)  # ∂J/∂J = 1 is given
+
+
+def check_size(explanation: Explanation, what: str = "the quiz") -> None:
+    """An InputError when the graph has more boxes than anyone fills in by hand."""
+    count = box_count(explanation)
+    if count > MOST_BOXES:
+        raise InputError(
+            f"{what} would have {count:,} boxes to fill in, more than {MOST_BOXES} (they are worked by hand)",
+            hint="practise on part of the graph (--target NAME, --wrt NAMES) or on an exercise (--random)",
+        )
 
 
 def judge(box: Box, text: str) -> Verdict:
