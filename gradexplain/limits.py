@@ -25,6 +25,7 @@ class Limits:
     statement_names: int = 10_000  # distinct names in one assignment
     drawing: int = 3_000  # parts Graphviz lays out: nodes, and arrow pieces (one per column crossed)
     drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
+    claims: int = 1_000  # claims checked in one run (each compared at several points, some by SymPy)
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -65,6 +66,7 @@ DESCRIPTIONS = {
     "statement_names": "distinct names in one assignment",
     "drawing": "parts Graphviz lays out (svg, png, html): nodes, and one per column each arrow crosses",
     "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
+    "claims": "claims checked in one run (--claim, --claims), each compared at several points",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

@@ -43,9 +43,9 @@ class Symbolic:
     skipped: str | None  # why there are no symbolic gradients, when there are none
 
 
-def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> int:
-    """How many operations the output has when written out as one expression (shared
-    subexpressions counted each time they are used), computed without writing it out:
+def expanded_sizes(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> list[int]:
+    """How many operations each node has when written out as one expression in the inputs
+    (shared subexpressions counted each time they are used), computed without writing it out:
     `sin(a) + cos(a)` counts a twice, so a chain of those doubles at every step. Sizes stop
     growing at `cap` (any size above it is as good as another), so the numbers stay small."""
     size = [0] * len(graph.nodes)
@@ -61,7 +61,12 @@ def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | Non
         operations, uses = shapes[kernel.template]
         total = operations + sum(n * size[a] for n, a in zip(uses, node.args, strict=True))
         size[node.index] = total if cap is None else min(total, cap)
-    return size[graph.output]
+    return size
+
+
+def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> int:
+    """The output's size written out as one expression (see `expanded_sizes`)."""
+    return expanded_sizes(graph, kernels, cap)[graph.output]
 
 
 def _arguments(kernel: Kernel, args: tuple[int, ...], expressions: list[sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
