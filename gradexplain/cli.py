@@ -460,7 +460,13 @@ def _claims(given: list[str], path: str | None, file: str | None, limits: Limits
                 "--claims - and -f - both read standard input", hint="put the claims or the formula in a file"
             )
         most = 4 * limits.source
-        data, origin = (sys.stdin.buffer.read(most + 1), "<stdin>") if path == "-" else (_read_file(path, most), path)
+        try:
+            data, origin = (
+                (sys.stdin.buffer.read(most + 1), "<stdin>") if path == "-" else (_read_file(path, most), path)
+            )
+        except InputError as error:
+            error.message, error.hint = f"--claims: {error.message}", "check the path of the claims file"
+            raise
         if len(data) > most:
             raise _too_long(origin, limits)
         try:

@@ -60,9 +60,10 @@ _SPECIAL = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
     "…": r"\ldots{}",
-    "–": "--",
-    "—": "---",
+    "–": r"\textendash{}",
+    "—": r"\textemdash{}",  # not ---, which the guard against a literal -- below would break
     "∂": r"$\partial$",
+    "ₗ": r"$_{\ell}$",  # ∂ₗc/∂w, a local derivative, in running text
     "ε": r"$\varepsilon$",
     "≤": r"$\le$",
     "≥": r"$\ge$",

@@ -209,8 +209,10 @@ def _read(text: str, graph: Graph, limits: Limits) -> Reading:
     try:
         left, _, right = parse_equation(left_text.replace(_PARTIAL, "d") + text[len(left_text) :], limits.depth)
     except ParseError as error:
-        if not error.message.startswith("a claim"):
+        if "claim" not in error.message:
             error.message = f"in a claim: {error.message}"
+        if error.message.endswith("'==' is a comparison"):
+            error.hint = "a claim has one '=': dJ/dw = formula"
         raise
     node = _gradient_named(left, graph)
     tape, uses, operations = _compile(right, graph, limits, text)
@@ -274,15 +276,18 @@ def _node_named(name: str, span: Span, graph: Graph) -> int:
     raise InputError(
         f"the claim is about {brief(repr(name))}, which is not a name in the formula",
         span=span,
-        hint=_names_hint(name, graph),
+        hint=_names_hint(name, graph, gradient=True),
     )
 
 
-def _names_hint(name: str, graph: Graph) -> str:
+def _names_hint(name: str, graph: Graph, gradient: bool = False) -> str:
     names = list(graph.by_name)
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     known = "the names are " + listing(names, 10)
-    return f"did you mean {close[0]}? ({known})" if close else known
+    if close:
+        return f"did you mean {close[0]}? ({known})"
+    forms = f"; a gradient is written {FORMS.replace('J', brief(_output_name(graph)))}" if gradient else ""
+    return known + forms
 
 
 def _compile(
