@@ -281,17 +281,17 @@ def comparison_note(claims: tuple[Claim, ...]) -> str:
     parts = []
     if any(claim.kind == "symbolic" for claim in claims):
         parts.append(
-            f"a claim with names is compared at this point and at up to {RANDOM_POINTS} others (the same on "
-            "every run), and SymPy tries to show that the difference is 0"
+            f"a formula is compared at this point and at up to {RANDOM_POINTS} others (the same on every run), "
+            "and SymPy tries to prove it"
         )
     if any(claim.kind == "numeric" for claim in claims):
-        parts.append("a number is compared at this point")
-    text = "; ".join(parts)
+        parts.append("a number at this point")
     if any(claim.inexact for claim in claims):
-        text += (
-            "; floating-point values agree within 1e-9·max(1, |gradient|), and a decimal written with a point "
-            "within half a unit in its last place"
+        parts.append(
+            "floating-point values agree within 1e-9·max(1, |gradient|), a decimal such as 0.105 within half a "
+            "unit in its last place"
         )
     else:
-        text += "; all values here are exact, so they must be equal"
+        parts.append("the values are exact, so they must be equal")
+    text = "; ".join(parts)
     return text[0].upper() + text[1:]

@@ -216,7 +216,8 @@ def _read(text: str, graph: Graph, limits: Limits) -> Reading:
         raise
     node = _gradient_named(left, graph)
     tape, uses, operations = _compile(right, graph, limits, text)
-    return Reading(text.strip(), node, right, tape, uses, operations, _places(right))
+    written = text[left[0].span.start : right.span.end]  # as typed, without a trailing comment
+    return Reading(written, node, right, tape, uses, operations, _places(right))
 
 
 def _output_name(graph: Graph) -> str:
