@@ -72,6 +72,7 @@ def test_with_overrides_parses_cli_words():
         "statement_names",
         "drawing",
         "drawing_seconds",
+        "claims",
     }
 
 
