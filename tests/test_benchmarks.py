@@ -66,3 +66,12 @@ def test_drawing_benchmark_runs_on_tiny_graphs_and_replaces_its_section(tmp_path
     assert text.count("## Drawing with Graphviz") == 1 and "old" not in text and text.endswith("## Later\n\nkept\n")
     assert "| shape | nodes | arrows | parts | gradexplain -o x.svg | dot -Tsvg | dot -Tpng |" in text
     assert "| fan-out | 12 | 22 | 144 |" in text and "the slowest drawing by dot alone took" in text
+
+
+def test_claims_benchmark_prints_both_workloads(capsys):
+    from benchmarks import claims
+
+    assert len(claims.lecture_claims()) == 100 and len(claims.network_claims()) == 10
+    assert claims.main(["--runs", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "| lecture example, 100 claims |" in table and "-node network, 10 claims |" in table

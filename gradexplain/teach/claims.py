@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -404,11 +404,11 @@ def _sample(
     return _Sample(values, passed.gradients, local), passed  # type: ignore[arg-type]
 
 
-def _other_points(graph: Graph, values: Sequence[Number]) -> list[list[Number | None]]:
-    """ATTEMPTS candidate points near the user's, from a fixed seed: first each input moved by up
-    to ±2.5 (scaled to its size), then, for formulas with a narrow domain, each kept on its side of 0."""
+def _other_points(graph: Graph, values: Sequence[Number]) -> Iterator[list[Number | None]]:
+    """Up to ATTEMPTS candidate points near the user's, from a fixed seed, drawn as they are asked
+    for: first each input moved by up to ±2.5 (scaled to its size), then, for formulas with a
+    narrow domain, each kept on its side of 0."""
     rng = random.Random(SEED)
-    points = []
     for attempt in range(ATTEMPTS):
         point: list[Number | None] = [None] * len(graph.nodes)
         for node in graph.inputs:
@@ -419,8 +419,7 @@ def _other_points(graph: Graph, values: Sequence[Number]) -> list[list[Number | 
             else:
                 moved = value * Fraction(rng.randint(5, 15), 10)
             point[node.index] = moved if moved != 0 else value + Fraction(1, 10) * scale
-        points.append(point)
-    return points
+        yield point
 
 
 def _agree(claimed: Number, truth: Number, places: int | None) -> bool:
