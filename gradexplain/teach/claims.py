@@ -54,6 +54,11 @@ DIAGNOSES = (SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH, UPSTREAM_ONLY, WRONG_VA
 # the output is the same on every run.
 RANDOM_POINTS = 5
 SEED = 10
+# Each other point is a forward and a backward pass: on large graphs fewer (never under
+# FEWEST_POINTS), so that POINT_WORK node evaluations are not exceeded (a run of 50,000 nodes
+# stays within the 20 seconds promised in the README).
+POINT_WORK = 100_000
+FEWEST_POINTS = 2
 ATTEMPTS = 4 * RANDOM_POINTS  # draws allowed for them (a draw outside the formula's domain is skipped)
 # Where a value is floating point, claim and gradient agree within this, relative to max(1, |gradient|).
 FLOAT_AGREEMENT = 1e-9
@@ -619,9 +624,10 @@ def decide_claims(
     edges = {(s.node, s.slot): Edge(s.node, s.arg, s.slot, s.local_formula, s.local_value) for s in steps}
     local_expressions = {(s.node, s.slot): s.local_expr for s in steps}
     samples = [sample]
+    wanted = max(FEWEST_POINTS, min(RANDOM_POINTS, POINT_WORK // len(graph.nodes)))
     if any(reading.kind == SYMBOLIC for reading in readings):
         for point in _other_points(graph, values):
-            if len(samples) > RANDOM_POINTS:
+            if len(samples) > wanted:
                 break
             try:
                 samples.append(_sample(graph, kernels, point, bits, formulas=False)[0])
