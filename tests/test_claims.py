@@ -191,6 +191,16 @@ def test_claims_about_inputs_outside_wrt_are_decided_too():
     assert claim.ok is True and claim.truth == 4
 
 
+def test_a_large_graph_gets_fewer_other_points(monkeypatch):
+    from gradexplain.teach import claims
+
+    assert decided("dw = x*d")[1].points == 1 + claims.RANDOM_POINTS
+    monkeypatch.setattr(claims, "POINT_WORK", 3 * len(explain(LECTURE).graph.nodes))
+    assert decided("dw = x*d")[1].points == 1 + 3
+    monkeypatch.setattr(claims, "POINT_WORK", 1)
+    assert decided("dw = x*d")[1].points == 1 + claims.FEWEST_POINTS
+
+
 def test_the_other_points_are_the_same_on_every_run():
     first = decided("dJ/dw = -2*d")[1]
     assert decided("dJ/dw = -2*d")[1].counterexample == first.counterexample
