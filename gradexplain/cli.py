@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from gradexplain import __version__
-from gradexplain.argv import SplitArgs, check_dashed, split_argv
+from gradexplain.argv import SplitArgs, check_dashed, formula_names, split_argv
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, visible
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
@@ -297,8 +297,8 @@ def main(
         limits = with_overrides(limit or [])
         _check_output_path(output)
         source, origin = _read_source(formula, file, limits)
-        claims = _claims(claim or [], claims_file, file, limits)
         check_dashed(split, source, _option_spellings(ctx))
+        claims = _claims(claim or [], claims_file, file, limits, source, values)
         from gradexplain.explain import explain
 
         with _progress(source) as on_stage:
@@ -371,6 +371,8 @@ def _how_to_pass(ctx: typer.Context, names: tuple[str, ...]) -> str:
             ways.append(f"--{name} VALUE")
             continue
         given = ctx.params.get(param.name or "")
+        if isinstance(given, list | tuple) and len(given) == 1:  # --claim 3: the one value of a repeatable option
+            given = given[0]
         from_command_line = getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
         typed = from_command_line and isinstance(given, str | int) and not isinstance(given, bool | StrEnum)
         ways.append(f"{name}={brief(str(given), 40) if typed else 'VALUE'}")
@@ -448,9 +450,12 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
 
-def _claims(given: list[str], path: str | None, file: str | None, limits: Limits) -> list[str | ClaimText] | None:
+def _claims(
+    given: list[str], path: str | None, file: str | None, limits: Limits, source: str, values: dict[str, str]
+) -> list[str | ClaimText] | None:
     """The claims of --claim, then those of the --claims file (one a line, blank lines and
-    # comments skipped), each knowing its line there so that an error can point at it."""
+    # comments skipped), each knowing its line there so that an error can point at it. A file
+    that cannot be read may have been meant as the value of an input called claims."""
     from gradexplain.teach.claims import ClaimText
 
     claims: list[str | ClaimText] = list(given)
@@ -466,6 +471,11 @@ def _claims(given: list[str], path: str | None, file: str | None, limits: Limits
             )
         except InputError as error:
             error.message, error.hint = f"--claims: {error.message}", "check the path of the claims file"
+            if "claims" not in values and "claims" in (formula_names(source) or ()):
+                error.hint = (
+                    f"if {brief(path, 40)} is the value of claims, write claims={brief(path, 40)} (--claims is "
+                )
+                error.hint += "gradexplain's own option)"
             raise
         if len(data) > most:
             raise _too_long(origin, limits)

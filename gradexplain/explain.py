@@ -196,9 +196,9 @@ def explain(
             graph = build(program, target, limits, given=values or ())
         except GradexplainError as error:
             raise error.located(source, origin) from None
-        readings = read_claims(claims, graph, limits) if claims else None
         warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
+        readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:
             warnings.append(f"not used by {brief(graph.nodes[graph.output].name)}: {listing(graph.unused)}")

@@ -471,3 +471,15 @@ def test_a_format_without_claims_says_so():
     result = run_cli("samples/square.gx", "--claim", "dw = 5", "--format", "tree")
     assert result.returncode == 1
     assert "the tree format does not show the claims" in result.stderr.decode()
+
+
+def test_an_input_called_claim_or_claims_is_told_how_to_get_its_value():
+    claim = run_cli("claim*2", "--claim", "3")
+    assert claim.returncode == 2 and "pass it as claim=3 (--claim is gradexplain's own option)" in claim.stderr.decode()
+    claims = run_cli("claims*2", "--claims", "3")
+    assert claims.returncode == 2 and "write claims=3 (--claims is gradexplain's own option)" in claims.stderr.decode()
+
+
+def test_the_explanation_says_how_many_claims_are_wrong():
+    assert repr(explain(LECTURE, claims=["dw = d", "dw = x*d"])).endswith("4 gradients, 2 claims, 1 wrong>")
+    assert repr(explain(LECTURE, claims=["dw = x*d"])).endswith("4 gradients, 1 claim ok>")
