@@ -181,6 +181,18 @@ def test_above_the_symbolic_limit_the_points_decide_alone_and_say_so():
     assert decided("dJ/dw = d", symbolic_limit=2)[1].ok is False
 
 
+def test_sympys_work_in_one_run_is_bounded_and_the_claims_after_say_so(monkeypatch):
+    from gradexplain.teach import claims
+
+    monkeypatch.setattr(claims, "SIMPLIFY_A_RUN", 1)
+    explanation = explain(
+        "sigmoid(z)", {"z": "1/2"}, claims=["dJ/dz = exp(-z)/(1 + exp(-z))**2", "dJ/dz = 1/(2 + exp(z) + exp(-z))"]
+    )
+    first, second = explanation.claims
+    assert first.ok is True and second.ok is None
+    assert second.unproven.startswith("SymPy's work for one run is spent")
+
+
 def test_a_claim_without_a_value_at_the_point_is_wrong():
     _, claim = decided("dJ/dw = 1/(x + 2)")
     assert claim.ok is False and claim.claimed is None and claim.undefined == "division by zero"

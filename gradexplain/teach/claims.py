@@ -20,7 +20,9 @@ relation holds at every point compared, exactly where the numbers are exact.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import math
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -70,11 +72,18 @@ ALL_SUBSETS_UP_TO = 4
 SIMPLE_DENOMINATOR = 12  # paths up to this many: every subset is tried; more: all but one, and one alone
 ROUTE_PATHS = 4
 # SymPy's simplify (slow) only for differences this small; expand only while it makes at most
-# this many terms.
+# this many terms. In one run, at most EXPAND_TERMS_A_RUN terms expanded and SIMPLIFY_A_RUN
+# claims simplified (about 3 s each, measured: a simplify takes up to 0.1 s, 300 terms 25 ms);
+# the claims after that are compared at the points only, and say so.
 SIMPLIFY_OPERATIONS = 40
 EXPANDED_TERMS = 2_000
-# Edges above a node tried as the missing factor (a wide network has many).
-MOST_EDGES = 5_000
+EXPAND_TERMS_A_RUN = 30_000
+SIMPLIFY_A_RUN = 30
+# Edges above a node tried as the missing factor, nearest first (a wide network has many).
+MOST_EDGES = 2_000
+# Paths are listed and tried only while they have at most this many edges in all: a path through
+# a sum of 16,000 terms is 16,000 edges long, no help to read and slow to multiply out per claim.
+MOST_PATH_EDGES = 400
 
 _CONSTANT, _NODE = "constant", "node"
 _PARTIAL = "∂"
@@ -476,6 +485,8 @@ class _Symbols:
             )
         elif any(kernel is not None and kernel.derivatives is None for kernel in kernels):
             self.skipped = "some local derivatives are too large to write out, so SymPy did not compare"
+        self.expand_left = EXPAND_TERMS_A_RUN  # SymPy's work left for this run (each claim spends some)
+        self.simplify_left = SIMPLIFY_A_RUN
         self._expressions: list[sp.Expr] | None = None
         self._adjoints: list[sp.Expr] | None = None
         self._truths: dict[int, tuple[sp.Expr, str] | None] = {}
@@ -518,11 +529,45 @@ class _Symbols:
                     f"the claim or the gradient, written out in the inputs, is longer than {most} terms "
                     f"({WORK_FACTOR} × the symbolic limit), so SymPy did not compare (raise it with --symbolic-limit)"
                 )
-            if _is_zero(self._claimed(reading.formula) - adjoint):
+            difference = self._claimed(reading.formula) - adjoint
+            if difference == 0:
                 return True, ""
+            proven, spent = self._is_zero(difference)
+            if proven:
+                return True, ""
+            if spent:
+                return False, (
+                    f"SymPy's work for one run is spent (expanding {EXPAND_TERMS_A_RUN:,} terms and simplifying "
+                    f"{SIMPLIFY_A_RUN} claims), so it did not try this claim"
+                )
         except RecursionError:
             pass
         return False, "SymPy could not simplify the difference to 0"
+
+    def _is_zero(self, difference: sp.Expr) -> tuple[bool, bool]:
+        """SymPy's proof that a difference is 0: expanded, or (when small) simplified, sigmoid and
+        softplus written with exp, within what is left of the run's budget for each; and whether
+        the budget, rather than SymPy, stopped a step that would have been tried."""
+        spent = False
+        terms = _expanded_terms(difference)
+        if terms <= EXPANDED_TERMS:
+            if terms > self.expand_left:
+                spent = True
+            else:
+                self.expand_left -= terms
+                if sp.expand(difference) == 0:
+                    return True, False
+        if sp.count_ops(difference) > SIMPLIFY_OPERATIONS:
+            return False, spent
+        if self.simplify_left <= 0:
+            return False, True
+        self.simplify_left -= 1
+        if difference.has(sigmoid, softplus):
+            difference = difference.rewrite(sp.exp)
+        try:
+            return bool(sp.simplify(difference) == 0), False
+        except Exception:  # SymPy's simplify can fail on its own; then it has shown nothing
+            return False, False
 
     def _claimed(self, root: Expr) -> sp.Expr:
         """The claim's right side in the inputs: intermediates replaced by their definitions."""
@@ -552,10 +597,10 @@ def _longer_than(expr: sp.Expr, most: int) -> bool:
     return any(count >= most for count, _ in enumerate(sp.preorder_traversal(expr)))
 
 
-def _expandable(expr: sp.Expr) -> bool:
-    """Whether `expand` stays small: the terms it would make, estimated bottom-up (a sum adds its
-    parts' terms, a product multiplies them, a power of a sum raises them), stay within
-    EXPANDED_TERMS. (a + b)**50 or a product of a few long sums would not."""
+def _expanded_terms(expr: sp.Expr) -> int:
+    """About how many terms `expand` makes of `expr`, estimated bottom-up (a sum adds its parts'
+    terms, a product multiplies them, a power of a sum raises them), counted up to EXPANDED_TERMS + 1:
+    (a + b)**50 or a product of a few long sums is too many."""
     terms: dict[sp.Basic, int] = {}
     stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
     while stack:
@@ -578,27 +623,8 @@ def _expandable(expr: sp.Expr) -> bool:
             count = 1  # a function: its argument is expanded on its own
         terms[term] = min(count, EXPANDED_TERMS + 1)
         if terms[term] > EXPANDED_TERMS:
-            return False
-    return terms[expr] <= EXPANDED_TERMS
-
-
-def _is_zero(difference: sp.Expr) -> bool:
-    """SymPy's proof that a difference is 0: as it stands, expanded, or (when small) simplified,
-    sigmoid and softplus written with exp."""
-    if difference == 0:
-        return True
-    if not _expandable(difference):
-        return False
-    if sp.expand(difference) == 0:
-        return True
-    if sp.count_ops(difference) > SIMPLIFY_OPERATIONS:
-        return False
-    if difference.has(sigmoid, softplus):
-        difference = difference.rewrite(sp.exp)
-    try:
-        return bool(sp.simplify(difference) == 0)
-    except Exception:  # SymPy's simplify can fail on its own; then it has shown nothing
-        return False
+            return EXPANDED_TERMS + 1
+    return terms[expr]
 
 
 # ── deciding ────────────────────────────────────────────────────────────────────────────────
@@ -633,14 +659,28 @@ def decide_claims(
                 samples.append(_sample(graph, kernels, point, bits, formulas=False)[0])
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
+    consumers = _consumers(graph)
     context = _Context(
-        graph, kernels, tuple(samples), edges, local_expressions, _Symbols(graph, kernels, symbolic_limit), bits
+        graph,
+        kernels,
+        tuple(samples),
+        edges,
+        local_expressions,
+        _Symbols(graph, kernels, symbolic_limit),
+        bits,
+        consumers,
+        _path_counts(graph, consumers, MOST_PATHS),
+        _GradientIndex.of(sample.gradients),
+        _Constants(graph, kernels, local_expressions),
     )
     return tuple(_decide(reading, context) for reading in readings)
 
 
 @dataclass(frozen=True, slots=True)
 class _Context:
+    """What every claim's decision and diagnosis shares, made once per run (so that a thousand
+    claims about a graph of 50,000 nodes do not walk it a thousand times)."""
+
     graph: Graph
     kernels: Sequence[Kernel | None]
     samples: tuple[_Sample, ...]  # the user's point first
@@ -648,6 +688,39 @@ class _Context:
     local_expressions: dict[tuple[int, int], sp.Expr | None]
     symbols: _Symbols
     bits: int
+    consumers: list[list[tuple[int, int]]]  # for each node, the (node, slot) pairs that use it
+    path_counts: list[int]  # paths from each node to the output, counted up to MOST_PATHS + 1
+    index: _GradientIndex  # the nodes by their gradient at the user's point
+    constants: _Constants  # the constants in local derivatives and formulas, found as asked for
+
+
+@dataclass(frozen=True, slots=True)
+class _GradientIndex:
+    """Nodes sorted by their gradient at the user's point, to find those a claim's value may be
+    the gradient of (wrong variable) without comparing it with every node."""
+
+    values: tuple[float, ...]
+    nodes: tuple[int, ...]
+
+    @staticmethod
+    def of(gradients: Sequence[Number | None]) -> _GradientIndex:
+        pairs = sorted((_as_float(g), i) for i, g in enumerate(gradients) if g is not None)
+        return _GradientIndex(tuple(v for v, _ in pairs), tuple(i for _, i in pairs))
+
+    def near(self, value: Number, places: int | None) -> list[int]:
+        """The nodes whose gradient is within the widest tolerance of `value` (to check exactly)."""
+        center = _as_float(value)
+        room = 2 * FLOAT_AGREEMENT * max(1.0, abs(center)) + (0.5 * 10.0**-places if places is not None else 0.0)
+        low = bisect.bisect_left(self.values, center - room)
+        high = bisect.bisect_right(self.values, center + room)
+        return list(self.nodes[low:high])
+
+
+def _as_float(value: Number) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _decide(reading: Reading, context: _Context) -> Claim:
@@ -734,26 +807,44 @@ def _edges_above(start: int, consumers: list[list[tuple[int, int]]]) -> list[tup
     return edges
 
 
-def _paths(
-    graph: Graph, consumers: list[list[tuple[int, int]]], start: int, most: int
-) -> list[tuple[tuple[int, int], ...]] | None:
-    """Every path from `start` to the output as its edges, or None when there are more than `most`."""
+def _path_counts(graph: Graph, consumers: list[list[tuple[int, int]]], most: int) -> list[int]:
+    """How many paths lead from each node to the output, counted up to `most` + 1."""
     count = [0] * len(graph.nodes)
     count[graph.output] = 1
     for node in reversed(graph.nodes):
         if node.index != graph.output:
             count[node.index] = min(most + 1, sum(count[c] for c, _ in consumers[node.index]))
-    if count[start] > most:
+    return count
+
+
+def _paths(context: _Context, start: int, most: int) -> list[tuple[tuple[int, int], ...]] | None:
+    """Every path from `start` to the output as its edges; None when there are more than `most`
+    or they have more than MOST_PATH_EDGES edges in all. Depth first, one path held at a time."""
+    if context.path_counts[start] > most:
         return None
-    paths = []
-    stack: list[tuple[int, tuple[tuple[int, int], ...]]] = [(start, ())]
+    consumers, output = context.consumers, context.graph.output
+    paths: list[tuple[tuple[int, int], ...]] = []
+    current: list[tuple[int, int]] = []
+    stack: list[Iterator[tuple[int, int]]] = [iter(consumers[start])]
+    edges = 0
     while stack:
-        node, path = stack.pop()
-        if node == graph.output:
-            paths.append(path)
+        consumer = next(stack[-1], None)
+        if consumer is None:
+            stack.pop()
+            if current:
+                current.pop()
             continue
-        for consumer in reversed(consumers[node]):
-            stack.append((consumer[0], (*path, consumer)))
+        current.append(consumer)
+        if len(current) > MOST_PATH_EDGES:
+            return None
+        if consumer[0] == output:
+            paths.append(tuple(current))
+            edges += len(current)
+            if edges > MOST_PATH_EDGES:
+                return None
+            current.pop()
+            continue
+        stack.append(iter(consumers[consumer[0]]))
     return paths
 
 
@@ -783,7 +874,7 @@ def _diagnose(reading: Reading, compared: list[tuple[_Sample, Number]], context:
     compared (only the user's, for a numeric claim, whose value is the same everywhere)."""
     graph, node, places = context.graph, reading.node, reading.places
     points = compared if reading.kind == SYMBOLIC else compared[:1]
-    consumers = _consumers(graph)
+    consumers = context.consumers
 
     def edge(key: tuple[int, int]) -> Edge:
         return context.edges[key]
@@ -801,7 +892,7 @@ def _diagnose(reading: Reading, compared: list[tuple[_Sample, Number]], context:
     truth = [sample.gradients[node] for sample, _ in points]
     rounded = _rounded(points[0][1], truth[0], reading)
     if rounded is not None:
-        return Diagnosis(NONE, rounded=rounded, route=_route(graph, consumers, node, context))
+        return Diagnosis(NONE, rounded=rounded, route=_route(node, context))
     above = _edges_above(node, consumers)
     # the sign: the claim is -1 × the gradient (often a -1 left out, as in d = a - y)
     if any(t != 0 for t in truth) and holds(lambda s: -s.gradients[node]):
@@ -812,13 +903,16 @@ def _diagnose(reading: Reading, compared: list[tuple[_Sample, Number]], context:
         if not always(key, 1) and holds(lambda s, c=key[0]: s.gradients[c]):
             return Diagnosis(UPSTREAM_ONLY, edge=edge(key), node=key[0], value=points[0][0].gradients[key[0]])
     # a missing factor: gradient = claim × a local derivative on the way to the output
+    main, claimed = points[0]
     for key in above:
+        if not _times(claimed, main.local[key], truth[0], places):  # the user's point first: quick
+            continue
         if always(key, 1) or always(key, -1) or _constant(context.local_expressions.get(key)):
             continue  # a constant factor left out (the 0.5 of J = 0.5*v4) is said as one, below
-        if all(_times(claimed, s.local[key], s.gradients[node], places) for s, claimed in points):
+        if all(_times(value, s.local[key], s.gradients[node], places) for s, value in points):
             return Diagnosis(MISSING_FACTOR, edge=edge(key))
     # a missing path: the claim adds up some of the paths from this node to the output
-    paths = _paths(graph, consumers, node, MOST_PATHS)
+    paths = _paths(context, node, MOST_PATHS)
     if paths and len(paths) > 1:
         found = _missing_path(paths, points, places)
         if found is not None:
@@ -834,11 +928,13 @@ def _diagnose(reading: Reading, compared: list[tuple[_Sample, Number]], context:
     if factor is not None:
         return factor
     # the wrong variable: the gradient with respect to another node
-    for other in _others(graph, node):
+    nearby = context.index.near(points[0][1], places)
+    inputs_first = sorted(nearby, key=lambda n: (not graph.nodes[n].is_input, n))
+    for other in (n for n in inputs_first if n not in (node, graph.output)):
         same = all(_agree(s.gradients[other], s.gradients[node], None) for s, _ in points)
         if not same and holds(lambda s, m=other: s.gradients[m]):
             return Diagnosis(WRONG_VARIABLE, node=other, value=points[0][0].gradients[other])
-    return Diagnosis(NONE, route=_route(graph, consumers, node, context))
+    return Diagnosis(NONE, route=_route(node, context))
 
 
 def _times(claimed: Number, local: Number, truth: Number, places: int | None) -> bool:
@@ -887,17 +983,9 @@ def _path(path: tuple[tuple[int, int], ...], context: _Context) -> Path:
     return tuple(context.edges[key] for key in path)
 
 
-def _route(graph: Graph, consumers: list[list[tuple[int, int]]], node: int, context: _Context) -> tuple[Path, ...]:
-    paths = _paths(graph, consumers, node, ROUTE_PATHS)
+def _route(node: int, context: _Context) -> tuple[Path, ...]:
+    paths = _paths(context, node, ROUTE_PATHS)
     return tuple(_path(path, context) for path in paths) if paths else ()
-
-
-def _others(graph: Graph, node: int) -> list[int]:
-    """Nodes whose gradient a claim may have given instead: inputs first, then computed nodes
-    (not the output, whose gradient is 1)."""
-    inputs = [n.index for n in graph.nodes if n.is_input and n.index != node]
-    computed = [n.index for n in graph.nodes if not n.is_input and n.index not in (node, graph.output)]
-    return inputs + computed
 
 
 def _factor(
@@ -930,7 +1018,7 @@ def _explain_factor(k: Fraction | None, above: list[tuple[int, int]], context: _
     if k is None:
         return None
     size = abs(k)
-    coefficients = [(key, _coefficient(context.local_expressions.get(key))) for key in above]
+    coefficients = [(key, context.constants.local(key)) for key in above]
     left_out = [key for key, c in coefficients if c is not None and c * size == 1]
     if left_out:
         key = left_out[0]
@@ -943,23 +1031,55 @@ def _explain_factor(k: Fraction | None, above: list[tuple[int, int]], context: _
         )
     # the constant sits in a node's own formula, its derivative cancelling it (J = d**2/2: ∂ₗJ/∂d = d)
     for key in above:
-        node_index, position = key
-        kernel = context.kernels[node_index]
-        if kernel is None:
+        own = context.constants.own(key)
+        if own is None:
             continue
+        q, inner, detail = own
+        if (q * size == 1 and inner == size) or (q == size and inner * size == 1):
+            return Diagnosis(FACTOR, value=k, node=key[0], constant=q, detail=detail)
+    return None
+
+
+class _Constants:
+    """The constants an edge's local derivative, or its node's own formula, is a multiple of,
+    found once per edge however many claims ask (a cache local to one decide_claims call)."""
+
+    def __init__(
+        self, graph: Graph, kernels: Sequence[Kernel | None], expressions: dict[tuple[int, int], sp.Expr | None]
+    ) -> None:
+        self.graph, self.kernels, self.expressions = graph, kernels, expressions
+        self._local: dict[tuple[int, int], Fraction | None] = {}
+        self._own: dict[tuple[int, int], tuple[Fraction, Fraction, str] | None] = {}
+
+    def local(self, key: tuple[int, int]) -> Fraction | None:
+        """The constant of ∂ₗnode/∂argument: 2 for 2*v3, 1/2 for 0.5."""
+        if key not in self._local:
+            self._local[key] = _coefficient(self.expressions.get(key))
+        return self._local[key]
+
+    def own(self, key: tuple[int, int]) -> tuple[Fraction, Fraction, str] | None:
+        """For a node whose formula is a constant q times the rest (d**2/2): q, the constant of the
+        rest's derivative by this argument (2), and what makes it ("the square")."""
+        if key not in self._own:
+            self._own[key] = self._find_own(key)
+        return self._own[key]
+
+    def _find_own(self, key: tuple[int, int]) -> tuple[Fraction, Fraction, str] | None:
+        node_index, position = key
+        kernel = self.kernels[node_index]
+        if kernel is None:
+            return None
         constant, rest = kernel.template.as_coeff_Mul()
         if not constant.is_Rational or abs(constant) in (0, 1):
-            continue
-        q = Fraction(int(constant.p), int(constant.q))
+            return None
         inner = _coefficient(sp.diff(rest, slot(position)))
-        if inner is None or not ((q * size == 1 and inner == size) or (q == size and inner * size == 1)):
-            continue
+        if inner is None:
+            return None
         if rest.is_Pow and rest.exp == 2:
             detail = "the square"
         elif rest.is_Pow and rest.exp.is_Integer:
             detail = f"the power {rest.exp}"
         else:
-            names = context.graph.argument_names(context.graph.nodes[node_index])
+            names = self.graph.argument_names(self.graph.nodes[node_index])
             detail = formula_text(with_names(rest, {s: i for i, s in enumerate(kernel.slots)}, names))
-        return Diagnosis(FACTOR, value=k, node=node_index, constant=q, detail=detail)
-    return None
+        return Fraction(int(constant.p), int(constant.q)), inner, detail
