@@ -27,6 +27,7 @@ LIMIT_CASES = [
     ["w*x" + "+w" * 1000, "--w", "1", "--x", "1", "--limit", "nodes=100"],
     ["w" + "+w" * 100_000, "--w", "1", "--limit", "source=1000"],
     ["+".join(f"x{i}" for i in range(2000)), *[f"x{i}=1" for i in range(2000)], "--check", "--limit", "nudges=10"],
+    ["w*2", "--w", "1", *["--claim", "dw = 2"] * 2000, "--limit", "claims=1000"],
 ]
 
 

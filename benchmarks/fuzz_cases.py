@@ -902,6 +902,8 @@ CLASHES = (
     "h",
     "check_only",
     "symbolic_limit",
+    "claim",
+    "claims",
 )
 
 
@@ -1045,6 +1047,83 @@ def formats(d: Draw) -> Case:
     return Case("formats", **d.deliver(source, extra), needs=("dot",) if fmt in DRAWN else ())
 
 
+def claims(d: Draw) -> Case:
+    """Hostile claims (--claim, --claims): huge exponents and numbers, nesting at the depth limit,
+    long sums, names that are no node, control characters, the claims limit, many claims about a
+    wide graph, files that are not text; and claims whose verdict is known (right: exit 0, wrong: 1)."""
+    w = d.name()
+    source, values = f"{w}**2/2", [f"--{w}", d.pick(("3", "-1.5", "1/3", "0.25"))]
+    form = d.pick(
+        (
+            "right",
+            "wrong",
+            "power",
+            "number",
+            "deep",
+            "long",
+            "no_node",
+            "control",
+            "many",
+            "wide",
+            "binary",
+            "equation",
+        )
+    )
+    claims: list[str] = []
+    files: tuple[File, ...] = ()
+    expect = Expect(exits=(1, 2))
+    if form == "right":
+        claims = [d.pick((f"d{w} = {w}", f"dJ/d{w} = {w}", f"∂J/∂{w} = {w}*1", f"dJ_d{w} = 2*{w}/2"))]
+        expect = Expect(exits=(0,), why=f"∂J/∂{w} = {w}: the claim is right")
+    elif form == "wrong":
+        claims = [d.pick((f"d{w} = 2*{w}", f"d{w} = -{w}", f"dJ/d{w} = {w}**2", f"d{w} = {w} + 1"))]
+        expect = Expect(exits=(1,), why=f"∂J/∂{w} = {w}: the claim is wrong")
+    elif form == "power":
+        claims = [f"d{w} = ({w} + 1)**{d.near(10_000)}"]
+    elif form == "number":
+        claims = [f"d{w} = 1e{d.pick(('-', ''))}{d.size(10, 10**9)}*{w}"]
+    elif form == "deep":
+        depth = d.near(100)
+        claims = [f"d{w} = " + "(" * depth + w + ")" * depth]
+        expect = Expect(exits=(0, 2), why="a right claim, or nested past the depth limit")
+    elif form == "long":
+        claims = [f"d{w} = " + "+".join([w] * d.size(10, 20_000 if d.light else 100_000)) + f" - {w}"]
+        expect = Expect(exits=(1, 2))
+    elif form == "no_node":
+        claims = [d.pick((f"dJ/dq{w} = 1", f"dL/d{w} = 1", f"d{w} = q", "dJ/dpi = 1", f"{w} = 1", "dJ/dw/dx = 1"))]
+        expect = Expect(exits=(2,), why="the claim names no node of the formula")
+    elif form == "control":
+        bad = d.escape()
+        claims = [d.pick((f"d{w} = {w}{bad}", f"d{bad}{w} = 1", f"d{w} = {w} # {bad}"))]
+        expect = Expect(exits=(2,), why="a control character in a claim is refused")
+    elif form == "many":
+        count = d.near(1_000)
+        claims = [d.pick((f"d{w} = {w}", f"d{w} = {w}*{i % 7}")) for i in range(count)]
+        expect = Expect(exits=(0, 1, 2))
+    elif form == "wide":
+        names = d.names(d.size(10, 2_000 if d.light else 20_000))
+        source, values = "+".join(names), [f"{name}=1" for name in names]
+        claims = [f"d{names[0]} = 1", f"d{names[-1]} = {names[-1]}*2"]
+        expect = Expect(exits=(1,), why="one claim is right, the other wrong")
+    elif form == "binary":
+        files = (File("answers.txt", b"\xff\xfe d" + w.encode() + b" = 1\n"),)
+        expect = Expect(exits=(2,), why="a claims file that is not UTF-8 is refused")
+    else:
+        claims = [d.pick((f"d{w} = {w} = 2", f"d{w} == {w}", f"d{w} = {w}; d{w} = 1", f"d{w} = "))]
+        expect = Expect(exits=(2,), why="a claim is one equation")
+    text = "\n".join(claims) + "\n"
+    if form == "binary":
+        extra = ["--claims", "answers.txt"]
+    elif len(text.encode()) > ARGUMENT_BYTES // 4 or len(claims) > 20 or d.chance(0.3):
+        files, extra = (File("answers.txt", text.encode()),), ["--claims", "answers.txt"]
+    else:
+        extra = [word for claim in claims for word in ("--claim", claim)]
+    delivered = d.deliver(source, [*values, *extra])
+    return Case(
+        "claims", delivered["argv"], delivered.get("stdin"), (*files, *delivered.get("files", ())), expect=expect
+    )
+
+
 KINDS: dict[str, Callable[[Draw], Case]] = {
     "huge_literal": huge_literal,
     "huge_value": huge_value,
@@ -1062,4 +1141,5 @@ KINDS: dict[str, Callable[[Draw], Case]] = {
     "option_clash": option_clash,
     "long_line": long_line,
     "formats": formats,
+    "claims": claims,
 }

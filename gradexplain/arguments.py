@@ -89,6 +89,7 @@ def check_arguments(
     if limit < 0:
         raise InputError(f"symbolic_limit must be at least 0, got {limit}")
     _optional(options["limits"], "limits", Limits, "gradexplain.limits.Limits(...)")  # which checks its fields
+    _claims(options.get("claims"))
     on_stage = options["on_stage"]
     if on_stage is not None and not callable(on_stage):
         raise TypeError(f"on_stage must be a function of the stage's name, got {_kind(on_stage)}")
@@ -108,3 +109,16 @@ def _names(value: object, parameter: str) -> None:
     for name in value:
         if not isinstance(name, str):
             raise TypeError(f"{parameter} must hold names (strings), got {_kind(name)}")
+
+
+def _claims(value: object) -> None:
+    """A list or tuple of claims: strings, or ClaimText (a lone string would be read letter by letter)."""
+    from gradexplain.teach.claims import ClaimText
+
+    if value is None:
+        return
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"claims must be a list of strings such as 'dJ/dw = x', got {_kind(value)}")
+    for claim in value:
+        if not isinstance(claim, str | ClaimText):
+            raise TypeError(f"claims must hold strings (or ClaimText), got {_kind(claim)}")

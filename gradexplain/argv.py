@@ -75,7 +75,7 @@ def _unknown_option(
     return InputError(f"unknown option {word}{suggestion}", hint=hint)
 
 
-def _formula_names(source: str) -> set[str] | None:
+def formula_names(source: str) -> set[str] | None:
     """The names in the formula, or None when it does not even tokenize (explain() says why)."""
     from gradexplain.tokens import tokenize
 
@@ -91,7 +91,7 @@ def check_dashed(split: SplitArgs, source: str, options: Iterable[str]) -> None:
     no value. The formula is read only for such words, so most runs pay nothing for this."""
     options = tuple(options)
     suspects = [name for name in split.dashed if name in split.valueless or close_option(name, options) is not None]
-    names = _formula_names(source) if suspects else None
+    names = formula_names(source) if suspects else None
     if names is None:  # nothing suspect, or a formula that does not tokenize: explain() reports that
         return
     for name in suspects:

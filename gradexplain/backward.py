@@ -110,7 +110,10 @@ def backward(
     values: Sequence[Number],
     wanted: Sequence[int],
     exact_bits: int = EXACT_BITS_LIMIT,
+    formulas: bool = True,
 ) -> BackwardPass:
+    """The chain rule, edge by edge; `formulas=False` leaves the local derivatives' formulas
+    unwritten (numbers only: claims re-run it at other points, where nothing is shown)."""
     relevant = relevant_nodes(graph, wanted)
     paths = [0] * len(graph.nodes)
     for node in graph.nodes:
@@ -123,7 +126,7 @@ def backward(
     gradients[graph.output] = ONE
     steps: list[Step] = []
     # The printed formula depends only on the derivative and the names it mentions: print once.
-    formulas: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr | None, str]] = {}
+    written: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr | None, str]] = {}
     for node in reversed(graph.nodes):
         kernel = kernels[node.index]
         upstream = gradients[node.index]
@@ -135,7 +138,7 @@ def backward(
             local_gradient = kernel.local_gradient(arguments)
         except DomainError as problem:
             which = (
-                f"∂{node.name}/∂{names[0]} = {_local_formula(kernel, 0, names, formulas)[1]}"
+                f"∂{node.name}/∂{names[0]} = {_local_formula(kernel, 0, names, written)[1]}"
                 if len(names) == 1
                 else f"of {node.name} = {brief(graph.definition(node))}"
             )
@@ -147,7 +150,7 @@ def backward(
         for position, arg in enumerate(node.args):
             if not relevant[arg]:
                 continue
-            named, formula = _local_formula(kernel, position, names, formulas)
+            named, formula = _local_formula(kernel, position, names, written) if formulas else (None, "")
             local = local_gradient[position]
             product = _settled(local * upstream, graph, arg, node.span, exact_bits)
             terms[arg].append(product)

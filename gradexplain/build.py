@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -25,6 +25,8 @@ from gradexplain.numbers import Number, literal_size, read_literal
 from gradexplain.numeric import DomainError
 from gradexplain.ops import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
+from gradexplain.syntax import children as _children
+from gradexplain.syntax import post_order as _post_order
 
 # ── constants ──────────────────────────────────────────────────────────────────────────────
 
@@ -155,30 +157,6 @@ def _names_in(expr: Expr, variables: frozenset[str] = frozenset()) -> list[Name]
         else:
             stack.extend(reversed(_children(item)))
     return found
-
-
-def _children(expr: Expr) -> tuple[Expr, ...]:
-    if isinstance(expr, Unary):
-        return (expr.operand,)
-    if isinstance(expr, Binary):
-        return (expr.left, expr.right)
-    if isinstance(expr, Call):
-        return expr.args
-    return ()
-
-
-def _post_order(root: Expr) -> Iterator[tuple[Expr, tuple[Expr, ...]]]:
-    """Every subtree of `root` after its children, with its children: iteratively, since a sum
-    of 100,000 terms is a tree 100,000 deep."""
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        expr, ready = stack.pop()
-        children = _children(expr)
-        if children and not ready:
-            stack.append((expr, True))
-            stack.extend((child, False) for child in reversed(children))
-            continue
-        yield expr, children
 
 
 def _operation(expr: Expr) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from gradexplain import __version__
-from gradexplain.argv import SplitArgs, check_dashed, split_argv
+from gradexplain.argv import SplitArgs, check_dashed, formula_names, split_argv
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, visible
 from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.notation import Notation
@@ -29,6 +30,7 @@ from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
     from gradexplain.render import RenderOptions
+    from gradexplain.teach.claims import ClaimText
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # On a terminal, a table longer than this shows its first and last rows (--full shows all).
@@ -101,6 +103,14 @@ on standard input.
   gradexplain "sin(w)*w" --w pi/4 --format json
   echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
 
+Checking your own derivation: state the gradient you believe, as a number or a formula over the
+formula's names; each claim is decided, and a wrong one gets the likely mistake (exit code 1).
+
+\b
+  gradexplain "w*x" --w 2 --x 3 --claim "dJ/dw = x"
+  gradexplain samples/linear_regression.gx \\
+      --claims samples/claims.txt
+
 Reports and pictures: the format follows the file's extension (svg and png need Graphviz).
 
 \b
@@ -121,7 +131,7 @@ the ε sweep; forward mode beside reverse; gradient descent.
 """
 
 EPILOG = (
-    "Exit codes: 0 success, 1 a gradient check failed, 2 bad input or usage, 3 internal error. "
+    "Exit codes: 0 success, 1 a gradient check failed or a claim is wrong, 2 bad input or usage, 3 internal error. "
     "Output on a terminal is a coloured table (NO_COLOR is honoured); piped or redirected it is "
     "plain text with a fixed layout, identical on every run."
 )
@@ -218,6 +228,26 @@ def main(
     target: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--target", help="Differentiate this computed name instead of the last one.", metavar="NAME"),
+    ] = None,
+    claim: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--claim",
+            help=(
+                'A gradient you believe, to check, repeatable: --claim "dJ/dw = x*(w*x + b - y)". The left side '
+                "is dJ/dw, ∂J/∂w, dJ_dw or dw (J: the output); the right side a number or a formula over the "
+                "formula's names, intermediates included. Exit code 1 if any is wrong."
+            ),
+            metavar="CLAIM",
+        ),
+    ] = None,
+    claims_file: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--claims",
+            help="Read claims from FILE, one per line (# starts a comment), as --claim takes them ('-' for stdin).",
+            metavar="FILE",
+        ),
     ] = None,
     output_format: Annotated[
         OutputFormat,
@@ -467,6 +497,7 @@ def read_request(ctx: typer.Context) -> Request:
         warn(_exercise_options(ctx))
         source, origin = _read_source(params["formula"], params["file"], limits)
     check_dashed(split, source, _option_spellings(ctx))
+    claims = _claims(params["claim"] or [], params["claims_file"], params["file"], limits, source, split.values)
     arguments = {
         "target": params["target"],
         "wrt": _names(params["wrt"]),
@@ -478,6 +509,7 @@ def read_request(ctx: typer.Context) -> Request:
         "symbolic_limit": params["symbolic_limit"],
         "limits": limits,
         "origin": origin,
+        "claims": claims,
     }
     output = Output(
         OutputFormat(params["output_format"]).value,
@@ -487,6 +519,7 @@ def read_request(ctx: typer.Context) -> Request:
         params["full"],
         notation=NotationChoice(params["notation"]).value,
         blank=params["blank"],
+        claims=claims is not None,
     )
     return Request(source, split.values, arguments, output, limits)
 
@@ -540,6 +573,8 @@ def _how_to_pass(ctx: typer.Context, names: tuple[str, ...]) -> str:
             ways.append(f"--{name} VALUE")
             continue
         given = ctx.params.get(param.name or "")
+        if isinstance(given, list | tuple) and len(given) == 1:  # --claim 3: the one value of a repeatable option
+            given = given[0]
         from_command_line = getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
         typed = from_command_line and isinstance(given, str | int) and not isinstance(given, bool | StrEnum)
         ways.append(f"{name}={brief(str(given), 40) if typed else 'VALUE'}")
@@ -664,6 +699,57 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
 
+def _claims(
+    given: list[str], path: str | None, file: str | None, limits: Limits, source: str, values: dict[str, str]
+) -> list[str | ClaimText] | None:
+    """The claims of --claim, then those of the --claims file (one a line, blank lines and
+    # comments skipped), each knowing its line there so that an error can point at it. A file
+    that cannot be read may have been meant as the value of an input called claims."""
+    from gradexplain.teach.claims import ClaimText
+
+    claims: list[str | ClaimText] = list(given)
+    if path is not None:
+        if path == "-" and file == "-":
+            raise InputError(
+                "--claims - and -f - both read standard input", hint="put the claims or the formula in a file"
+            )
+        most = 4 * limits.source
+        try:
+            data, origin = (
+                (sys.stdin.buffer.read(most + 1), "<stdin>") if path == "-" else (_read_file(path, most), path)
+            )
+        except InputError as error:
+            error.message, error.hint = f"--claims: {error.message}", "check the path of the claims file"
+            if "claims" not in values and "claims" in (formula_names(source) or ()):
+                error.hint = (
+                    f"if {brief(path, 40)} is the value of claims, write claims={brief(path, 40)} (--claims is "
+                )
+                error.hint += "gradexplain's own option)"
+            raise
+        if len(data) > most:
+            raise _too_long(origin, limits)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as problem:
+            raise InputError(
+                f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8"
+            ) from None
+        found = [
+            ClaimText(text, line.start(), line.end(), origin)
+            for line in _LINES.finditer(text)
+            if line.group().strip() and not line.group().strip().startswith("#")
+        ]
+        if not found:
+            raise InputError(
+                f"{origin} holds no claims", hint="write one claim a line, such as  dJ/dw = x*(w*x + b - y)"
+            )
+        claims += found
+    return claims or None
+
+
+_LINES = re.compile(r"[^\r\n]+")
+
+
 def _looks_like_a_path(formula: str) -> bool:
     """A positional argument ending in .gx is a program file when it exists, or when it could
     only be a path (one word: no formula ends in `.gx`)."""
@@ -701,13 +787,14 @@ class Output:
     check: bool = False  # checks were asked for: say so when the format cannot show them
     notation: str = "leibniz"
     blank: bool = False
+    claims: bool = False  # claims were given: say so when the format cannot show them
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
 WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "pdf", "program", "lab")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
-STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "check", "output")
+STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "claims", "check", "output")
 # Sources this large take long enough to deserve a progress bar (on a terminal only).
 PROGRESS_FROM_CHARACTERS = 100_000
 
@@ -774,6 +861,13 @@ def write_output(explanation: Explanation, output: Output, limits: Limits) -> No
             (
                 f"the {output_format} format does not show the gradient checks (the exit code still says whether "
                 "they pass); text, rich, markdown, html, latex and json show them",
+            )
+        )
+    if output.claims and output_format in WITHOUT_CHECKS:
+        warn(
+            (
+                f"the {output_format} format does not show the claims (the exit code still says whether any is "
+                "wrong); text, rich, markdown, html, latex and json show them",
             )
         )
     if output_format == "json" and output.notation != LEIBNIZ:

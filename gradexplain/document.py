@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import Check
 from gradexplain.numbers import Number, json_number, json_pair
+from gradexplain.render.claims import json_diagnosis
+from gradexplain.teach.claims import Claim
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
@@ -91,6 +93,9 @@ def document(explanation: Explanation) -> dict[str, Any]:
         document["symbolic_agrees"] = None
     document["symbolic_note"] = symbolic.skipped
     document["checks"] = None if explanation.checks is None else [_check_dict(c, name) for c in explanation.checks]
+    document["claims"] = (
+        None if explanation.claims is None else [_claim_dict(c, explanation) for c in explanation.claims]
+    )
     document["notes"] = [{"node": name[note.node], "text": note.text} for note in explanation.notes]
     document["ok"] = explanation.ok
     if explanation.views is None:  # the views' modules are loaded only when a view was asked for
@@ -123,3 +128,23 @@ def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
     entry["verdict"] = check.verdict
     entry["problem"] = check.problem
     return entry
+
+
+def _claim_dict(claim: Claim, explanation: Explanation) -> dict[str, Any]:
+    """One claim: exactly the fields the README's schema lists."""
+    graph = explanation.graph
+    name = [node.name for node in graph.nodes]
+    return {
+        "claim": claim.text,
+        "of": explanation.output.name,
+        "wrt": name[claim.node],
+        "kind": claim.kind,
+        "ok": claim.ok,
+        "claimed_value": None if claim.claimed is None else json_number(claim.claimed),
+        "true_value": json_number(claim.truth),
+        "true_formula": claim.truth_formula,
+        "counterexample": None
+        if claim.counterexample is None
+        else {name[index]: json_number(value) for index, value in claim.counterexample},
+        "diagnosis": json_diagnosis(claim, graph),
+    }

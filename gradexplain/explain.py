@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -30,6 +30,7 @@ from gradexplain.numbers import Number, format_number
 from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import Program, parse
+from gradexplain.teach.claims import Claim, ClaimText, decide_claims, read_claims
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -91,6 +92,7 @@ class Explanation:
     cost: Cost | None = None  # only when asked for: it holds measured times
     display: Display | None = None  # how a notebook shows it (notation, digits, long tables); see with_display
     views: Views | None = None  # the derivative's views (plot, sweep, forward mode, descent): views.with_views
+    claims: tuple[Claim, ...] | None = None  # the user's claims about gradients, decided; None when none were given
 
     @property
     def source(self) -> str:
@@ -125,9 +127,14 @@ class Explanation:
         return all(g.agrees is not False for g in self.symbolic.gradients)
 
     @property
+    def claims_hold(self) -> bool:
+        """False when a claim is wrong (one that agrees everywhere but is not proven is not wrong)."""
+        return self.claims is None or all(claim.ok is not False for claim in self.claims)
+
+    @property
     def ok(self) -> bool:
-        """False when a check failed or a symbolic gradient disagrees with SymPy's diff."""
-        return self.checks_passed and self.symbolic_agrees
+        """False when a check failed, a symbolic gradient disagrees with SymPy's diff, or a claim is wrong."""
+        return self.checks_passed and self.symbolic_agrees and self.claims_hold
 
     def __repr__(self) -> str:
         """One line: `<Explanation J = 2 at w=2, x=-2: 2 gradients, 2 checks ok>` (the full
@@ -140,8 +147,14 @@ class Explanation:
             checks = f", {len(self.checks)} check{'s' if len(self.checks) != 1 else ''} " + (
                 "ok" if passed == len(self.checks) else f"{len(self.checks) - passed} not ok"
             )
+        claims = ""
+        if self.claims is not None:
+            wrong = sum(claim.ok is False for claim in self.claims)
+            claims = f", {len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}" + (
+                f", {wrong} wrong" if wrong else " ok"
+            )
         output = f"{brief(self.output.name, 30)} = {format_number(self.output_value)}"
-        return f"<Explanation {output} at {point}: {gradients}{checks}>"
+        return f"<Explanation {output} at {point}: {gradients}{checks}{claims}>"
 
     def with_display(
         self, options: RenderOptions | None = None, *, notation: str | None = None, full: bool = False
@@ -209,6 +222,7 @@ def explain(
     check_only: list[str] | tuple[str, ...] | None = None,
     on_stage: Callable[[str], None] | None = None,
     cost: bool = False,
+    claims: Sequence[str | ClaimText] | None = None,
 ) -> Explanation:
     """Explain backpropagation through `source` (a formula or a program) at `values`.
 
@@ -217,13 +231,15 @@ def explain(
     `check_only` nudges just these inputs (all of `wrt` still get gradients; implies `check`).
     `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward,
     symbolic, check), for progress displays and timings. `cost` adds the measured cost of
-    backprop against nudging every input (Explanation.cost).
+    backprop against nudging every input (Explanation.cost). `claims` are the user's gradients
+    to check, such as "dJ/dw = x*(w*x + b - y)" (Explanation.claims: each decided, and a wrong
+    one diagnosed); a ClaimText says where one was written, for error messages.
     Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
     including input beyond `limits` (see gradexplain.limits).
     """
     options = {"target": target, "origin": origin, "wrt": wrt, "check_only": check_only, "check": check}
     options |= {"central": central, "cost": cost, "symbolic_limit": symbolic_limit, "limits": limits}
-    check_arguments(source, values, options | {"on_stage": on_stage})
+    check_arguments(source, values, options | {"on_stage": on_stage, "claims": claims})
     limits = limits or Limits()
     stage = on_stage or _ignore
     check = check or bool(check_only)
@@ -242,6 +258,7 @@ def explain(
             raise error.located(source, origin) from None
         warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
+        readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:
             warnings.append(f"not used by {brief(graph.nodes[graph.output].name)}: {listing(graph.unused)}")
@@ -285,6 +302,22 @@ def explain(
         defined = _step_definitions(backward_pass.steps)
         stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
+        decided = None
+        if readings is not None:
+            stage("claims")
+            try:
+                everything = len(wanted) == len(graph.inputs)
+                decided = decide_claims(
+                    readings,
+                    graph,
+                    kernels,
+                    forward_pass.values,
+                    backward_pass if everything else None,
+                    limits.exact_bits,
+                    symbolic_limit,
+                )
+            except GradexplainError as error:
+                raise error.located(source, origin) from None
         checks = None
         if check:
             stage("check")
@@ -310,6 +343,7 @@ def explain(
             )
             if cost
             else None,
+            claims=decided,
         )
 
 

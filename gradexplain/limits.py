@@ -26,6 +26,7 @@ class Limits:
     drawing: int = 3_000  # parts Graphviz lays out: nodes, and arrow pieces (one per column crossed)
     drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
     descent_steps: int = 1_000  # steps of --descend, each a forward and a backward pass
+    claims: int = 1_000  # claims checked in one run (each compared at several points, some by SymPy)
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -67,6 +68,7 @@ DESCRIPTIONS = {
     "drawing": "parts Graphviz lays out (svg, png, html): nodes, and one per column each arrow crosses",
     "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
     "descent_steps": "steps of gradient descent (--descend), each a forward and a backward pass",
+    "claims": "claims checked in one run (--claim, --claims), each compared at several points",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

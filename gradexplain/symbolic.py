@@ -43,9 +43,9 @@ class Symbolic:
     skipped: str | None  # why there are no symbolic gradients, when there are none
 
 
-def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> int:
-    """How many operations the output has when written out as one expression (shared
-    subexpressions counted each time they are used), computed without writing it out:
+def expanded_sizes(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> list[int]:
+    """How many operations each node has when written out as one expression in the inputs
+    (shared subexpressions counted each time they are used), computed without writing it out:
     `sin(a) + cos(a)` counts a twice, so a chain of those doubles at every step. Sizes stop
     growing at `cap` (any size above it is as good as another), so the numbers stay small."""
     size = [0] * len(graph.nodes)
@@ -61,7 +61,12 @@ def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | Non
         operations, uses = shapes[kernel.template]
         total = operations + sum(n * size[a] for n, a in zip(uses, node.args, strict=True))
         size[node.index] = total if cap is None else min(total, cap)
-    return size[graph.output]
+    return size
+
+
+def expanded_size(graph: Graph, kernels: Sequence[Kernel | None], cap: int | None = None) -> int:
+    """The output's size written out as one expression (see `expanded_sizes`)."""
+    return expanded_sizes(graph, kernels, cap)[graph.output]
 
 
 def _arguments(kernel: Kernel, args: tuple[int, ...], expressions: list[sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
@@ -72,13 +77,6 @@ def _longer_than(expr: sp.Expr, most: int) -> bool:
     """Whether `expr` written out has more than `most` parts, counted only that far: a chain of
     37 tanh links has gradient formulas of tens of thousands, which took minutes to tidy and print."""
     return any(count >= most for count, _ in enumerate(sp.preorder_traversal(expr)))
-
-
-def _readable(expr: sp.Expr) -> sp.Expr:
-    """SymPy's canonical form, or its common factors pulled out when that is shorter. (Full
-    `simplify` is slow and likes forms students do not recognise, such as cosh for sigmoid.)"""
-    factored = sp.factor_terms(expr)
-    return factored if sp.count_ops(factored) < sp.count_ops(expr) else expr
 
 
 # Identity testing: a nonzero expression is almost never zero at several unrelated points.
@@ -144,16 +142,23 @@ def symbolic_gradients(
         return Symbolic((), "the formula is nested too deeply to write its gradients out")
 
 
-def _symbolic_gradients(
-    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int], limit: int
-) -> Symbolic:
+def written_out(graph: Graph, kernels: Sequence[Kernel | None]) -> list[sp.Expr]:
+    """Every node as one expression in the inputs (real symbols named like them). Check
+    `expanded_size` first: shared subexpressions are written out each time they are used."""
     expressions: list[sp.Expr] = []
     for node, kernel in zip(graph.nodes, kernels, strict=True):
         if kernel is None:
             expressions.append(sp.Symbol(node.name, real=True))
         else:
             expressions.append(node.template.xreplace(_arguments(kernel, node.args, expressions)))
-    relevant = relevant_nodes(graph, wanted)
+    return expressions
+
+
+def adjoint_expressions(
+    graph: Graph, kernels: Sequence[Kernel | None], expressions: Sequence[sp.Expr], relevant: Sequence[bool]
+) -> list[sp.Expr]:
+    """∂output/∂node for every relevant node, as formulas in the inputs: the local derivatives
+    chained along the graph and summed over paths, as backprop does with numbers."""
     adjoints: list[sp.Expr] = [sp.S.Zero] * len(graph.nodes)
     adjoints[graph.output] = sp.S.One
     for node in reversed(graph.nodes):
@@ -165,6 +170,21 @@ def _symbolic_gradients(
             if relevant[arg]:
                 local = kernel.derivatives[position].xreplace(arguments)  # type: ignore[index]
                 adjoints[arg] = adjoints[arg] + local * adjoints[node.index]
+    return adjoints
+
+
+def readable(expr: sp.Expr) -> sp.Expr:
+    """SymPy's canonical form, or its common factors pulled out when that is shorter. (Full
+    `simplify` is slow and likes forms students do not recognise, such as cosh for sigmoid.)"""
+    factored = sp.factor_terms(expr)
+    return factored if sp.count_ops(factored) < sp.count_ops(expr) else expr
+
+
+def _symbolic_gradients(
+    graph: Graph, kernels: Sequence[Kernel | None], values: Sequence[Number], wanted: Sequence[int], limit: int
+) -> Symbolic:
+    expressions = written_out(graph, kernels)
+    adjoints = adjoint_expressions(graph, kernels, expressions, relevant_nodes(graph, wanted))
     longest = WORK_FACTOR * limit
     if any(_longer_than(adjoints[index], longest) for index in wanted):
         return Symbolic(
@@ -176,7 +196,7 @@ def _symbolic_gradients(
     point = {expressions[node.index]: values[node.index] for node in graph.inputs}
     gradients = []
     for index in wanted:
-        readable = _readable(adjoints[index])
+        shown = readable(adjoints[index])
         oracle = sp.diff(whole, expressions[index])
-        gradients.append(SymbolicGradient(index, readable, formula_text(readable), _agrees(readable, oracle, point)))
+        gradients.append(SymbolicGradient(index, shown, formula_text(shown), _agrees(shown, oracle, point)))
     return Symbolic(tuple(gradients), None)

@@ -16,6 +16,7 @@ handed to `eval`, `exec` or `sympify`. Grammar, loosely:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from gradexplain.errors import ParseError, Span
@@ -149,6 +150,61 @@ def parse_expression(text: str) -> Expr:
     if tokens[position].kind != "END":
         raise _unexpected(tokens[position], after_operand=True, tokens=tokens, position=position)
     return expr
+
+
+def parse_equation(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[list[Token], Token, Expr]:
+    """Parse `left = expression` (a claim such as `dJ/dw = x*d`): the tokens of the left side,
+    for the caller to read, the `=`, and the right side's syntax tree. Spans index `text`."""
+    tokens = tokenize(text)
+    equals = next((position for position, token in enumerate(tokens) if token.kind == "ASSIGN"), None)
+    if equals is None:
+        raise ParseError(
+            "a claim needs an '=' between the gradient and its value",
+            span=Span(0, len(text)),
+            hint="write it as  dJ/dw = x*(w*x + b - y)",
+        )
+    if equals == 0:
+        raise ParseError("'=' needs a gradient before it", span=tokens[0].span, hint="write it as  dJ/dw = formula")
+    if tokens[equals + 1].kind == "END":
+        raise ParseError(
+            "nothing after '='", span=tokens[equals].span, hint="give the gradient's value: a number or a formula"
+        )
+    expr, position = _expression(tokens, equals + 1, max_depth)
+    if tokens[position].kind != "END":
+        end = tokens[position]
+        if end.kind == "SEP":
+            raise ParseError(
+                f"{_describe(end)} inside a claim",
+                span=end.span,
+                hint="write one claim per line (or per --claim)",
+            )
+        raise _unexpected(end, after_operand=True, tokens=tokens, position=position)
+    return tokens[:equals], tokens[equals], expr
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The subtrees directly below `expr`, left to right."""
+    if isinstance(expr, Unary):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, Call):
+        return expr.args
+    return ()
+
+
+def post_order(root: Expr) -> Iterator[tuple[Expr, tuple[Expr, ...]]]:
+    """Every subtree of `root` after its children, with its children: iteratively, since a sum
+    of 100,000 terms is a tree 100,000 deep."""
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        expr, ready = stack.pop()
+        below = children(expr)
+        if below and not ready:
+            stack.append((expr, True))
+            stack.extend((child, False) for child in reversed(below))
+            continue
+        yield expr, below
 
 
 def _check_target(name: str, span: Span) -> None:

@@ -77,3 +77,12 @@ def test_views_benchmark_times_every_view_and_the_plain_run():
     assert set(medians) == set(views.VIEWS) and all(seconds > 0 for seconds in medians.values())
     with pytest.raises(ValueError):
         views.measure(runs=0)
+
+
+def test_claims_benchmark_prints_both_workloads(capsys):
+    from benchmarks import claims
+
+    assert len(claims.lecture_claims()) == 100 and len(claims.network_claims()) == 10
+    assert claims.main(["--runs", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "| lecture example, 100 claims |" in table and "-node network, 10 claims |" in table

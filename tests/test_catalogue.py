@@ -65,6 +65,13 @@ CASES = [
     (["w*2", "--w", "1", "--eps", "0", "--check"], 2, "--eps must be positive", False),
     (["w*2", "--w", "1", "--eps", "-0.1", "--check"], 2, "--eps must be positive", False),
     (["w*2", "--w", "1", "--limit", "nodes"], 2, "expected NAME=N", False),
+    # ── claims (--claim) ────────────────────────────────────────────────────────────────
+    (["w*x", "--w", "1", "--x", "2", "--claim", "dJ/dq = x"], 2, "the claim is about 'q'", CARET),
+    (["w*x", "--w", "1", "--x", "2", "--claim", "dJ/dw = z"], 2, "unknown name 'z' in the claim", CARET),
+    (["w*x", "--w", "1", "--x", "2", "--claim", "w = x"], 2, "the left side of a claim names a gradient", CARET),
+    (["w*x", "--w", "1", "--x", "2", "--claim", "dL/dw = x"], 2, "L is not the output", CARET),
+    (["w*x", "--w", "1", "--x", "2", "--claims", "no/such/answers.txt"], 2, "--claims: no such file", False),
+    (["w*x", "--w", "1", "--x", "2", "--claim", "dJ/dw = 3"], 1, "", False),
     # ── files ───────────────────────────────────────────────────────────────────────────
     (["-f", "no/such/file.gx"], 2, "no such file", False),
     # ── undefined at the point ──────────────────────────────────────────────────────────

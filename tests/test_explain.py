@@ -107,6 +107,7 @@ def test_to_dict_has_the_documented_keys_in_order():
         "symbolic_agrees",
         "symbolic_note",
         "checks",
+        "claims",
         "notes",
         "ok",
         "plot",

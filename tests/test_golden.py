@@ -63,5 +63,20 @@ def test_cli_output_is_the_library_rendering():
     assert result.stdout.decode() == render_text(sample_explanation(path), "text")
 
 
+def _claims_sample(format: str) -> str:
+    """A student's answers for the lecture unit, checked as a teacher would (exit code 1: some are wrong)."""
+    result = run_cli("samples/linear_regression.gx", "--claims", "samples/claims.txt", "--format", format)
+    assert result.returncode == 1, result.stderr.decode()
+    return result.stdout.decode()
+
+
+def test_claims_sample_text(text_snapshot):
+    assert _claims_sample("text") == text_snapshot
+
+
+def test_claims_sample_json(json_snapshot):
+    assert _claims_sample("json") == json_snapshot
+
+
 def test_samples_cover_the_issue():
     assert {"linear_regression", "square", "fan_out", "two_layer_relu"} <= set(SAMPLE_IDS)

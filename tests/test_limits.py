@@ -73,6 +73,7 @@ def test_with_overrides_parses_cli_words():
         "drawing",
         "drawing_seconds",
         "descent_steps",
+        "claims",
     }
 
 

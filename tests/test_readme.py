@@ -13,6 +13,16 @@ def test_example_output_is_what_the_command_prints():
     assert result.stdout.decode() == block
 
 
+def test_claims_output_is_what_the_command_prints():
+    block = README.split("<!-- claims-output")[1].split("```text\n", 1)[1].split("```", 1)[0]
+    command = README.split("## Checking a derivation")[1].split("    gradexplain ", 1)[1].split("\n\n", 1)[0]
+    assert '--claim "dJ/db = 2*(w*x + b - y)"' in command
+    claims = ["--claim", "dJ/dw = x*(w*x + b - y)", "--claim", "dJ/db = 2*(w*x + b - y)"]
+    result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", *claims)
+    assert result.returncode == 1
+    assert result.stdout.decode().endswith("\n" + block)
+
+
 def test_ci_runs_the_readme_setup_commands_verbatim():
     commands = re.findall(r"```sh\n(python3 -m venv .+)\n```", README)
     assert len(commands) == 2

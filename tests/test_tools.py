@@ -207,6 +207,24 @@ def test_pdflatex_compiles_a_worksheet_with_boxes_to_write_in(stem, tmp_path):
     keep_pages(tmp_path / "trace.pdf", f"worksheet-{stem}")
 
 
+def test_pdflatex_compiles_the_claims_of_the_sample(tmp_path):
+    """The claims table, and under it each mistake with its ∂ₗ, arrows and dashes, set by pdflatex."""
+    text = (ROOT / "samples" / "claims.txt").read_text(encoding="utf-8")
+    claims = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    explanation = explain((ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8"), claims=claims)
+    document = render_text(explanation, "latex", standalone=True)
+    assert engine(document) == "pdflatex"
+    log = compile_latex(document, tmp_path)
+    assert "Overfull \\hbox" not in log
+    pages = pdf_pages(tmp_path / "trace.pdf")
+    titles = [table.title.split(" (")[0] for table in build_report(explanation).tables]
+    assert stranded_headings(pages, titles) == []
+    words = " ".join(line for page in pages for line in page)
+    assert "likely mistake: a factor of 2 too many — the 1/2 in J = d**2/2 cancels the 2 from the square" in words
+    assert "7 of 13 claims WRONG" in words
+    keep_pages(tmp_path / "trace.pdf", "latex-claims")
+
+
 def test_a_stranded_heading_is_seen():
     """The check above would see the fault it guards against."""
     pages = [["Gradients", "1"], ["gradient value symbolic", "2"]]

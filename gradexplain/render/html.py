@@ -65,6 +65,8 @@ NO_PICTURE = (
     "with -o page.html, draws it (with Graphviz's dot program; --format dot gives the graph in its language)."
 )
 
+_MORE = ' style="margin-left: 1.5rem"'  # a note under the one before it
+
 _PREAMBLE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -113,7 +115,10 @@ def _table(table: Table, plots: str | None = None, drawn: list[bool] | None = No
         cells = (f"<td{_class(cell.style, side)}>{_content(cell)}</td>" for cell, side in zip(row, right, strict=True))
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table></div>")
-    lines += [f'<p class="note">{escape(note)}</p>' for note in table.notes]
+    # a note that starts with spaces belongs to the one before it (a claim's likely mistake): indented
+    lines += [
+        f'<p class="note"{_MORE if note.startswith("  ") else ""}>{escape(note.strip())}</p>' for note in table.notes
+    ]
     return lines
 
 

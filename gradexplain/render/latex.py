@@ -61,9 +61,10 @@ _SPECIAL = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
     "…": r"\ldots{}",
-    "–": "--",
-    "—": "---",
+    "–": r"\textendash{}",
+    "—": r"\textemdash{}",  # not ---, which the guard against a literal -- below would break
     "∂": r"$\partial$",
+    "ₗ": r"$_{\ell}$",  # ∂ₗc/∂w, a local derivative, in running text
     "ε": r"$\varepsilon$",
     "≤": r"$\le$",
     "≥": r"$\ge$",
@@ -75,7 +76,6 @@ _SPECIAL = {
     "²": r"$^2$",
     "½": r"$\frac{1}{2}$",
     "×": r"$\times$",
-    "ₗ": r"$_{\ell}$",  # ∂ₗ, a local derivative, in a table's note
     "←": r"$\leftarrow$",
 }
 

@@ -35,7 +35,10 @@ def _table(table: Table) -> list[str]:
     lines += ["| " + " | ".join(_cell(cell.text, cell.math) for cell in row) + " |" for row in table.rows]
     if table.notes:
         lines.append("")
-        lines += [f"- {escape(note)}" for note in table.notes]
+        # a note that starts with spaces belongs to the one before it (a claim's likely mistake): nested
+        lines += [
+            f"  - {escape(note.strip())}" if note.startswith("  ") else f"- {escape(note)}" for note in table.notes
+        ]
     return lines
 
 

@@ -12,11 +12,15 @@ from fractions import Fraction
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
+from gradexplain.errors import listing
 from gradexplain.explain import Cost, Explanation
 from gradexplain.graph import Graph, Node, Ref
-from gradexplain.latex import latex_expr, latex_name, latex_number, node_pieces
+from gradexplain.latex import definition_pieces, latex_expr, latex_name, latex_number, node_pieces
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import DEFAULT_DIGITS, Number, digits_that_add_up, format_number, format_rounded
+from gradexplain.render.claims import Words, comparison_note
+from gradexplain.syntax import Name
+from gradexplain.teach.claims import Claim
 
 LEFT, RIGHT = "left", "right"
 # A sum of many paths is shown by its first and last terms.
@@ -140,6 +144,8 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None,
         _backward_table(explanation, shown),
         _gradient_table(explanation, shown),
     ]
+    if explanation.claims is not None and not options.blank:  # a worksheet holds no answers
+        tables.append(_claims_table(explanation, shown))
     if explanation.checks is not None and not options.blank:  # a check shows the gradients
         tables.append(_check_table(explanation, shown))
     if explanation.views is not None:  # --plot, --sweep, --mode forward, --descend (imported only then)
@@ -359,6 +365,53 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
     return Table("Gradients", columns, (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes), optional=(2,))
 
 
+def _claims_table(explanation: Explanation, shown: Shown) -> Table:
+    """Each claim, its value and the gradient's at the point, and the verdict; under the table,
+    what was found for each claim that is not plainly right, and the likely mistake."""
+    graph = explanation.graph
+    claims = explanation.claims or ()
+    words = Words(graph, shown.notation, shown.digits)
+    rows = []
+    for claim in claims:
+        verdict = words.verdict(claim)
+        style = "ok" if claim.ok else "bad" if claim.ok is False else "dim"
+        claimed = shown.number(claim.claimed) if claim.claimed is not None else Cell("undefined", "bad")
+        rows.append(
+            (
+                Cell(" ".join(claim.text.split()), "", _claim_latex(explanation, claim, shown) if shown.math else ""),
+                claimed,
+                shown.number(claim.truth, "gradient"),
+                Cell(verdict, style),
+            )
+        )
+    notes = [comparison_note(claims)]
+    for claim in claims:
+        notes += words.lines(claim)
+    return Table(
+        "Claims",
+        ("claim", "claimed", "gradient", "verdict"),
+        (LEFT, RIGHT, RIGHT, LEFT),
+        tuple(rows),
+        tuple(notes),
+    )
+
+
+def _claim_latex(explanation: Explanation, claim: Claim, shown: Shown) -> str:
+    """A claim as mathematics: its gradient in the chosen notation, = its right side as written."""
+    names: list[str] = []
+
+    def argument(subtree: object) -> int | None:
+        if not isinstance(subtree, Name) or subtree.name not in explanation.graph.by_name:
+            return None  # a constant (pi, e), written by definition_pieces itself
+        names.append(subtree.name)
+        return len(names) - 1
+
+    pieces = definition_pieces(claim.formula, argument)
+    right = "".join(piece if isinstance(piece, str) else latex_name(names[piece.slot]) for piece in pieces)
+    gradient = shown.notation.gradient_latex(explanation.output.name, explanation.graph.nodes[claim.node].name)
+    return f"{gradient} = {right}"
+
+
 def _check_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
@@ -528,10 +581,31 @@ def _summary(explanation: Explanation, shown: Shown) -> tuple[Cell, ...]:
             if group:
                 names = ", ".join(explanation.graph.nodes[c.input].name for c in group)
                 lines.append(Cell(f"{len(group)} of {total} gradient checks {word} ({names})", "bad"))
-        if failed or unsure:
-            return tuple(lines)
-        if total == 1:
-            lines.append(Cell("the gradient check passes", "ok"))
-        else:
-            lines.append(Cell(f"all {total} gradient checks pass", "ok"))
+        if not (failed or unsure):
+            lines.append(Cell("the gradient check passes" if total == 1 else f"all {total} gradient checks pass", "ok"))
+    if explanation.claims is not None:
+        lines += _claims_summary(explanation, shown)
     return tuple(lines)
+
+
+def _claims_summary(explanation: Explanation, shown: Shown) -> list[Cell]:
+    """`2 of 7 claims WRONG (∂J/∂b, ∂J/∂w)`, the unproven ones, or that all hold."""
+    claims = explanation.claims or ()
+    words = Words(explanation.graph, shown.notation, shown.digits)
+    total = len(claims)
+    wrong = [c for c in claims if c.ok is False]
+    unproven = [c for c in claims if c.ok is None]
+    lines = []
+    for group, text, style in (
+        (wrong, "WRONG", "bad"),
+        (unproven, "agree at every point compared but are NOT PROVEN", "dim"),
+    ):
+        if group:
+            names = listing(list(dict.fromkeys(words.gradient(c.node) for c in group)))
+            verb = (
+                text.replace("agree ", "agrees ").replace(" are ", " is ") if len(group) == 1 and total == 1 else text
+            )
+            lines.append(Cell(f"{len(group)} of {total} claims {verb} ({names})", style))
+    if not wrong and not unproven:
+        lines.append(Cell("the claim holds" if total == 1 else f"all {total} claims hold", "ok"))
+    return lines

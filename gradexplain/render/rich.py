@@ -135,8 +135,12 @@ def _left_out_note(table: Table, left_out: tuple[int, ...]) -> str:
 
 
 def _notes(notes: list[str]) -> list[RenderableType]:
-    """Notes indented, their wrapped lines too."""
-    return [Padding(Text(note, style="italic"), (0, 0, 0, NOTE_INDENT)) for note in notes]
+    """Notes indented, their wrapped lines too (a note that starts with spaces, such as a
+    claim's likely mistake under the claim, keeps that indent on every line)."""
+    return [
+        Padding(Text(note.lstrip(" "), style="italic"), (0, 0, 0, NOTE_INDENT + len(note) - len(note.lstrip(" "))))
+        for note in notes
+    ]
 
 
 def _grid(plan: Layout) -> RenderableType:

@@ -1,1 +1,2 @@
-"""What a learner's own work is checked against, and the exercises they practise on."""
+"""A learner's own work: claims about gradients (claims.py), the quiz's boxes and their
+judging (quiz.py), and the exercises they practise on (exercises.py)."""
