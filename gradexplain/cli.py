@@ -423,7 +423,7 @@ def main(
 
         with _progress(request.source) as on_stage:
             explanation = explain(request.source, request.values, **request.arguments, on_stage=on_stage)
-            explanation = _with_views(ctx, explanation, plot, sweep, eps_range, mode.value, descend, lr, request.limits)
+            explanation = with_views_asked(ctx, explanation, request.limits)
             on_stage("output")
             warn(explanation.warnings)
             checking = explanation.checks is not None
@@ -604,6 +604,13 @@ def idle_options(ctx: typer.Context, checking: bool) -> list[str]:
     which = " and ".join(idle)
     verb = "apply" if idle[1:] else "applies"
     return [f"{which} only {verb} to the ε-check, and --check was not given: add it to nudge each input by ε"]
+
+
+def with_views_asked(ctx: typer.Context, explanation: Explanation, limits: Limits) -> Explanation:
+    """The explanation with the views this command line asks for (the command and the magics)."""
+    p = ctx.params
+    mode = ModeChoice(p["mode"]).value
+    return _with_views(ctx, explanation, p["plot"], p["sweep"], p["eps_range"], mode, p["descend"], p["lr"], limits)
 
 
 def _with_views(

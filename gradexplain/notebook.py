@@ -81,7 +81,12 @@ def html(explanation: Explanation) -> str:
     report = build_report(explanation, display.options, math=True)
     if not display.full:
         report = summarized(report, NOTEBOOK_ROWS, HOW_TO_SEE_ALL)
-    return fragment(report, picture, missing)
+    plots = None
+    if explanation.views is not None and explanation.views.pictured:  # --plot, --sweep: matplotlib's SVG
+        from gradexplain.output import views_picture
+
+        plots, _ = views_picture(explanation, display.options)
+    return fragment(report, picture, missing, plots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +198,9 @@ def run_magic(line: str, cell: str | None = None) -> Explanation | None:
             )
         if output.path == "-":
             raise InputError("-o - writes to standard output, which is this cell", hint="leave -o out, or name a file")
-        explanation = explain(request.source, request.values, **request.arguments)
+        explanation = cli.with_views_asked(
+            ctx, explain(request.source, request.values, **request.arguments), request.limits
+        )
         cli.warn(explanation.warnings)
         cli.warn(tuple(cli.idle_options(ctx, explanation.checks is not None)))
         if output.path is not None:

@@ -101,7 +101,7 @@ def render_bytes(
         from gradexplain.render import html
 
         picture, missing, warnings = _page_drawing(explanation, options, limits)
-        plots, more = _plots(explanation, options) if pictured else (None, ())
+        plots, more = views_picture(explanation, options) if pictured else (None, ())
         page = html.render(explanation, options, picture, missing, plots=plots)
         return Rendered(page.encode("utf-8"), warnings + more)
     if format == "lab":
@@ -114,7 +114,7 @@ def render_bytes(
     return Rendered(render_text(explanation, format, options, standalone=standalone).encode("utf-8"))
 
 
-def _plots(explanation: Explanation, options: RenderOptions | None) -> tuple[str | None, tuple[str, ...]]:
+def views_picture(explanation: Explanation, options: RenderOptions | None) -> tuple[str | None, tuple[str, ...]]:
     """The views' picture for an HTML page, or None and a warning without matplotlib (the page
     then shows the plot in characters)."""
     from gradexplain.render.figures import picture

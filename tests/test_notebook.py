@@ -477,3 +477,13 @@ def test_the_kernel_named_python3_is_this_python(kernel):
     from jupyter_client.kernelspec import KernelSpecManager
 
     assert KernelSpecManager().get_kernel_spec("python3").argv[0] == sys.executable
+
+
+def test_magics_take_the_views_and_show_their_plots_inline():
+    need("dot")
+    explanation = run_magic("w**2 --w 3 --plot w --sweep w")
+    assert explanation.views is not None and explanation.views.plot is not None
+    page = explanation._repr_html_()
+    assert page.count("<svg") == 2  # the graph, and matplotlib's plot of J and of the ε sweep
+    plots = page.index("<svg", page.index("<svg") + 1)
+    assert page.index('gx-title">Gradients') < plots < page.index('gx-title">J against w')  # above their tables

@@ -262,7 +262,7 @@ def _fragment_table(table: Table) -> list[str]:
     return lines
 
 
-def fragment(report: Report, picture: str | None, missing: str) -> str:
+def fragment(report: Report, picture: str | None, missing: str, plots: str | None = None) -> str:
     """The report as a part of a page (a notebook's output): a wrapper with the scoped styles,
     the heading, the drawing (Graphviz's SVG) or `missing`, which says why there is none, the
     tables and the summary. Build the report with math=True for typeset mathematics."""
@@ -278,8 +278,9 @@ def fragment(report: Report, picture: str | None, missing: str) -> str:
     else:  # ids dropped: a notebook holds many drawings, and Graphviz numbers each from 1
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
         lines += [f'<figure role="img" aria-label="{escape(label)}">', _ID.sub("", inline_svg(picture)), "</figure>"]
-    for table in report.tables:
-        lines += _fragment_table(table)
+    drawn: list[bool] = []
+    for table in report.tables:  # the views' picture (or charts in characters) above their first table
+        lines += [*_chart(table, plots, drawn), *_fragment_table(table)]
     lines += [f"<p{_class(_gx(cell.style))}>{escape(cell.text)}</p>" for cell in report.summary]
     lines.append("</div>")
     return "\n".join(lines) + "\n"
