@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import Check
-from gradexplain.numbers import Number, json_number, json_pair
+from gradexplain.numbers import Number, json_number, json_pair, put_number
 from gradexplain.render.claims import json_diagnosis
 from gradexplain.teach.claims import Claim
 
@@ -17,16 +17,6 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 # The views (gradexplain.views): null unless asked for.
 VIEW_KEYS = ("plot", "sweep", "forward_mode", "descent")
-
-
-def _number(target: dict[str, Any], key: str, value: Number | None) -> None:
-    """Put `value` under `key`, and its exact form under `key_exact` if the JSON number loses it."""
-    if value is None:
-        target[key] = None
-        return
-    target[key], exact = json_pair(value)
-    if exact is not None:
-        target[key + "_exact"] = exact
 
 
 def _number_map(pairs: list[tuple[str, Number]]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -46,7 +36,7 @@ def document(explanation: Explanation) -> dict[str, Any]:
     name = [node.name for node in nodes]
     document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": graph.source}
     output: dict[str, Any] = {"name": explanation.output.name}
-    _number(output, "value", explanation.output_value)
+    put_number(output, "value", explanation.output_value)
     document["output"] = output
     document["inputs"], document["inputs_exact"] = _number_map(
         [(node.name, explanation.values[node.index]) for node in graph.inputs]
@@ -61,8 +51,8 @@ def document(explanation: Explanation) -> dict[str, Any]:
             "definition": graph.definition(node),
             "arguments": [name[arg] for arg in node.args],
         }
-        _number(entry, "value", explanation.values[node.index])
-        _number(entry, "gradient", explanation.node_gradients[node.index])
+        put_number(entry, "value", explanation.values[node.index])
+        put_number(entry, "gradient", explanation.node_gradients[node.index])
         document["nodes"].append(entry)
     document["backward"] = []
     document["sums"] = []
@@ -74,14 +64,14 @@ def document(explanation: Explanation) -> dict[str, Any]:
                 "argument": step.slot + 1,
                 "local_derivative": step.local_formula,
             }
-            _number(edge, "local_value", step.local_value)
-            _number(edge, "upstream", step.upstream)
-            _number(edge, "product", step.product)
+            put_number(edge, "local_value", step.local_value)
+            put_number(edge, "upstream", step.upstream)
+            put_number(edge, "product", step.product)
             edge["path"], edge["paths"] = step.path, step.paths
             document["backward"].append(edge)
         elif isinstance(step, SumStep):
             total: dict[str, Any] = {"name": name[step.node], "terms": [json_number(t) for t in step.terms]}
-            _number(total, "total", step.total)
+            put_number(total, "total", step.total)
             document["sums"].append(total)
     document["gradients"], document["gradients_exact"] = _number_map(list(explanation.gradients.items()))
     symbolic = explanation.symbolic
@@ -121,8 +111,8 @@ def document(explanation: Explanation) -> dict[str, Any]:
 def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"input": name[check.input], "method": check.method}
     for key in ("eps", "value", "nudged_value", "output", "nudged_output", "lower_output", "estimate", "gradient"):
-        _number(entry, key, getattr(check, key))
-    _number(entry, "difference", check.difference)
+        put_number(entry, key, getattr(check, key))
+    put_number(entry, "difference", check.difference)
     entry["tolerance"] = float(min(check.tolerance, sys.float_info.max))
     entry["ok"] = check.ok
     entry["verdict"] = check.verdict

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
+from typing import Any
 
 Number = Fraction | float
 
@@ -207,3 +208,14 @@ def json_pair(value: Number) -> tuple[int | float, str | None]:
     number = value.numerator / value.denominator
     text = exact_text(value)
     return number, None if repr(number) == text else text
+
+
+def put_number(target: dict[str, Any], key: str, value: Number | None) -> None:
+    """Put `value` under `key` of a JSON document, and its exact form under `key_exact` if the
+    JSON number loses it (1/3, a value beyond a double's digits)."""
+    if value is None:
+        target[key] = None
+        return
+    target[key], exact = json_pair(value)
+    if exact is not None:
+        target[key + "_exact"] = exact

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gradexplain.numbers import Number, json_pair
+from gradexplain.numbers import Number, json_pair, put_number
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
@@ -14,15 +14,6 @@ if TYPE_CHECKING:
     from gradexplain.views.forward_mode import ForwardMode
     from gradexplain.views.plot import Plot
     from gradexplain.views.sweep import Estimate, Sweep
-
-
-def _put(target: dict[str, Any], key: str, value: Number | None) -> None:
-    if value is None:
-        target[key] = None
-        return
-    target[key], exact = json_pair(value)
-    if exact is not None:
-        target[key + "_exact"] = exact
 
 
 def views_document(explanation: Explanation) -> dict[str, Any]:
@@ -41,9 +32,9 @@ def views_document(explanation: Explanation) -> dict[str, Any]:
 
 def _plot(plot: Plot, names: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"input": names[plot.input]}
-    _put(entry, "point", plot.point)
-    _put(entry, "value", plot.value)
-    _put(entry, "gradient", plot.gradient)
+    put_number(entry, "point", plot.point)
+    put_number(entry, "value", plot.value)
+    put_number(entry, "gradient", plot.gradient)
     entry["window"] = {"input": [plot.low, plot.high], "output": [plot.bottom, plot.top]}
     entry["curve"] = [[list(point) for point in piece] for piece in plot.curve]
     entry["kinks"], entry["poles"] = list(plot.kinks), list(plot.poles)
@@ -51,9 +42,9 @@ def _plot(plot: Plot, names: list[str]) -> dict[str, Any]:
     secant: dict[str, Any] | None = None
     if plot.secant is not None:
         secant = {"method": plot.method}
-        _put(secant, "eps", plot.eps)
+        put_number(secant, "eps", plot.eps)
         secant["points"] = [[json_pair(x)[0], json_pair(y)[0]] for x, y in plot.secant]
-        _put(secant, "slope", plot.secant_slope)
+        put_number(secant, "slope", plot.secant_slope)
     entry["secant"] = secant
     entry["zoom"] = [list(point) for point in plot.zoom]
     entry["steps"] = [list(point) for point in plot.steps]
@@ -62,29 +53,29 @@ def _plot(plot: Plot, names: list[str]) -> dict[str, Any]:
 
 def _estimate(estimate: Estimate) -> dict[str, Any]:
     entry: dict[str, Any] = {}
-    _put(entry, "value", estimate.value)
-    _put(entry, "error", estimate.error)
+    put_number(entry, "value", estimate.value)
+    put_number(entry, "error", estimate.error)
     entry["problem"] = estimate.problem
     return entry
 
 
 def _sweep(sweep: Sweep, names: list[str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"input": names[sweep.input]}
-    _put(entry, "point", sweep.point)
-    _put(entry, "gradient", sweep.gradient)
+    put_number(entry, "point", sweep.point)
+    put_number(entry, "gradient", sweep.gradient)
     entry["exact"] = sweep.exact
     entry["digits"] = None if sweep.exact else sweep.digits
     rows = []
     for row in sweep.rows:
         item: dict[str, Any] = {}
-        _put(item, "eps", row.eps)
+        put_number(item, "eps", row.eps)
         for arm in ("forward_exact", "central_exact", "forward_float", "central_float"):
             item[arm] = _estimate(getattr(row, arm))
         item["why"] = row.why or None
         rows.append(item)
     entry["rows"] = rows
     for key, best in (("best_forward", sweep.best_forward), ("best_central", sweep.best_central)):
-        _put(entry, key, best)
+        put_number(entry, key, best)
     return entry
 
 
@@ -94,17 +85,17 @@ def _forward(mode: ForwardMode, names: list[str]) -> dict[str, Any]:
         rows = []
         for row in sweep.rows:
             item: dict[str, Any] = {"node": names[row.node]}
-            _put(item, "tangent", row.tangent)
+            put_number(item, "tangent", row.tangent)
             terms = []
             for term in row.terms:
                 part: dict[str, Any] = {"argument": names[term.arg], "slot": term.slot + 1}
-                _put(part, "local_value", term.local)
-                _put(part, "tangent", term.tangent)
+                put_number(part, "local_value", term.local)
+                put_number(part, "tangent", term.tangent)
                 terms.append(part)
             item["terms"] = terms
             rows.append(item)
         entry: dict[str, Any] = {"seed": names[sweep.seed], "rows": rows}
-        _put(entry, "output_tangent", sweep.output_tangent)
+        put_number(entry, "output_tangent", sweep.output_tangent)
         sweeps.append(entry)
     entry = {
         "sweeps": sweeps,
@@ -121,12 +112,12 @@ def _forward(mode: ForwardMode, names: list[str]) -> dict[str, Any]:
 def _descent(descent: Descent, names: list[str]) -> dict[str, Any]:
     inputs = [names[i] for i in descent.inputs]
     entry: dict[str, Any] = {"inputs": inputs}
-    _put(entry, "lr", descent.rate)
+    put_number(entry, "lr", descent.rate)
     steps = []
     for step in descent.steps:
         item: dict[str, Any] = {"step": step.step}
         _map(item, "values", inputs, step.values)
-        _put(item, "output", step.output)
+        put_number(item, "output", step.output)
         _map(item, "gradients", inputs, step.gradients)
         steps.append(item)
     entry["steps"] = steps
