@@ -570,3 +570,11 @@ def test_html_print_style_keeps_headings_with_tables_and_prints_the_drawing_whol
     assert "thead { display: table-header-group; }" in printed
     assert "figure svg { max-width: 100%; height: auto; max-height: 24cm; }" in printed
     assert "figure svg text { fill: #000; }" in printed
+
+
+def test_a_latex_table_of_right_aligned_columns_still_has_a_column_that_wraps():
+    from gradexplain.render.latex import _table
+    from gradexplain.render.report import Cell, Table
+
+    table = Table("numbers", ("a", "bb"), ("right", "right"), ((Cell("1"), Cell("22")),))
+    assert r"\begin{tabularx}{\linewidth}{r>{\raggedright\arraybackslash}X}" in "\n".join(_table(table))

@@ -221,7 +221,7 @@ def _table(table: Table) -> list[str]:
     cells = [[cell.text for cell in row] for row in table.rows]
     width = [max((len(row[i]) for row in cells), default=0) for i in range(len(table.columns))]
     left = [i for i, align in enumerate(table.align) if align == "left"]
-    widest = max(left, key=lambda i: width[i])
+    widest = max(left or range(len(table.columns)), key=lambda i: width[i])  # tabularx needs one X column
     spec = "".join(
         r">{\raggedright\arraybackslash}X" if i == widest else "r" if align == "right" else "l"
         for i, align in enumerate(table.align)
