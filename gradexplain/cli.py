@@ -489,6 +489,7 @@ def read_request(ctx: typer.Context) -> Request:
     stdin), limits and the -o path checked, mistyped options told from input values."""
     params = ctx.params
     split: SplitArgs = ctx.obj or SplitArgs()
+    _practice_conflicts(params)
     limits = with_overrides(params["limit"] or [])
     _check_output_path(params["output"])
     if params["random_exercise"]:
@@ -538,7 +539,7 @@ def read_command_line(arguments: list[str], formula: str | None = None) -> typer
     GradexplainError for a bad command line; click's Exit after --help has printed the help."""
     command = typer.main.get_command(app)
     known, file_options = _known_options(command)
-    split = split_argv(arguments, known, file_options, formula=formula)
+    split = split_argv(_quiz_part_given(arguments), known, file_options, formula=formula)
     click_args = split.options + (["--", split.formula] if split.formula is not None else [])
     try:
         return command.make_context("gradexplain", click_args, obj=split)
@@ -650,6 +651,42 @@ def _check_output_path(path: str | None) -> None:
 def _names(option: str | None) -> list[str] | None:
     """A comma-separated list of names, as --wrt and --check-only take them."""
     return [name.strip() for name in option.split(",") if name.strip()] if option else None
+
+
+def _practice_conflicts(params: dict[str, Any]) -> None:
+    """Options that cannot go with --quiz or --blank say so before any work: a quiz asks instead
+    of showing, and reads its answers from stdin; a worksheet must not give the answers away."""
+    views = [
+        option
+        for option, given in (
+            ("--plot", params["plot"] is not None),
+            ("--sweep", params["sweep"] is not None),
+            ("--mode forward", ModeChoice(params["mode"]) == ModeChoice.forward),
+            ("--descend", params["descend"] is not None),
+        )
+        if given
+    ]
+    claims = [option for option, given in (("--claim", params["claim"]), ("--claims", params["claims_file"])) if given]
+    if params["quiz"] is not None:
+        shown = ["--check"] * bool(params["check"] or params["check_only"]) + claims + views
+        shown += ["--blank"] * params["blank"] + ["--cost"] * params["cost"]
+        if OutputFormat(params["output_format"]) != OutputFormat.auto:
+            shown.append("--format")
+        if shown:
+            raise InputError(
+                f"--quiz asks for each box instead of showing the explanation: {', '.join(shown)} cannot go with it",
+                hint=f"drop {'it' if len(shown) == 1 else 'them'}, or run without --quiz",
+            )
+        if "-" in (params["file"], params["claims_file"]):
+            raise InputError(
+                "--quiz reads its answers from standard input, so the formula cannot come from there too",
+                hint="give the formula as an argument or in a file",
+            )
+    if params["blank"] and (claims or views):
+        raise InputError(
+            f"a worksheet (--blank) cannot show {', '.join(claims + views)}: it would give the answers away",
+            hint="make the worksheet without it, and the answer key with it",
+        )
 
 
 def _exercise(formula: str | None, file: str | None, seed: int | None, level: int) -> str:
@@ -861,6 +898,8 @@ def write_output(explanation: Explanation, output: Output, limits: Limits) -> No
             f"--blank makes worksheets; --format {output_format} always holds the answers",
             hint="use text, markdown, latex, html or a drawing for a worksheet",
         )
+    if output.blank and output_format == "lab":
+        warn(("the lab page is a worksheet already: --blank changes nothing in it",))
     if output.blank and output.check:
         warn(("a worksheet (--blank) leaves out the gradient checks, which would give the answers away",))
     elif output.check and output_format in WITHOUT_CHECKS:

@@ -9,6 +9,7 @@ tries run out, a line `answer: VALUE`; the last line of stdout is `score: N/M`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,11 @@ class Terminal:
 
 def plain_terminal() -> Terminal:
     def say(text: str, style: str = "") -> None:
-        sys.stdout.write(text + "\n")
+        try:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: the reader has all it wanted; the rest goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     def ask(prompt: str) -> str:
         sys.stdout.flush()

@@ -495,3 +495,8 @@ def test_an_input_called_claim_or_claims_is_told_how_to_get_its_value():
 def test_the_explanation_says_how_many_claims_are_wrong():
     assert repr(explain(LECTURE, claims=["dw = d", "dw = x*d"])).endswith("4 gradients, 2 claims, 1 wrong>")
     assert repr(explain(LECTURE, claims=["dw = x*d"])).endswith("4 gradients, 1 claim ok>")
+
+
+def test_a_number_past_floating_point_in_a_claim_is_just_wrong():
+    result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--claim", "dw = 1e309")
+    assert result.returncode == 1 and b"1 of 1 claims WRONG" in result.stdout and b"internal error" not in result.stderr

@@ -487,3 +487,9 @@ def test_magics_take_the_views_and_show_their_plots_inline():
     assert page.count("<svg") == 2  # the graph, and matplotlib's plot of J and of the ε sweep
     plots = page.index("<svg", page.index("<svg") + 1)
     assert page.index('gx-title">Gradients') < plots < page.index('gx-title">J against w')  # above their tables
+
+
+def test_a_bare_quiz_in_a_magic_gets_the_notebook_s_message():
+    for line in ("w**2 --w 3 --quiz", "--random --quiz"):
+        with pytest.raises(MagicError, match="--quiz asks its questions in a terminal"):
+            run_magic(line)

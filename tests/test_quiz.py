@@ -210,3 +210,36 @@ def test_a_graph_too_large_to_fill_in_by_hand_is_refused_at_once():
     result = run_cli(formula, "--w", "1", "--quiz", stdin=b"")
     assert result.returncode == 2 and b"the quiz would have" in result.stderr and b"more than 200" in result.stderr
     assert b"--random" in result.stderr  # the hint: practise on part of it, or on an exercise
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (("--claim", "dw=1"), b"--claim cannot go with it"),
+        (("--check",), b"--check cannot go with it"),
+        (("--plot", "w"), b"--plot cannot go with it"),
+        (("--blank",), b"--blank cannot go with it"),
+        (("--format", "json"), b"--format cannot go with it"),
+    ],
+)
+def test_options_that_would_do_nothing_in_a_quiz_are_refused(options, words):
+    result = run_cli(str(LECTURE_FILE), "--quiz", *options, stdin=b"")
+    assert result.returncode == 2 and words in result.stderr
+
+
+def test_the_formula_cannot_come_from_stdin_which_holds_the_answers():
+    result = run_cli("-f", "-", "--quiz", stdin=b"w = 3\nJ = w**2\n")
+    assert result.returncode == 2 and b"--quiz reads its answers from standard input" in result.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_quiz_quietly():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gradexplain", str(LECTURE_FILE), "--quiz"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 1 and b"internal error" not in stderr and b"Traceback" not in stderr

@@ -80,3 +80,9 @@ def test_worksheet_golden_files(format_snapshot):
     """The lecture's worksheet as a teacher prints it: text, LaTeX and HTML."""
     for fmt, extension in (("text", "txt"), ("latex", "tex"), ("html", "html")):
         assert render_text(LECTURE, fmt, WORKSHEET) == format_snapshot(extension)
+
+
+@pytest.mark.parametrize("options", [("--plot", "w"), ("--sweep", "w"), ("--mode", "forward"), ("--claim", "dw=5")])
+def test_a_worksheet_refuses_what_would_give_the_answers_away(options):
+    result = run_cli(str(ROOT / "samples" / "linear_regression.gx"), "--blank", *options)
+    assert result.returncode == 2 and b"would give the answers away" in result.stderr

@@ -710,10 +710,18 @@ class _GradientIndex:
     def near(self, value: Number, places: int | None) -> list[int]:
         """The nodes whose gradient is within the widest tolerance of `value` (to check exactly)."""
         center = _as_float(value)
-        room = 2 * FLOAT_AGREEMENT * max(1.0, abs(center)) + (0.5 * 10.0**-places if places is not None else 0.0)
+        room = 2 * FLOAT_AGREEMENT * max(1.0, abs(center)) + (_half_unit(places) if places is not None else 0.0)
         low = bisect.bisect_left(self.values, center - room)
         high = bisect.bisect_right(self.values, center + room)
         return list(self.nodes[low:high])
+
+
+def _half_unit(places: int) -> float:
+    """Half a unit in the last place of a decimal with `places` places (1e309 has -309): inf past a double."""
+    try:
+        return 0.5 * 10.0**-places
+    except OverflowError:
+        return math.inf
 
 
 def _as_float(value: Number) -> float:
