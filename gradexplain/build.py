@@ -490,7 +490,7 @@ def build(
                 span=statement.expr.span,
                 hint="use names for the quantities, as in w*x + b",
             )
-        output_name = next(n for n in ("J", "f", "out", "output") if n not in builder.reserved)
+        output_name = next(n for n in BARE_OUTPUT_NAMES if n not in builder.reserved)
         assert isinstance(result, _NodeRef)
         node = builder.nodes[result.index]
         if node.is_input:  # a bare name: J = w
@@ -576,6 +576,15 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         builder.names[target] = index
 
 
+# What a bare formula's output is called: the first of these that is not one of its inputs.
+BARE_OUTPUT_NAMES = ("J", "f", "out", "output")
+
+
+def whole_formula(graph: Graph, output: str) -> bool:
+    """Whether `output` is a bare formula's whole value, not a part of it picked with --target."""
+    return graph.bare and output in BARE_OUTPUT_NAMES
+
+
 def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], target: str | None) -> int:
     if target is None:
         last = nodes[-1]
@@ -586,13 +595,14 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
                 hint="end the program with the formula to differentiate, or pick one with --target",
             )
         return last.index
-    if target not in names:
+    generated = {node.name: node.index for node in nodes if not node.is_input}  # a bare formula's v1, v2, …
+    if target not in names and target not in generated:
         computed = [node.name for node in nodes if not node.is_input]
         raise InputError(
             f"--target {target}: no such name",
             hint=f"the computed names are {listing(computed)}" if computed else None,
         )
-    index = names[target]
+    index = names[target] if target in names else generated[target]
     if nodes[index].is_input:
         raise InputError(
             f"--target {target}: {target} is an input, not computed from others", hint="pick a computed name"

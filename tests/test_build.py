@@ -6,6 +6,7 @@ import pytest
 from gradexplain import GradexplainError, explain
 from gradexplain.build import build, read_value
 from gradexplain.errors import EvaluationError, InputError
+from gradexplain.render import render_text
 from gradexplain.syntax import parse
 
 
@@ -143,3 +144,11 @@ def test_values_too_small_for_floating_point_never_become_zero(value, message):
     with pytest.raises(GradexplainError, match=message):
         explain("1/w", {"w": value})
     assert explain("w", {"w": "1e-400"}).output_value == Fraction(1, 10**400)
+
+
+def test_target_picks_a_part_of_a_bare_formula_by_its_node_name():
+    explanation = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2}, target="v3")
+    assert explanation.output.name == "v3" and explanation.output_value == 2
+    assert explanation.gradients == {"w": -2, "x": 2, "b": 1, "y": -1}
+    text = render_text(explanation, "text")
+    assert text.startswith("Formula: 0.5*(w*x+b-y)**2; output v3, a part of it (v2 - y)\n")

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from gradexplain.backward import EdgeStep
+from gradexplain.build import whole_formula
 from gradexplain.errors import GradexplainError
 from gradexplain.explain import Explanation
 from gradexplain.graph import Node
@@ -248,7 +249,8 @@ def _heading(explanation: Explanation, report: Report, shown: Shown) -> list[str
     graph = explanation.graph
     lines = []
     for line in report.heading:
-        if line.startswith("Formula: ") and (formula := _formula(explanation)) is not None:
+        whole = whole_formula(graph, explanation.output.name)
+        if line.startswith("Formula: ") and whole and (formula := _formula(explanation)) is not None:
             lines.append(f"Formula: ${latex_name(explanation.output.name)} = {formula}$")
         elif line.startswith("Inputs: "):
             values = (f"${latex_name(n.name)} = {_number(explanation.values[n.index], shown)}$" for n in graph.inputs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from gradexplain.backward import EdgeStep, SumStep
+from gradexplain.build import whole_formula
 from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
 from gradexplain.errors import listing
 from gradexplain.explain import Cost, Explanation
@@ -173,6 +174,8 @@ def _heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
         if len(formula) > HEADING_FORMULA_LIMIT:
             formula = f"{formula[:HEADING_FORMULA_LIMIT]}… ({len(formula)} characters)"
         first = f"Formula: {output} = {formula}"
+        if not whole_formula(graph, output):  # --target picked a part of it: v3, say
+            first = f"Formula: {formula}; output {output}, a part of it ({graph.definition(explanation.output)})"
     else:
         computed = len(graph.nodes) - len(graph.inputs)
         first = f"Program: output {output}, {computed} computed node{'' if computed == 1 else 's'}"
