@@ -500,3 +500,10 @@ def test_the_explanation_says_how_many_claims_are_wrong():
 def test_a_number_past_floating_point_in_a_claim_is_just_wrong():
     result = run_cli("0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2", "--claim", "dw = 1e309")
     assert result.returncode == 1 and b"1 of 1 claims WRONG" in result.stdout and b"internal error" not in result.stderr
+
+
+def test_a_dvar_left_side_that_is_also_a_name_of_the_program_is_refused_as_ambiguous():
+    result = run_cli("w = 2; dw = 3; J = w*dw", "--claim", "dw = 2")
+    assert result.returncode == 2 and b"dw is a name in the program" in result.stderr and b"dJ/dw" in result.stderr
+    clear = run_cli("w = 2; dw = 3; J = w*dw", "--claim", "dJ/dw = 3")
+    assert clear.returncode == 0

@@ -253,6 +253,12 @@ def _gradient_named(tokens: list[Token], graph: Graph) -> int:
         lab = f"d{out}_d"
         if name.startswith(lab) and name[len(lab) :] in graph.by_name:
             return graph.by_name[name[len(lab) :]]
+        if name in graph.by_name and name[1:] in graph.by_name:  # dd when the program has d and dd
+            raise InputError(
+                f"{brief(name)} is a name in the program, so it cannot also stand for ∂{out}/∂{brief(name[1:])}",
+                span=span,
+                hint=f"write that gradient as d{out}/d{name[1:]} or d{out}_d{name[1:]}",
+            )
         return _node_named(name[1:], Span(span.start + 1, span.end), graph)
     hint = f"write the gradient as {FORMS.replace('J', out)}"
     if kinds == ["NAME"]:
