@@ -243,3 +243,8 @@ def test_a_reader_that_stops_early_ends_the_quiz_quietly():
     process.stdout.close()  # as `| head -1` does
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 1 and b"internal error" not in stderr and b"Traceback" not in stderr
+
+
+def test_a_long_unreadable_answer_is_quoted_short():
+    verdict = judge(box(LECTURE, VALUE, "c"), "x" * 100_000)
+    assert verdict.kind == "unreadable" and len(verdict.message) < 120 and "…" in verdict.message

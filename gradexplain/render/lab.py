@@ -505,6 +505,7 @@ SCRIPT = r"""
   var PY_SPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
   var STRIP = new RegExp("^[" + PY_SPACE + "]+|[" + PY_SPACE + "]+$", "g");
   function pyStrip(text) { return text.replace(STRIP, ""); }
+  var ECHO = 40;  // quiz.ECHO: an unreadable answer is quoted up to this many characters
   var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u;
   function pyRepr(text) {  // Python's repr of a string, for the unreadable answer's message
     var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'", out = quote;
@@ -557,7 +558,9 @@ SCRIPT = r"""
       var box = boxes[index], stripped = pyStrip(String(text)), value;
       try { value = read(stripped); } catch (problem) {
         if (!(problem instanceof Unreadable) && !(problem instanceof RangeError)) throw problem;
-        return {right: false, kind: "unreadable", message: words.unreadable.replace("{text}", pyRepr(stripped))};
+        var points = Array.from(stripped);
+        var echoed = points.length <= ECHO ? stripped : points.slice(0, ECHO - 1).join("") + "…";
+        return {right: false, kind: "unreadable", message: words.unreadable.replace("{text}", pyRepr(echoed))};
       }
       if (same(value, box.answer)) return {right: true, kind: "", message: words.right.replace("{shown}", box.shown)};
       for (var i = 0; i < box.mistakes.length; i++) {

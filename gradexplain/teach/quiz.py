@@ -35,6 +35,8 @@ MOST_PATHS = 8
 # values of the other nodes among its mistakes, so the work grows with the square of the boxes: a
 # lab page of a dense network is 2 MB at 200 boxes, 70 MB and 40 s at 1,500.)
 MOST_BOXES = 200
+# An unreadable answer is quoted back up to this many characters (the lab page's script says the same).
+ECHO = 40
 # What each kind of mistake says about the student, for the summary at the end.
 KINDS = {
     "upstream_only": "you stop at the upstream gradient: multiply it by the local derivative",
@@ -118,7 +120,9 @@ def judge(box: Box, text: str) -> Verdict:
     try:
         answer = read_value(text.strip())
     except GradexplainError:
-        return Verdict(False, "unreadable", UNREADABLE.format(text=repr(text.strip())))
+        stripped = text.strip()
+        echoed = stripped if len(stripped) <= ECHO else stripped[: ECHO - 1] + "…"
+        return Verdict(False, "unreadable", UNREADABLE.format(text=repr(echoed)))
     if _same(answer, box.answer):
         return Verdict(True, "", RIGHT.format(shown=box.shown))
     for mistake in box.mistakes:  # the most telling first: a value shared by many nodes says least
