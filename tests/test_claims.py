@@ -507,3 +507,9 @@ def test_a_dvar_left_side_that_is_also_a_name_of_the_program_is_refused_as_ambig
     assert result.returncode == 2 and b"dw is a name in the program" in result.stderr and b"dJ/dw" in result.stderr
     clear = run_cli("w = 2; dw = 3; J = w*dw", "--claim", "dJ/dw = 3")
     assert clear.returncode == 0
+
+
+def test_a_claim_of_zero_is_not_called_the_wrong_variable_because_another_gradient_is_zero():
+    sample = (ROOT / "samples" / "two_layer_relu.gx").read_text(encoding="utf-8")
+    (claim,) = explain(sample, claims=["dw11 = 0"]).claims
+    assert claim.ok is False and claim.diagnosis.kind == "none"

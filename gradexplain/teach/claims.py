@@ -941,7 +941,10 @@ def _diagnose(reading: Reading, compared: list[tuple[_Sample, Number]], context:
     factor = _factor(reading, points, node, above, context, holds)
     if factor is not None:
         return factor
-    # the wrong variable: the gradient with respect to another node
+    # the wrong variable: the gradient with respect to another node (not for a bare 0: many
+    # gradients are 0, as below a dead unit, and one being so says nothing about the mistake)
+    if reading.kind == NUMERIC and points[0][1] == 0:
+        return Diagnosis(NONE, route=_route(node, context))
     nearby = context.index.near(points[0][1], places)
     inputs_first = sorted(nearby, key=lambda n: (not graph.nodes[n].is_input, n))
     for other in (n for n in inputs_first if n not in (node, graph.output)):
