@@ -55,7 +55,7 @@ def test_inexact_values_are_right_within_the_stated_tolerance_and_exact_ones_exa
     close = judge(box(third, VALUE, "J"), "0.333")
     assert not close.right and close.kind == "close"
     huge = judge(box(rounded, VALUE, "J"), "1e400")  # exact, and too large for a float: no overflow
-    assert not huge.right and huge.kind == "other"
+    assert not huge.right and huge.kind == "none"
 
 
 # Each diagnosis on a case built to produce it: (explanation, box, wrong answer, kind, words in the message).
@@ -69,11 +69,11 @@ DIAGNOSES = [
     (LECTURE, (GRADIENT, "b"), "4", "factor", "2 times the gradient"),
     (LECTURE, (GRADIENT, "w"), "4", "sign", "the sign is wrong"),  # also ∂J/∂x: the likelier mistake is said
     (LECTURE, (GRADIENT, "x"), "2", "upstream_only", "∂ₗc/∂x = w = 2"),
-    (LECTURE, (GRADIENT, "b"), "-4", "wrong_node", "that is ∂J/∂w, the gradient of w"),
+    (LECTURE, (GRADIENT, "b"), "-4", "wrong_variable", "that is ∂J/∂w, the gradient of w"),
     (LECTURE, (VALUE, "a"), "-4", "sign", "the sign is wrong"),
-    (LECTURE, (VALUE, "a"), "8", "wrong_node", "that is the value of b (an input)"),
+    (LECTURE, (VALUE, "a"), "8", "wrong_variable", "that is the value of b (an input)"),
     (LECTURE, (VALUE, "c"), "4", "sign", "the sign is wrong"),
-    (LECTURE, (VALUE, "c"), "17", "other", "put in the values of its arguments"),
+    (LECTURE, (VALUE, "c"), "17", "none", "put in the values of its arguments"),
 ]
 
 

@@ -569,7 +569,7 @@ SCRIPT = r"""
         }
       }
       if (close(value, box.answer)) return {right: false, kind: "close", message: words.close};
-      return {right: false, kind: "other", message: words.other.replace("{hint}", box.hints[0] || words.noHint)};
+      return {right: false, kind: "none", message: words.other.replace("{hint}", box.hints[0] || words.noHint)};
     }
     root.gradexplainLab = {judge: judge, size: boxes.length};
 

@@ -37,16 +37,17 @@ MOST_PATHS = 8
 MOST_BOXES = 200
 # An unreadable answer is quoted back up to this many characters (the lab page's script says the same).
 ECHO = 40
-# What each kind of mistake says about the student, for the summary at the end.
+# What each kind of mistake says about the student. The kinds are the claims' (teach/claims.py),
+# and "close" for an exact value given rounded., for the summary at the end.
 KINDS = {
     "upstream_only": "you stop at the upstream gradient: multiply it by the local derivative",
     "missing_factor": "you leave out a local derivative on the way to the output",
     "missing_path": "you forget to sum over every path when a node feeds several others",
     "sign": "you lose a minus sign",
     "factor": "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
-    "wrong_node": "you give the number of another node",
+    "wrong_variable": "you give the number of another node",
     "close": "you round where the exact value is wanted",
-    "other": "no common mistake matches: redo the step with the hint",
+    "none": "no common mistake matches: redo the step with the hint",
 }
 
 # What a verdict says, word for word; the lab page (render/lab.py) says the same.
@@ -130,7 +131,7 @@ def judge(box: Box, text: str) -> Verdict:
             return Verdict(False, mistake.kind, mistake.message)
     if _close(answer, box.answer):
         return Verdict(False, "close", CLOSE)
-    return Verdict(False, "other", OTHER.format(hint=box.hints[0] if box.hints else NO_HINT))
+    return Verdict(False, "none", OTHER.format(hint=box.hints[0] if box.hints else NO_HINT))
 
 
 def _same(answer: Number, truth: Number) -> bool:
@@ -184,7 +185,7 @@ def _value_box(explanation: Explanation, index: int) -> Box:
         if other.index != index and not _same(other_value, value):
             what = f"the value of {other.name}" + (" (an input)" if other.is_input else "")
             mistakes.append(
-                Mistake(other_value, "wrong_node", f"that is {what}; this box is {node.name} = {definition}")
+                Mistake(other_value, "wrong_variable", f"that is {what}; this box is {node.name} = {definition}")
             )
     question = f"{node.name} = {definition} = ?"
     mistakes = [m for m in mistakes if not _same(m.value, value)]  # a right answer is never a mistake
@@ -279,7 +280,7 @@ def _gradient_mistakes(
         if other.index != index and other_gradient is not None and not _same(other_gradient, gradient):
             yield Mistake(
                 other_gradient,
-                "wrong_node",
+                "wrong_variable",
                 f"that is {notation.gradient(out, other.name)}, the gradient of {other.name}; "
                 f"this box is {notation.gradient(out, name)}",
             )
