@@ -217,20 +217,21 @@ def latex_name(name: str) -> str:
 
 def bar(name: str) -> str:
     """The adjoint v̄ (∂J/∂v) of a name: \\bar{w}, \\bar{w}_{1}, \\overline{\\mathrm{out}}."""
-    text = latex_name(name)
-    head, underscore, subscript = text.partition("_{")
-    if len(head) == 1 or (head.startswith("\\") and head[1:].isalpha()):
-        return f"\\bar{{{head}}}" + (underscore + subscript)
-    return f"\\overline{{{text}}}"
+    return _accented(name, "bar", "overline")
 
 
 def dot(name: str) -> str:
     """The tangent v̇ (∂v/∂x in a forward sweep) of a name: \\dot{w}, \\dot{v}_{4}, \\dot{\\mathrm{out}}."""
+    return _accented(name, "dot", "dot")
+
+
+def _accented(name: str, accent: str, wide: str) -> str:
+    """The name with an accent over its letter (w, v_{4}, \\alpha), or a wide one over a word."""
     text = latex_name(name)
     head, underscore, subscript = text.partition("_{")
     if len(head) == 1 or (head.startswith("\\") and head[1:].isalpha()):
-        return f"\\dot{{{head}}}" + (underscore + subscript)
-    return f"\\dot{{{text}}}"
+        return f"\\{accent}{{{head}}}" + (underscore + subscript)
+    return f"\\{wide}{{{text}}}"
 
 
 def derivative(of: str, by: str) -> str:
