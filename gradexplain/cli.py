@@ -599,12 +599,18 @@ def _given(ctx: typer.Context, name: str) -> bool:
 
 def idle_options(ctx: typer.Context, checking: bool) -> list[str]:
     """Warnings for options that would do nothing here: --eps and --central without a check."""
-    idle = [f"--{name}" for name in ("eps", "central") if _given(ctx, name)]
-    if checking or not idle:
+    return _only_for(
+        ctx, ("eps", "central"), checking, "the ε-check, and --check was not given: add it to nudge each input by ε"
+    )
+
+
+def _only_for(ctx: typer.Context, names: tuple[str, ...], used: bool, what: str) -> list[str]:
+    """A warning for options typed where what they shape is not asked for: `--seed and --level
+    only apply to --random exercises; …` (nothing when `used`, or when none was typed)."""
+    idle = [f"--{name.replace('_', '-')}" for name in names if _given(ctx, name)]
+    if used or not idle:
         return []
-    which = " and ".join(idle)
-    verb = "apply" if idle[1:] else "applies"
-    return [f"{which} only {verb} to the ε-check, and --check was not given: add it to nudge each input by ε"]
+    return [f"{' and '.join(idle)} only {'apply' if idle[1:] else 'applies'} to {what}"]
 
 
 def with_views_asked(ctx: typer.Context, explanation: Explanation, limits: Limits) -> Explanation:
@@ -626,8 +632,7 @@ def _with_views(
     limits: Limits,
 ) -> Explanation:
     """The explanation with the views asked for (--plot, --sweep, --mode forward, --descend)."""
-    if _given(ctx, "eps_range") and sweep is None:
-        warn(("--eps-range only applies to --sweep, which was not given: add --sweep NAME",))
+    warn(tuple(_only_for(ctx, ("eps_range",), sweep is not None, "--sweep, which was not given: add --sweep NAME")))
     if plot is None and sweep is None and mode == "reverse" and descend is None and lr is None:
         return explanation
     from gradexplain.views import with_views
@@ -706,11 +711,7 @@ def _exercise(formula: str | None, file: str | None, seed: int | None, level: in
 
 def _exercise_options(ctx: typer.Context) -> list[str]:
     """--seed and --level only shape a --random exercise."""
-    idle = [f"--{name}" for name in ("seed", "level") if _given(ctx, name)]
-    if not idle:
-        return []
-    verb = "apply" if idle[1:] else "applies"
-    return [f"{' and '.join(idle)} only {verb} to --random exercises; add --random to make one"]
+    return _only_for(ctx, ("seed", "level"), False, "--random exercises; add --random to make one")
 
 
 def _too_long(origin: str, limits: Limits) -> InputError:
