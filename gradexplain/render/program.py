@@ -8,29 +8,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 from gradexplain.explain import Explanation
-from gradexplain.numbers import Number
+from gradexplain.numbers import Number, digits_of, terminating_decimal
 from gradexplain.render.report import RenderOptions
 
 
 def exact_text(value: Number) -> str:
-    """A value as the parser reads it back exactly: 2, -0.5, 1/3, or a float's shortest repr."""
+    """A value as the parser reads it back exactly: 2, -0.5, 1/3, or a float's shortest repr. A
+    decimal of more than 20 places is written as a fraction, which reads as well and is shorter."""
     if isinstance(value, float):
         return repr(value)
     value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    denominator, twos, fives = value.denominator, 0, 0
-    while denominator % 2 == 0:
-        denominator, twos = denominator // 2, twos + 1
-    while denominator % 5 == 0:
-        denominator, fives = denominator // 5, fives + 1
-    if denominator != 1 or max(twos, fives) > 20:  # 1/3, or a decimal too long to read
-        return f"{value.numerator}/{value.denominator}"
-    places = max(twos, fives)
-    scaled = abs(value.numerator) * 10**places // value.denominator
-    digits = str(scaled).rjust(places + 1, "0")
-    text = f"{digits[:-places]}.{digits[-places:]}".rstrip("0")
-    return f"-{text}" if value < 0 else text
+    return terminating_decimal(value, longest=20) or f"{digits_of(value.numerator)}/{digits_of(value.denominator)}"
 
 
 def _leading_comments(source: str) -> list[str]:
