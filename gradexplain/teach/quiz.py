@@ -92,10 +92,10 @@ def boxes(explanation: Explanation, part: str = "both", notation: Notation = LEI
     if part in ("forward", "both"):
         found += [_value_box(explanation, node.index) for node in explanation.graph.nodes if not node.is_input]
     if part in ("backward", "both"):
-        graph = explanation.graph
+        graph, by_arg = explanation.graph, _edges_by_argument(explanation)
         for node in reversed(graph.nodes):
             if node.index != graph.output and explanation.node_gradients[node.index] is not None:
-                found.append(_gradient_box(explanation, node.index, notation))
+                found.append(_gradient_box(explanation, node.index, notation, by_arg))
     return tuple(found)
 
 
@@ -195,13 +195,13 @@ def _value_box(explanation: Explanation, index: int) -> Box:
 # ── backward boxes ─────────────────────────────────────────────────────────────────────────
 
 
-def _gradient_box(explanation: Explanation, index: int, notation: Notation) -> Box:
+def _gradient_box(explanation: Explanation, index: int, notation: Notation, by_arg: dict[int, list[EdgeStep]]) -> Box:
     graph = explanation.graph
     out = graph.nodes[graph.output].name
     name = graph.nodes[index].name
     gradient = explanation.node_gradients[index]
     assert gradient is not None
-    edges = [step for step in explanation.steps if isinstance(step, EdgeStep) and step.arg == index]
+    edges = by_arg.get(index, [])
     terms = [
         f"{notation.local(graph.nodes[e.node].name, name)} · {notation.gradient(out, graph.nodes[e.node].name)}"
         for e in edges
@@ -213,13 +213,14 @@ def _gradient_box(explanation: Explanation, index: int, notation: Notation) -> B
         f"upstream {notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.upstream)}"
         for e in edges
     )
-    mistakes = [m for m in _gradient_mistakes(explanation, index, edges, notation) if not _same(m.value, gradient)]
+    found = _gradient_mistakes(explanation, index, by_arg, notation)
+    mistakes = [m for m in found if not _same(m.value, gradient)]
     question = f"{notation.gradient(out, name)} = ?"
     return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), tuple(mistakes))
 
 
 def _gradient_mistakes(
-    explanation: Explanation, index: int, edges: list[EdgeStep], notation: Notation
+    explanation: Explanation, index: int, by_arg: dict[int, list[EdgeStep]], notation: Notation
 ) -> Iterator[Mistake]:
     """The wrong answers people give for this gradient, most telling first."""
     graph = explanation.graph
@@ -227,6 +228,7 @@ def _gradient_mistakes(
     name = graph.nodes[index].name
     gradient = explanation.node_gradients[index]
     assert gradient is not None
+    edges = by_arg.get(index, [])
     for edge in edges:
         consumer = graph.nodes[edge.node].name
         if not _same(edge.local_value, 1):
@@ -253,15 +255,13 @@ def _gradient_mistakes(
                     f"that counts only the path through {through}; {name} also reaches {out} through "
                     f"{', '.join(graph.nodes[e.node].name for e in missed)}: add {others}",
                 )
-    for edge in _edges_above(explanation, index):
+    for edge in _edges_above(by_arg, index):
         if edge.arg == index:  # leaving out its own edge's local derivative is "upstream only", above
             continue
         if edge.local_value != 0 and not _same(edge.local_value, 1) and not _same(edge.local_value, -1):
             consumer, argument = graph.nodes[edge.node].name, graph.nodes[edge.arg].name
             yield Mistake(
-                Fraction(gradient) / Fraction(edge.local_value)
-                if not isinstance(gradient, float)
-                else gradient / float(edge.local_value),
+                gradient / edge.local_value,  # exact where both are, a float otherwise
                 "missing_factor",
                 f"you left out {notation.local(consumer, argument)} = "
                 f"{_local_text(edge.local_formula, edge.local_value)}",
@@ -270,7 +270,7 @@ def _gradient_mistakes(
         yield Mistake(-gradient, "sign", "the sign is wrong: check the sign of each local derivative on the way")
         for factor in (2, Fraction(1, 2), 4, Fraction(1, 4)):
             yield Mistake(
-                gradient * factor if not isinstance(gradient, float) else gradient * float(factor),
+                gradient * factor,
                 "factor",
                 f"that is {factor} times the gradient: check the constant factors "
                 "(the ½ of a square, a 2 counted twice)",
@@ -286,12 +286,17 @@ def _gradient_mistakes(
             )
 
 
-def _edges_above(explanation: Explanation, index: int) -> list[EdgeStep]:
-    """Every edge on a path from the node up to the output (each once)."""
+def _edges_by_argument(explanation: Explanation) -> dict[int, list[EdgeStep]]:
+    """The backward pass's edges by the node they lead from, made once for every box."""
     by_arg: dict[int, list[EdgeStep]] = {}
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             by_arg.setdefault(step.arg, []).append(step)
+    return by_arg
+
+
+def _edges_above(by_arg: dict[int, list[EdgeStep]], index: int) -> list[EdgeStep]:
+    """Every edge on a path from the node up to the output (each once)."""
     found: dict[tuple[int, int], EdgeStep] = {}
     stack, seen = [index], {index}
     while stack:
