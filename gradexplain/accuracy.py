@@ -15,7 +15,7 @@ from typing import Any
 
 import mpmath
 
-from gradexplain.evaluate import mp_local_gradient, mp_number, mp_run
+from gradexplain.evaluate import Recipe, mp_local_gradient, mp_number, mp_run
 from gradexplain.forward import Note
 from gradexplain.graph import Graph
 from gradexplain.kernels import Kernel
@@ -41,6 +41,27 @@ def _shown(ctx: Any, precise: Any) -> str:
     return format_number(value)
 
 
+def mp_pass(
+    ctx: Any, graph: Graph, recipes: Sequence[Recipe | None], values: Sequence[Number]
+) -> tuple[list[Any], list[Any]]:
+    """The forward and backward passes in mpmath's context `ctx`, from the inputs' values (the
+    computed ones are recomputed): every node's value and ∂output/∂node."""
+    precise: list[Any] = []
+    for node, recipe in zip(graph.nodes, recipes, strict=True):
+        if recipe is None:
+            precise.append(mp_number(ctx, values[node.index]))
+        else:
+            precise.append(mp_run(ctx, recipe, [precise[a] for a in node.args])[-1])
+    adjoints: list[Any] = [ctx.zero] * len(graph.nodes)
+    adjoints[graph.output] = ctx.one
+    for node, recipe in zip(reversed(graph.nodes), reversed(recipes), strict=True):
+        if recipe is not None:
+            local = mp_local_gradient(ctx, recipe, [precise[a] for a in node.args])
+            for position, arg in enumerate(node.args):
+                adjoints[arg] += local[position] * adjoints[node.index]
+    return precise, adjoints
+
+
 def audit(
     graph: Graph,
     kernels: Sequence[Kernel | None],
@@ -54,20 +75,8 @@ def audit(
         return ()
     ctx = mpmath.MPContext()
     ctx.dps = AUDIT_DIGITS
-    precise: list[Any] = []
     try:
-        for node, kernel in zip(graph.nodes, kernels, strict=True):
-            if kernel is None:
-                precise.append(mp_number(ctx, values[node.index]))
-            else:
-                precise.append(mp_run(ctx, kernel.recipe, [precise[a] for a in node.args])[-1])
-        adjoints: list[Any] = [ctx.zero] * len(graph.nodes)
-        adjoints[graph.output] = ctx.one
-        for node, kernel in zip(reversed(graph.nodes), reversed(kernels), strict=True):
-            if kernel is not None:
-                local = mp_local_gradient(ctx, kernel.recipe, [precise[a] for a in node.args])
-                for position, arg in enumerate(node.args):
-                    adjoints[arg] += local[position] * adjoints[node.index]
+        precise, adjoints = mp_pass(ctx, graph, [None if k is None else k.recipe for k in kernels], values)
     except (ValueError, TypeError, ArithmeticError):
         return (Note(graph.output, "floating point lost accuracy: the formula cannot be recomputed at 50 digits"),)
     notes: list[Note] = []

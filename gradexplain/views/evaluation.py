@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from gradexplain.accuracy import mp_pass
 from gradexplain.errors import InputError
-from gradexplain.evaluate import Recipe, local_gradient, mp_local_gradient, mp_number, mp_run, run, value
+from gradexplain.evaluate import Recipe, local_gradient, mp_number, mp_run, run, value
 from gradexplain.forward import evaluate
 from gradexplain.graph import Graph
 from gradexplain.limits import Limits
-from gradexplain.numbers import Number, format_number
+from gradexplain.numbers import Number
 from gradexplain.numeric import ZERO, Kinks, settle
 
 
@@ -125,21 +126,8 @@ def mp_output_at(evaluator: Evaluator, ctx: Any, index: int, at: Any, order: Seq
 def mp_gradient(evaluator: Evaluator, ctx: Any, index: int) -> Any:
     """∂output/∂input `index` at the point, in mpmath's context `ctx` (the sweep's true gradient
     when the formula leaves the rationals)."""
-    graph = evaluator.graph
-    values: list[Any] = [mp_number(ctx, v) for v in evaluator.values]
-    for node in graph.nodes:
-        tape = evaluator.tapes[node.index]
-        if tape is not None:
-            values[node.index] = mp_run(ctx, tape.recipe, [values[arg] for arg in node.args])[-1]
-    adjoints: list[Any] = [ctx.zero] * len(graph.nodes)
-    adjoints[graph.output] = ctx.one
-    for node in reversed(graph.nodes):
-        tape = evaluator.tapes[node.index]
-        if tape is not None:
-            local = mp_local_gradient(ctx, tape.recipe, [values[arg] for arg in node.args])
-            for position, arg in enumerate(node.args):
-                adjoints[arg] += local[position] * adjoints[node.index]
-    return adjoints[index]
+    recipes = [None if tape is None else tape.recipe for tape in evaluator.tapes]
+    return mp_pass(ctx, evaluator.graph, recipes, evaluator.values)[1][index]
 
 
 def resolve_input(graph: Graph, wrt: Sequence[int], name: str, option: str) -> int:
@@ -168,8 +156,3 @@ def check_work(option: str, evaluations: int, limits: Limits) -> None:
             f"{option} would evaluate {evaluations:,} nodes, more than the limit of {limits.check_work:,}",
             hint=limits.hint("check_work"),
         )
-
-
-def shown(value: Number | float, digits: int = 4) -> str:
-    """A number in a view's words (a note, an error): a few significant digits."""
-    return format_number(value, digits)

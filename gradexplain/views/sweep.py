@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import GradexplainError, InputError
+from gradexplain.evaluate import mp_number
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, format_number, is_exact
 from gradexplain.views.evaluation import Evaluator, check_work, downstream, mp_gradient, mp_output_at
@@ -198,7 +199,7 @@ def _mp_arm(
 
     ctx = mpmath.MPContext()
     ctx.dps = digits
-    x = _mp(ctx, point)
+    x = mp_number(ctx, point)
     try:
         base = mp_output_at(evaluator, ctx, name, x, order)
         truth = _fraction(mp_gradient(evaluator, ctx, name))
@@ -206,7 +207,7 @@ def _mp_arm(
         raise InputError(f"--sweep: the formula cannot be recomputed with {digits} digits: {problem}") from None
     rows: list[Pair] = []
     for eps, _ in chosen:
-        h = _mp(ctx, eps)
+        h = mp_number(ctx, eps)
         ends: list[Any] = []
         for at in (x + h, x - h):
             try:
@@ -217,12 +218,6 @@ def _mp_arm(
         pair = _quotients(base, *ends, h)
         rows.append(tuple(v if isinstance(v, str) else _fraction(v) for v in pair))  # type: ignore[arg-type]
     return rows, truth
-
-
-def _mp(ctx: Any, number: Number) -> Any:
-    if isinstance(number, Fraction):
-        return ctx.mpf(number.numerator) / number.denominator
-    return ctx.mpf(number)
 
 
 def _fraction(value: Any) -> Fraction:
