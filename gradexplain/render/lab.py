@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 from html import escape
 
@@ -25,7 +26,8 @@ from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
 from gradexplain.render.html import NO_PICTURE, inline_svg
-from gradexplain.render.report import BLANK, RenderOptions, build_report
+from gradexplain.render.report import BLANK, RenderOptions, Shown
+from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
 
 # Where the page's drawing comes from, when it was made without one (render_text never draws).
@@ -51,17 +53,8 @@ def _number(value: Number) -> str:
 
 
 def _mistakes(box: quiz.Box) -> list[list[str]]:
-    """The box's mistakes for the page, without those a mistake before them always catches: judge
-    stops at the first whose value the answer matches, so a later one of the same value (and
-    type: exact or float, which decides how it is compared) is never said. Keeps the page small."""
-    seen: set[tuple[str, Number]] = set()
-    kept = []
-    for mistake in box.mistakes:
-        key = ("float" if isinstance(mistake.value, float) else "exact", mistake.value)
-        if key not in seen:
-            seen.add(key)
-            kept.append([_number(mistake.value), mistake.kind, mistake.message])
-    return kept
+    """The box's mistakes for the page (quiz keeps only those a judge can say)."""
+    return [[_number(mistake.value), mistake.kind, mistake.message] for mistake in box.mistakes]
 
 
 def _label(box: quiz.Box) -> str:
@@ -74,23 +67,26 @@ def check_size(explanation: Explanation) -> None:
     quiz.check_size(explanation, "the lab page")
 
 
-def lab_data(explanation: Explanation, options: RenderOptions | None = None) -> dict[str, object]:
+def lab_data(
+    explanation: Explanation, options: RenderOptions | None = None, boxes: Sequence[quiz.Box] | None = None
+) -> dict[str, object]:
     """Everything the page's script needs, as JSON-ready data: the boxes in the quiz's order
-    and the words of each verdict."""
+    (`boxes`, when the caller has built them already) and the words of each verdict."""
     options = options or RenderOptions()
-    check_size(explanation)
+    if boxes is None:
+        check_size(explanation)
+        boxes = quiz.boxes(explanation, "both", options.notation)
     return {
         "boxes": [
             {
                 "kind": box.kind,
                 "node": box.name,
-                "label": _label(box),
                 "answer": _number(box.answer),
                 "shown": box.shown,
                 "hints": list(box.hints),
                 "mistakes": _mistakes(box),
             }
-            for box in quiz.boxes(explanation, "both", options.notation)
+            for box in boxes
         ],
         "kinds": [[kind, sentence] for kind, sentence in quiz.KINDS.items()],
         "tolerance": _number(quiz.TOLERANCE),
@@ -809,7 +805,7 @@ def fragment(
     notation = options.notation
     boxes = quiz.boxes(explanation, "both", notation)
     out = explanation.output.name
-    heading = build_report(explanation, worksheet_options(options)).heading
+    heading = report_heading(explanation, Shown(options.digits, False, notation=notation))
     sub = min(level + 1, 6)
     forward = [(index, box) for index, box in enumerate(boxes) if box.kind == quiz.VALUE]
     backward = [(index, box) for index, box in enumerate(boxes) if box.kind == quiz.GRADIENT]
@@ -854,7 +850,7 @@ def fragment(
             lines += ["</ol>", "</section>"]
     lines += [
         "</div>",
-        f'<script type="application/json" class="gx-data">{_json(lab_data(explanation, options))}</script>',
+        f'<script type="application/json" class="gx-data">{_json(lab_data(explanation, options, boxes))}</script>',
         f"<script>\n{SCRIPT}\n</script>",
         "</div>",
     ]

@@ -158,7 +158,7 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None,
     elif explanation.cost is not None:
         tables.append(_cost_table(explanation.cost))
     summary = _summary(explanation, shown) if not options.blank else (Cell(WORKSHEET, "dim"),)
-    return Report(_heading(explanation, shown), tuple(tables), summary)
+    return Report(heading(explanation, shown), tuple(tables), summary)
 
 
 WORKSHEET = (
@@ -166,7 +166,8 @@ WORKSHEET = (
 )
 
 
-def _heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
+def heading(explanation: Explanation, shown: Shown) -> tuple[str, ...]:
+    """The lines above the tables: the formula or program, the inputs' values, the gradients wanted."""
     graph = explanation.graph
     output = explanation.output.name
     if graph.bare:

@@ -11,7 +11,7 @@ the wrong sign, a constant factor, another node's value or gradient.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -182,14 +182,13 @@ def _value_box(explanation: Explanation, index: int) -> Box:
         )
     for other in graph.nodes:
         other_value = explanation.values[other.index]
-        if other.index != index and not _same(other_value, value):
+        if other.index != index:
             what = f"the value of {other.name}" + (" (an input)" if other.is_input else "")
             mistakes.append(
                 Mistake(other_value, "wrong_variable", f"that is {what}; this box is {node.name} = {definition}")
             )
     question = f"{node.name} = {definition} = ?"
-    mistakes = [m for m in mistakes if not _same(m.value, value)]  # a right answer is never a mistake
-    return Box(VALUE, index, node.name, question, value, _show(value), hints, tuple(mistakes))
+    return Box(VALUE, index, node.name, question, value, _show(value), hints, _kept(mistakes, value))
 
 
 # ── backward boxes ─────────────────────────────────────────────────────────────────────────
@@ -213,10 +212,9 @@ def _gradient_box(explanation: Explanation, index: int, notation: Notation, by_a
         f"upstream {notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.upstream)}"
         for e in edges
     )
-    found = _gradient_mistakes(explanation, index, by_arg, notation)
-    mistakes = [m for m in found if not _same(m.value, gradient)]
+    mistakes = _kept(_gradient_mistakes(explanation, index, by_arg, notation), gradient)
     question = f"{notation.gradient(out, name)} = ?"
-    return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), tuple(mistakes))
+    return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), mistakes)
 
 
 def _gradient_mistakes(
@@ -277,13 +275,27 @@ def _gradient_mistakes(
             )
     for other in graph.nodes:
         other_gradient = explanation.node_gradients[other.index]
-        if other.index != index and other_gradient is not None and not _same(other_gradient, gradient):
+        if other.index != index and other_gradient is not None:
             yield Mistake(
                 other_gradient,
                 "wrong_variable",
                 f"that is {notation.gradient(out, other.name)}, the gradient of {other.name}; "
                 f"this box is {notation.gradient(out, name)}",
             )
+
+
+def _kept(mistakes: Iterable[Mistake], answer: Number) -> tuple[Mistake, ...]:
+    """The mistakes a judge can say, in order: none equal to the answer (a right answer is never a
+    mistake), none after one of the same value and type (exact or float, which decides how an
+    answer is compared): judge stops at the first that matches."""
+    seen: set[tuple[bool, Number]] = set()
+    kept = []
+    for mistake in mistakes:
+        key = (isinstance(mistake.value, float), mistake.value)
+        if key not in seen and not _same(mistake.value, answer):
+            seen.add(key)
+            kept.append(mistake)
+    return tuple(kept)
 
 
 def _edges_by_argument(explanation: Explanation) -> dict[int, list[EdgeStep]]:
