@@ -67,13 +67,6 @@ class Cost:
 ValueLike = str | int | float | Fraction | Decimal
 
 
-def display_of_options(explanation: Explanation) -> RenderOptions:
-    """The render options a notebook shows this explanation with (with_display's, or the defaults)."""
-    from gradexplain.render.report import RenderOptions
-
-    return explanation.display.options if explanation.display is not None else RenderOptions()
-
-
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """Everything there is to show about one formula at one point; renderers only format it."""
@@ -172,9 +165,9 @@ class Explanation:
     def lab(self, notation: str | None = None) -> LabPage:
         """The lab page (--format lab) to fill in right here: in a notebook, the last expression
         of a cell shows it inline, with the drawing, the boxes, checking, hints and the score."""
-        from gradexplain.notebook import LabPage
+        from gradexplain.notebook import LabPage, display_of
 
-        options = display_of_options(self)
+        options = display_of(self).options
         return LabPage(self, options if notation is None else replace(options, notation=notation))
 
     # How a notebook (IPython, Jupyter) and rich show it: gradexplain.notebook. Each imports

@@ -493,3 +493,11 @@ def test_a_bare_quiz_in_a_magic_gets_the_notebook_s_message():
     for line in ("w**2 --w 3 --quiz", "--random --quiz"):
         with pytest.raises(MagicError, match="--quiz asks its questions in a terminal"):
             run_magic(line)
+
+
+def test_a_worksheet_in_a_notebook_has_boxes_to_fill_in_as_the_page_does():
+    from gradexplain.render import RenderOptions
+
+    page = explain("w*x", {"w": 2, "x": 3}).with_display(RenderOptions(blank=True))._repr_html_()
+    tables = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL)  # the drawing writes its blanks as ____
+    assert "________" not in tables and tables.count('class="gx-box"') >= 3 and ".gradexplain .gx-box" in page

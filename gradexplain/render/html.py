@@ -8,6 +8,7 @@ without it the page keeps its tables and says how to get the picture.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 from gradexplain.explain import Explanation
@@ -82,13 +83,13 @@ def _class(*names: str) -> str:
     return f' class="{joined}"' if joined else ""
 
 
-def _content(cell: Cell) -> str:
+def _content(cell: Cell, style_class: Callable[[str], str] = str) -> str:
     """A cell's text, its differently styled parts (a local derivative · a gradient) in spans."""
     if cell.style == "blank":  # a worksheet's empty box, to write in on paper
-        return '<span class="box" role="img" aria-label="to fill in"></span>'
+        return f'<span class="{style_class("box")}" role="img" aria-label="to fill in"></span>'
     if not cell.parts:
         return escape(cell.text)
-    return "".join(f"<span{_class(style)}>{escape(text)}</span>" for text, style in cell.parts if text)
+    return "".join(f"<span{_class(style_class(style))}>{escape(text)}</span>" for text, style in cell.parts if text)
 
 
 def _chart(table: Table, plots: str | None, drawn: list[bool]) -> list[str]:
@@ -200,6 +201,8 @@ FRAGMENT_STYLE = """
 .gradexplain .gx-ok { color: var(--gx-ok); font-weight: 600; }
 .gradexplain .gx-bad { color: var(--gx-bad); font-weight: 700; }
 .gradexplain .gx-dim { color: var(--gx-dim); }
+.gradexplain .gx-box { display: inline-block; min-width: 4.5rem; height: 1.3em; border: 1px solid #767676;
+                       border-radius: 3px; vertical-align: middle; }
 .gradexplain .gx-note { color: var(--gx-dim); font-size: .9em; }
 .gradexplain .gx-missing { border: 1px dashed #999; padding: .5rem .7rem; }
 .gradexplain .gx-tex { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
@@ -240,9 +243,7 @@ def _fragment_cell(cell: Cell, align: str) -> str:
     """A table cell; with mathematics, twice: as TeX, shown once the notebook has typeset it
     (JupyterLab and Notebook do, with MathJax), and as text, shown until then and wherever the
     output is not typeset (VS Code, a page converted without MathJax)."""
-    content = "".join(
-        f"<span{_class(_gx(style))}>{escape(text)}</span>" for text, style in cell.parts if text
-    ) or escape(cell.text)
+    content = _content(cell, _gx)  # the page's cell, its classes prefixed
     if cell.math and not _PLAIN_NUMBER.fullmatch(cell.text):  # a number reads as well, and aligns, as it is
         content = f'<span class="gx-tex">{_tex(cell)}</span><span class="gx-plain">{content}</span>'
     return f"<td{_class(_gx(cell.style), f'gx-{align}')}>{content}</td>"
