@@ -113,10 +113,10 @@ def _names(value: object, parameter: str) -> None:
 
 def _claims(value: object) -> None:
     """A list or tuple of claims: strings, or ClaimText (a lone string would be read letter by letter)."""
-    from gradexplain.teach.claims import ClaimText
-
     if value is None:
         return
+    from gradexplain.teach.claims import ClaimText
+
     if not isinstance(value, list | tuple):
         raise TypeError(f"claims must be a list of strings such as 'dJ/dw = x', got {_kind(value)}")
     for claim in value:

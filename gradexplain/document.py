@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.check import Check
 from gradexplain.numbers import Number, json_number, json_pair, put_number
-from gradexplain.render.claims import json_diagnosis
-from gradexplain.teach.claims import Claim
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
+    from gradexplain.teach.claims import Claim
 
 SCHEMA_VERSION = 1
 # The views (gradexplain.views): null unless asked for.
@@ -122,12 +121,13 @@ def _check_dict(check: Check, name: list[str]) -> dict[str, Any]:
 
 def _claim_dict(claim: Claim, explanation: Explanation) -> dict[str, Any]:
     """One claim: exactly the fields the README's schema lists."""
+    from gradexplain.render.claims import json_diagnosis
+
     graph = explanation.graph
-    name = [node.name for node in graph.nodes]
     return {
         "claim": claim.text,
         "of": explanation.output.name,
-        "wrt": name[claim.node],
+        "wrt": graph.nodes[claim.node].name,
         "kind": claim.kind,
         "ok": claim.ok,
         "claimed_value": None if claim.claimed is None else json_number(claim.claimed),
@@ -135,6 +135,6 @@ def _claim_dict(claim: Claim, explanation: Explanation) -> dict[str, Any]:
         "true_formula": claim.truth_formula,
         "counterexample": None
         if claim.counterexample is None
-        else {name[index]: json_number(value) for index, value in claim.counterexample},
+        else {graph.nodes[index].name: json_number(value) for index, value in claim.counterexample},
         "diagnosis": json_diagnosis(claim, graph),
     }

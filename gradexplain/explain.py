@@ -30,13 +30,13 @@ from gradexplain.numbers import Number, format_number
 from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import Program, parse
-from gradexplain.teach.claims import Claim, ClaimText, decide_claims, read_claims
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from gradexplain.notebook import Display, LabPage
     from gradexplain.render.report import RenderOptions
+    from gradexplain.teach.claims import Claim, ClaimText
     from gradexplain.views import Views
 
 DEFAULT_EPS = Fraction(1, 1000)
@@ -251,6 +251,8 @@ def explain(
             raise error.located(source, origin) from None
         warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
+        if claims:  # only a run with claims loads their module
+            from gradexplain.teach.claims import decide_claims, read_claims
         readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from gradexplain.explain import Explanation
 from gradexplain.notation import Notation
-from gradexplain.teach.quiz import Box, Score, boxes, judge, score
+from gradexplain.teach.quiz import SHOWN, Box, Score, boxes, judge, score
 
 COMMANDS = "hint, show, skip or quit"
 
@@ -121,7 +121,7 @@ def _ask_box(terminal: Terminal, box: Box, number: int, total: int, tries: int) 
             continue
         if command in ("show", "skip"):
             if command == "show":
-                terminal.say(f"answer: {box.shown}", "yellow")
+                terminal.say(SHOWN.format(shown=box.shown), "yellow")
             return False, kinds
         if not line:
             continue
@@ -134,5 +134,5 @@ def _ask_box(terminal: Terminal, box: Box, number: int, total: int, tries: int) 
             kinds.append(verdict.kind)
             wrong += 1
         if wrong >= tries:
-            terminal.say(f"answer: {box.shown}", "yellow")
+            terminal.say(SHOWN.format(shown=box.shown), "yellow")
             return False, kinds

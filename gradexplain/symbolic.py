@@ -73,7 +73,7 @@ def _arguments(kernel: Kernel, args: tuple[int, ...], expressions: list[sp.Expr]
     return dict(zip(kernel.slots, (expressions[a] for a in args), strict=True))
 
 
-def _longer_than(expr: sp.Expr, most: int) -> bool:
+def longer_than(expr: sp.Expr, most: int) -> bool:
     """Whether `expr` written out has more than `most` parts, counted only that far: a chain of
     37 tanh links has gradient formulas of tens of thousands, which took minutes to tidy and print."""
     return any(count >= most for count, _ in enumerate(sp.preorder_traversal(expr)))
@@ -186,7 +186,7 @@ def _symbolic_gradients(
     expressions = written_out(graph, kernels)
     adjoints = adjoint_expressions(graph, kernels, expressions, relevant_nodes(graph, wanted))
     longest = WORK_FACTOR * limit
-    if any(_longer_than(adjoints[index], longest) for index in wanted):
+    if any(longer_than(adjoints[index], longest) for index in wanted):
         return Symbolic(
             (),
             f"the gradient formulas, written out, are longer than {longest} terms "

@@ -13,14 +13,17 @@ from fractions import Fraction
 from gradexplain.errors import listing
 from gradexplain.graph import Graph
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
-from gradexplain.numbers import DEFAULT_DIGITS, Number, format_number, terminating_decimal
+from gradexplain.numbers import DEFAULT_DIGITS, Number, exact_text, format_number, terminating_decimal
 from gradexplain.teach.claims import (
     FACTOR,
+    FLOAT_AGREEMENT,
     MISSING_FACTOR,
     MISSING_PATH,
     NONE,
+    NUMERIC,
     RANDOM_POINTS,
     SIGN,
+    SYMBOLIC,
     UPSTREAM_ONLY,
     WRONG_VARIABLE,
     Claim,
@@ -227,7 +230,7 @@ class Words:
     def _none(self, claim: Claim, found: Diagnosis) -> str:
         if found.rounded is not None:
             assert claim.claimed is not None
-            exact = _constant_text(Fraction(claim.truth))
+            exact = exact_text(claim.truth)  # in full: the student is told what to write
             return (
                 f"no common mistake: {self.number(claim.claimed)} is {self.gradient(claim.node)} rounded to "
                 f"{found.rounded} decimal places; the gradient is exactly {exact}, so write {exact}"
@@ -279,17 +282,17 @@ def json_diagnosis(claim: Claim, graph: Graph) -> dict[str, str] | None:
 def comparison_note(claims: tuple[Claim, ...]) -> str:
     """How claims are compared, said once under the table."""
     parts = []
-    if any(claim.kind == "symbolic" for claim in claims):
+    if any(claim.kind == SYMBOLIC for claim in claims):
         parts.append(
             f"a formula is compared at this point and at up to {RANDOM_POINTS} others (the same on every run), "
             "and SymPy tries to prove it"
         )
-    if any(claim.kind == "numeric" for claim in claims):
+    if any(claim.kind == NUMERIC for claim in claims):
         parts.append("a number at this point")
     if any(claim.inexact for claim in claims):
         parts.append(
-            "floating-point values agree within 1e-9·max(1, |gradient|), a decimal such as 0.105 within half a "
-            "unit in its last place"
+            f"floating-point values agree within {format_number(FLOAT_AGREEMENT)}·max(1, |gradient|), "
+            "a decimal such as 0.105 within half a unit in its last place"
         )
     else:
         parts.append("the values are exact, so they must be equal")

@@ -35,7 +35,6 @@ NO_LAB_PICTURE = NO_PICTURE.replace('"html"', '"lab"').replace("-o page.html", "
 
 # Said on the page where the terminal session says it (quiz_session.py) in its own words.
 NO_MORE_HINTS = "no more hints: press Show to see the answer"
-SHOWN = "answer: {shown}"
 
 
 def worksheet_options(options: RenderOptions | None = None) -> RenderOptions:
@@ -97,7 +96,7 @@ def lab_data(
             "other": quiz.OTHER,
             "noHint": quiz.NO_HINT,
             "noMoreHints": NO_MORE_HINTS,
-            "shown": SHOWN,
+            "shown": quiz.SHOWN,
         },
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.build import whole_formula
@@ -19,9 +20,10 @@ from gradexplain.graph import Graph, Node, Ref
 from gradexplain.latex import definition_pieces, latex_expr, latex_name, latex_number, node_pieces
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import DEFAULT_DIGITS, Number, digits_that_add_up, format_number, format_rounded
-from gradexplain.render.claims import Words, comparison_note
 from gradexplain.syntax import Name
-from gradexplain.teach.claims import Claim
+
+if TYPE_CHECKING:
+    from gradexplain.teach.claims import Claim
 
 LEFT, RIGHT = "left", "right"
 # A sum of many paths is shown by its first and last terms.
@@ -372,6 +374,8 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
 def _claims_table(explanation: Explanation, shown: Shown) -> Table:
     """Each claim, its value and the gradient's at the point, and the verdict; under the table,
     what was found for each claim that is not plainly right, and the likely mistake."""
+    from gradexplain.render.claims import Words, comparison_note  # only a run with claims loads their modules
+
     graph = explanation.graph
     claims = explanation.claims or ()
     words = Words(graph, shown.notation, shown.digits)
@@ -594,6 +598,8 @@ def _summary(explanation: Explanation, shown: Shown) -> tuple[Cell, ...]:
 
 def _claims_summary(explanation: Explanation, shown: Shown) -> list[Cell]:
     """`2 of 7 claims WRONG (∂J/∂b, ∂J/∂w)`, the unproven ones, or that all hold."""
+    from gradexplain.render.claims import Words  # only a run with claims loads their modules
+
     claims = explanation.claims or ()
     words = Words(explanation.graph, shown.notation, shown.digits)
     total = len(claims)

@@ -43,14 +43,13 @@ from gradexplain.limits import Limits
 from gradexplain.numbers import Number, is_exact, literal_size, read_literal
 from gradexplain.numeric import DomainError
 from gradexplain.ops import BY_NAME, CONSTANTS
-from gradexplain.symbolic import WORK_FACTOR, adjoint_expressions, expanded_sizes, readable, written_out
+from gradexplain.symbolic import WORK_FACTOR, adjoint_expressions, expanded_sizes, longer_than, readable, written_out
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary, parse_equation, post_order
 from gradexplain.tokens import Token
 
 NUMERIC, SYMBOLIC = "numeric", "symbolic"
 SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH = "sign", "factor", "missing_factor", "missing_path"
 UPSTREAM_ONLY, WRONG_VARIABLE, NONE = "upstream_only", "wrong_variable", "none"
-DIAGNOSES = (SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH, UPSTREAM_ONLY, WRONG_VARIABLE, NONE)
 
 # Other points a symbolic claim is compared at, besides the user's: drawn from a fixed seed, so
 # the output is the same on every run.
@@ -67,9 +66,9 @@ FLOAT_AGREEMENT = 1e-9
 # Paths from a node to the output listed and tried as subsets ("missing path"), and listed as the
 # chain-rule route; more than this (a wide network) and the route is given one step at a time.
 MOST_PATHS = 32
-ALL_SUBSETS_UP_TO = 4
+ALL_SUBSETS_UP_TO = 4  # paths up to this many: every subset is tried; more: all but one, and one alone
 # A floating-point factor this close to a fraction with at most this denominator is that fraction.
-SIMPLE_DENOMINATOR = 12  # paths up to this many: every subset is tried; more: all but one, and one alone
+SIMPLE_DENOMINATOR = 12
 ROUTE_PATHS = 4
 # SymPy's simplify (slow) only for differences this small; expand only while it makes at most
 # this many terms. In one run, at most EXPAND_TERMS_A_RUN terms expanded and SIMPLIFY_A_RUN
@@ -126,7 +125,7 @@ Path = tuple[Edge, ...]  # from a node up to the output
 class Diagnosis:
     """The likely mistake behind a wrong claim, as data (render/claims.py words it)."""
 
-    kind: str  # one of DIAGNOSES
+    kind: str  # SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH, UPSTREAM_ONLY, WRONG_VARIABLE or NONE
     edge: Edge | None = None  # the local derivative left out (SIGN: a -1; UPSTREAM_ONLY: not multiplied in)
     cancels: Edge | None = None  # FACTOR: the local derivative whose constant the one left out cancels
     node: int | None = None  # WRONG_VARIABLE: whose gradient the claim is; UPSTREAM_ONLY: the consumer;
@@ -153,7 +152,6 @@ class Claim:
     claimed: Number | None  # the right side at the point; None where it has no value (see `undefined`)
     truth: Number  # the gradient at the point
     truth_formula: str | None  # the gradient in the inputs (None when too large to write out)
-    truth_expression: sp.Expr | None
     points: int  # points where both were computed and compared, the user's included
     proven: bool  # SymPy showed that the difference is 0
     unproven: str | None  # why SymPy did not decide a symbolic claim that agrees everywhere
@@ -512,7 +510,7 @@ class _Symbols:
         if node not in self._truths:
             try:
                 adjoint = self._written()[1][node]
-                if _longer_than(adjoint, self.limit):
+                if longer_than(adjoint, self.limit):
                     self._truths[node] = None
                 else:
                     shown = readable(adjoint)
@@ -530,7 +528,7 @@ class _Symbols:
         size = reading.operations + sum(self.sizes[node] for node in reading.uses)
         try:
             adjoint = self._written()[1][reading.node]
-            if size > most or _longer_than(adjoint, most):
+            if size > most or longer_than(adjoint, most):
                 return False, (
                     f"the claim or the gradient, written out in the inputs, is longer than {most} terms "
                     f"({WORK_FACTOR} × the symbolic limit), so SymPy did not compare (raise it with --symbolic-limit)"
@@ -598,11 +596,6 @@ class _Symbols:
         return results[id(root)]
 
 
-def _longer_than(expr: sp.Expr, most: int) -> bool:
-    """Whether `expr` written out has more than `most` parts, counted only that far."""
-    return any(count >= most for count, _ in enumerate(sp.preorder_traversal(expr)))
-
-
 def _expanded_terms(expr: sp.Expr) -> int:
     """About how many terms `expand` makes of `expr`, estimated bottom-up (a sum adds its parts'
     terms, a product multiplies them, a power of a sum raises them), counted up to EXPANDED_TERMS + 1:
@@ -668,7 +661,6 @@ def decide_claims(
     consumers = _consumers(graph)
     context = _Context(
         graph,
-        kernels,
         tuple(samples),
         edges,
         local_expressions,
@@ -688,7 +680,6 @@ class _Context:
     claims about a graph of 50,000 nodes do not walk it a thousand times)."""
 
     graph: Graph
-    kernels: Sequence[Kernel | None]
     samples: tuple[_Sample, ...]  # the user's point first
     edges: dict[tuple[int, int], Edge]  # (node, slot) → the edge, at the user's point
     local_expressions: dict[tuple[int, int], sp.Expr | None]
@@ -781,7 +772,6 @@ def _decide(reading: Reading, context: _Context) -> Claim:
         claimed=claimed,
         truth=truth,
         truth_formula=truth_written[1] if truth_written else None,
-        truth_expression=truth_written[0] if truth_written else None,
         points=points,
         proven=proven,
         unproven=unproven,

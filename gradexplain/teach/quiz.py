@@ -52,6 +52,7 @@ KINDS = {
 
 # What a verdict says, word for word; the lab page (render/lab.py) says the same.
 RIGHT = "right: {shown}"
+SHOWN = "answer: {shown}"  # after show, or when the tries run out: the pipe protocol says this line
 UNREADABLE = "{text} is not a number: write one such as -4, 0.5, 1/2 or 2*(-2)"  # text: the answer's repr
 CLOSE = "close, but the exact value is wanted: write it as a fraction or a formula"
 OTHER = "not that: {hint}"
