@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -426,12 +426,11 @@ def main(
             explanation = with_views_asked(ctx, explanation, request.limits)
             on_stage("output")
             warn(explanation.warnings)
-            checking = explanation.checks is not None
-            warn(idle_options(ctx, checking))
+            warn(idle_options(ctx, explanation.checks is not None))
             if quiz is not None:
                 quizzed = _quiz(explanation, quiz.value, tries, Notation(notation.value), request.output.path)
             else:
-                write_output(explanation, replace(request.output, check=checking), request.limits)
+                write_output(explanation, request.output, request.limits)
     except GradexplainError as error:
         sys.stderr.write(describe(error, ctx) + "\n")
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -520,7 +519,6 @@ def read_request(ctx: typer.Context) -> Request:
         params["full"],
         notation=NotationChoice(params["notation"]).value,
         blank=params["blank"],
-        claims=claims is not None,
     )
     return Request(source, split.values, arguments, output, limits)
 
@@ -829,10 +827,8 @@ class Output:
     digits: int
     standalone: bool
     full: bool
-    check: bool = False  # checks were asked for: say so when the format cannot show them
     notation: str = "leibniz"
     blank: bool = False
-    claims: bool = False  # claims were given: say so when the format cannot show them
 
 
 # Formats that draw the graph or its tree, with no place for the gradient checks.
@@ -901,16 +897,17 @@ def write_output(explanation: Explanation, output: Output, limits: Limits) -> No
         )
     if output.blank and output_format == "lab":
         warn(("the lab page is a worksheet already: --blank changes nothing in it",))
-    if output.blank and output.check:
+    checking, claiming = explanation.checks is not None, explanation.claims is not None
+    if output.blank and checking:
         warn(("a worksheet (--blank) leaves out the gradient checks, which would give the answers away",))
-    elif output.check and output_format in WITHOUT_CHECKS:
+    elif checking and output_format in WITHOUT_CHECKS:
         warn(
             (
                 f"the {output_format} format does not show the gradient checks (the exit code still says whether "
                 "they pass); text, rich, markdown, html, latex and json show them",
             )
         )
-    if output.claims and output_format in WITHOUT_CHECKS:
+    if claiming and output_format in WITHOUT_CHECKS:
         warn(
             (
                 f"the {output_format} format does not show the claims (the exit code still says whether any is "

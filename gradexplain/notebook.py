@@ -18,7 +18,7 @@ IPython is imported only by IPython itself, when it loads the extension: it is n
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -204,7 +204,7 @@ def run_magic(line: str, cell: str | None = None) -> Explanation | None:
         cli.warn(explanation.warnings)
         cli.warn(tuple(cli.idle_options(ctx, explanation.checks is not None)))
         if output.path is not None:
-            cli.write_output(explanation, replace(output, check=explanation.checks is not None), request.limits)
+            cli.write_output(explanation, output, request.limits)
         options = RenderOptions(digits=output.digits, notation=Notation(output.notation), blank=output.blank)
         return explanation.with_display(options, full=output.full)
     except GradexplainError as error:

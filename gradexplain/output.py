@@ -48,17 +48,18 @@ class Rendered:
 
 
 def format_for_path(path: str) -> str:
-    """The format a file name asks for, by its extension; anything else is an error, not a guess."""
-    suffix = Path(path).suffix.lower()
-    if Path(path).name.lower().endswith(".lab.html"):
-        return "lab"
-    if suffix not in EXTENSIONS:
+    """The format a file name asks for, by its extension (the first of EXTENSIONS it ends with,
+    so NAME.lab.html is a lab page); anything else is an error, not a guess."""
+    name = Path(path).name.lower()
+    found = next((format for extension, format in EXTENSIONS.items() if name.endswith(extension)), None)
+    if found is None:
+        suffix = Path(path).suffix.lower()
         known = " ".join(EXTENSIONS)
         raise InputError(
             f"cannot tell the format of {path} from its extension" + (f" {suffix}" if suffix else ""),
             hint=f"use one of {known}, or name the format with --format",
         )
-    return EXTENSIONS[suffix]
+    return found
 
 
 def check_standalone(format: str, standalone: bool) -> None:
