@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from gradexplain.errors import GradexplainError
-from gradexplain.forward import evaluate
+from gradexplain.forward import consumers_of, downstream, evaluate
 from gradexplain.graph import Graph
 from gradexplain.kernels import Kernel
 from gradexplain.numbers import Number, format_number, is_exact
@@ -121,24 +121,11 @@ def _why_inconclusive(method: str, allowed: Number, gradient: Number, output: Nu
     return reason + f"; try --eps {format_number(eps) if exponent > -4 else f'1e{exponent}'}"
 
 
-def _downstream(consumers: list[list[int]], start: int) -> list[int]:
-    """The nodes whose value depends on node `start`, in forward order."""
-    seen = {start}
-    stack = [start]
-    while stack:
-        for consumer in consumers[stack.pop()]:
-            if consumer not in seen:
-                seen.add(consumer)
-                stack.append(consumer)
-    seen.discard(start)
-    return sorted(seen)
-
-
 def _output_at(
     graph: Graph,
     kernels: Sequence[Kernel | None],
     values: Sequence[Number],
-    consumers: list[list[int]],
+    order: Sequence[int],
     index: int,
     value: Number,
 ) -> Number:
@@ -146,7 +133,7 @@ def _output_at(
     anything (the nodes that do not depend on the input keep their values)."""
     nudged: list[Number | None] = list(values)
     nudged[index] = value
-    for position in _downstream(consumers, index):
+    for position in order:  # downstream(consumers, index): the nodes that depend on the input
         evaluate(graph, graph.nodes[position], kernels[position], nudged)  # type: ignore[arg-type]
     return nudged[graph.output]  # type: ignore[return-value]
 
@@ -164,10 +151,7 @@ def run_checks(
     gradient; `values` are the forward pass's, at the unnudged point."""
     method = "central" if central else "forward"
     output = values[graph.output]
-    consumers: list[list[int]] = [[] for _ in graph.nodes]
-    for node in graph.nodes:
-        for arg in dict.fromkeys(node.args):
-            consumers[arg].append(node.index)
+    consumers = consumers_of(graph)
     checks: list[Check] = []
     for index in wanted:
         value = values[index]
@@ -177,10 +161,11 @@ def run_checks(
         lower: Number | None = None
         estimate: Number | None = None
         problem: str | None = None
+        order = downstream(consumers, index)
         try:
-            upper = _output_at(graph, kernels, values, consumers, index, value + eps)
+            upper = _output_at(graph, kernels, values, order, index, value + eps)
             if central:
-                lower = _output_at(graph, kernels, values, consumers, index, value - eps)
+                lower = _output_at(graph, kernels, values, order, index, value - eps)
                 estimate = slope(upper - lower, 2 * eps)
             else:
                 estimate = slope(upper - output, eps)

@@ -84,3 +84,26 @@ def evaluate(
             span=node.span,
             hint=hint,
         ) from None
+
+
+def consumers_of(graph: Graph) -> list[list[int]]:
+    """For each node, the nodes that use it (each once)."""
+    consumers: list[list[int]] = [[] for _ in graph.nodes]
+    for node in graph.nodes:
+        for arg in dict.fromkeys(node.args):
+            consumers[arg].append(node.index)
+    return consumers
+
+
+def downstream(consumers: list[list[int]], start: int) -> list[int]:
+    """The nodes whose value depends on node `start`, in forward order (only these change when it
+    moves): a walk over what it reaches, so nudging every input of a long sum stays linear."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        for consumer in consumers[stack.pop()]:
+            if consumer not in seen:
+                seen.add(consumer)
+                stack.append(consumer)
+    seen.discard(start)
+    return sorted(seen)

@@ -32,15 +32,6 @@ class Tape:
         return value(self.recipe, arguments, kinks, self.bits)
 
 
-def downstream(graph: Graph, start: int) -> tuple[int, ...]:
-    """The nodes whose value depends on node `start`, in forward order (only these change when it moves)."""
-    reached = [False] * len(graph.nodes)
-    reached[start] = True
-    for node in graph.nodes[start + 1 :]:
-        reached[node.index] = any(reached[arg] for arg in node.args)
-    return tuple(i for i in range(start + 1, len(graph.nodes)) if reached[i])
-
-
 @dataclass(frozen=True, slots=True)
 class Evaluator:
     """The graph at its point, ready to rerun: the views' one way of computing away from it."""
@@ -58,7 +49,7 @@ class Evaluator:
 
     def output_at(self, index: int, at: Number, order: Sequence[int], floating: bool = False) -> Number:
         """The output with input `index` at `at`, the others at the point; `order` is
-        downstream(graph, index). With `floating`, every value is a double, as in NumPy.
+        downstream(consumers_of(graph), index). With `floating`, every value is a double, as in NumPy.
         Raises EvaluationError where the output has no value there."""
         values: list[Number | None] = [float(v) for v in self.values] if floating else list(self.values)
         values[index] = float(at) if floating else at

@@ -21,9 +21,10 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import GradexplainError, InputError
+from gradexplain.forward import consumers_of, downstream
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number
-from gradexplain.views.evaluation import Evaluator, check_work, downstream
+from gradexplain.views.evaluation import Evaluator, check_work
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
@@ -82,7 +83,7 @@ def make_plot(
     limits = limits or Limits()
     graph = explanation.graph
     evaluator = Evaluator.of(graph, explanation.values, limits)
-    order = downstream(graph, name)
+    order = downstream(consumers_of(graph), name)
     check_work("--plot", (SAMPLES + ZOOM_SAMPLES + 4 * BISECTIONS) * max(1, len(order)), limits)
     x0, y0 = explanation.values[name], explanation.output_value
     gradient = explanation.node_gradients[name]

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import GradexplainError, InputError
 from gradexplain.evaluate import mp_number
+from gradexplain.forward import consumers_of, downstream
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, format_number, is_exact
-from gradexplain.views.evaluation import Evaluator, check_work, downstream, mp_gradient, mp_output_at
+from gradexplain.views.evaluation import Evaluator, check_work, mp_gradient, mp_output_at
 
 if TYPE_CHECKING:
     from gradexplain.explain import Explanation
@@ -113,7 +114,7 @@ def make_sweep(
     limits = limits or Limits()
     graph = explanation.graph
     evaluator = Evaluator.of(graph, explanation.values, limits)
-    order = downstream(graph, name)
+    order = downstream(consumers_of(graph), name)
     chosen = epsilons(*eps_range, explanation.eps)
     check_work("--sweep", 4 * len(chosen) * max(1, len(order)), limits)
     point = explanation.values[name]
