@@ -42,15 +42,20 @@ class Exercise:
         return "\n".join(header) + "\n" + self.program
 
 
+# What a family draws: its name, what it teaches, the inputs' values, the assignments, the parameters.
+Drawn = tuple[str, str, dict[str, int], list[str], tuple[str, ...]]
+Family = Callable[[random.Random], Drawn]
+
+
 def _nonzero(rng: random.Random, low: int, high: int) -> int:
     return rng.choice([n for n in range(low, high + 1) if n != 0])
 
 
-def _program(inputs: dict[str, int | str], body: list[str]) -> str:
+def _program(inputs: dict[str, int], body: list[str]) -> str:
     return "\n".join([*(f"{name} = {value}" for name, value in inputs.items()), *body]) + "\n"
 
 
-def _linear_unit(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _linear_unit(rng: random.Random) -> Drawn:
     w, x = _nonzero(rng, -3, 3), _nonzero(rng, -3, 3)
     b = rng.randint(-5, 5)
     y = rng.choice([n for n in range(-5, 6) if n != w * x + b])  # a prediction that misses: d ≠ 0
@@ -59,7 +64,7 @@ def _linear_unit(rng: random.Random) -> tuple[str, str, dict[str, int | str], li
     return "the linear unit", lesson, {"w": w, "x": x, "b": b, "y": y}, body, ("w", "b")
 
 
-def _square(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _square(rng: random.Random) -> Drawn:
     p, q = _nonzero(rng, -4, 4), _nonzero(rng, 2, 4)
     w = rng.choice([n for n in range(-3, 4) if p + q * n != 0])
     body = [f"a = {p} + {q}*w", "J = a**2"]
@@ -67,7 +72,7 @@ def _square(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[st
     return "a square of a linear function", lesson, {"w": w}, body, ("w",)
 
 
-def _fan_out(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _fan_out(rng: random.Random) -> Drawn:
     w, x = _nonzero(rng, -3, 3), _nonzero(rng, -3, 3)
     while w + x == 0:
         x = _nonzero(rng, -3, 3)
@@ -76,7 +81,7 @@ def _fan_out(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[s
     return "a fan-out", lesson, {"w": w, "x": x}, body, ("w", "x")
 
 
-def _sigmoid_squared(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _sigmoid_squared(rng: random.Random) -> Drawn:
     w, x = _nonzero(rng, -3, 3), rng.choice([-4, -2, -1, 1, 2, 4])
     y = rng.choice([0, 1])
     body = ["z = w*x + b", "a = sigmoid(z)", "J = (a - y)**2/2"]
@@ -84,16 +89,16 @@ def _sigmoid_squared(rng: random.Random) -> tuple[str, str, dict[str, int | str]
     return "a sigmoid neuron, squared error", lesson, {"w": w, "x": x, "b": -w * x, "y": y}, body, ("w", "b")
 
 
-def _sigmoid_cross_entropy(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _sigmoid_cross_entropy(rng: random.Random) -> Drawn:
     w, x = _nonzero(rng, -3, 3), rng.choice([-2, -1, 1, 2])
     y = rng.choice([0, 1])
     body = ["z = w*x + b", "a = sigmoid(z)", "J = -(y*log(a) + (1 - y)*log(1 - a))"]
     lesson = "a sigmoid neuron with cross-entropy: ∂J/∂z = a - y (J itself is log 2 = 0.693…)"
-    inputs: dict[str, int | str] = {"w": w, "x": x, "b": -w * x, "y": y}
+    inputs: dict[str, int] = {"w": w, "x": x, "b": -w * x, "y": y}
     return "a sigmoid neuron, cross-entropy", lesson, inputs, body, ("w", "b")
 
 
-def _two_layer_relu(rng: random.Random) -> tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]:
+def _two_layer_relu(rng: random.Random) -> Drawn:
     while True:
         x1, x2 = _nonzero(rng, -2, 2), _nonzero(rng, -2, 2)
         weights = {name: _nonzero(rng, -2, 2) for name in ("w11", "w12", "w21", "w22", "v1", "v2")}
@@ -104,7 +109,7 @@ def _two_layer_relu(rng: random.Random) -> tuple[str, str, dict[str, int | str],
         y = rng.randint(-3, 3)
         if z1 < 0 < z2 and out != y and abs(out - y) <= 10:  # unit 1 dead, unit 2 alive, a miss
             break
-    inputs: dict[str, int | str] = {"x1": x1, "x2": x2, **weights, "b1": b1, "b2": b2, "c": c, "y": y}
+    inputs: dict[str, int] = {"x1": x1, "x2": x2, **weights, "b1": b1, "b2": b2, "c": c, "y": y}
     body = [
         "z1 = w11*x1 + w12*x2 + b1",
         "h1 = relu(z1)",
@@ -118,7 +123,6 @@ def _two_layer_relu(rng: random.Random) -> tuple[str, str, dict[str, int | str],
     return "a two-layer ReLU network", lesson, inputs, body, wrt
 
 
-Family = Callable[[random.Random], tuple[str, str, dict[str, int | str], list[str], tuple[str, ...]]]
 # Each level adds families that take more steps or more care.
 FAMILIES: dict[int, tuple[Family, ...]] = {
     1: (_linear_unit, _square),
