@@ -531,14 +531,20 @@ def describe(error: GradexplainError, ctx: typer.Context) -> str:
     return error.describe()
 
 
+def _split(arguments: list[str], formula: str | None = None) -> tuple[Any, SplitArgs, list[str]]:
+    """The command, and the command line split into its options (for click, the formula last)
+    and the inputs' values; the command and the magics both read a command line this way."""
+    command = typer.main.get_command(app)
+    known, file_options = _known_options(command)
+    split = split_argv(_quiz_part_given(arguments), known, file_options, formula=formula)
+    return command, split, split.options + (["--", split.formula] if split.formula is not None else [])
+
+
 def read_command_line(arguments: list[str], formula: str | None = None) -> typer.Context:
     """The command line parsed as the command parses it, without running it (for the magics).
     `formula` given (a notebook cell), every positional argument is a NAME=VALUE. Raises
     GradexplainError for a bad command line; click's Exit after --help has printed the help."""
-    command = typer.main.get_command(app)
-    known, file_options = _known_options(command)
-    split = split_argv(_quiz_part_given(arguments), known, file_options, formula=formula)
-    click_args = split.options + (["--", split.formula] if split.formula is not None else [])
+    command, split, click_args = _split(arguments, formula)
     try:
         return command.make_context("gradexplain", click_args, obj=split)
     except Exception as problem:
@@ -995,13 +1001,9 @@ def run(argv: list[str] | None = None) -> None:
         # until exit, so the cyclic collector need not walk it again, during the run or at exit,
         # where that pass took a fifth of the time of `import sympy` (benchmarks/startup.py).
         gc.freeze()
-    arguments = _quiz_part_given(sys.argv[1:] if argv is None else argv)
-    command = typer.main.get_command(app)
-    known, file_options = _known_options(command)
     try:
-        split = split_argv(arguments, known, file_options)
+        command, split, click_args = _split(sys.argv[1:] if argv is None else argv)
     except GradexplainError as error:
         sys.stderr.write(error.describe() + "\n")
         sys.exit(EXIT_BAD_INPUT)
-    click_args = split.options + (["--", split.formula] if split.formula is not None else [])
     command.main(args=click_args, prog_name="gradexplain", obj=split, standalone_mode=True)
