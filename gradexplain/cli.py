@@ -735,15 +735,24 @@ def _read_source(formula: str | None, file: str | None, limits: Limits) -> tuple
                 hint='try: gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2  (or -f FILE; see --help)',
             )
         return formula, None
+    data, origin = _read_data(file, limits)
+    return _decoded(data, origin, limits), origin
+
+
+def _read_data(path: str, limits: Limits) -> tuple[bytes, str]:
+    """The bytes of a file or of stdin (`-`), one more than the source limit allows at most."""
     most = 4 * limits.source  # UTF-8 takes at most 4 bytes a character
-    if file == "-":
-        data, origin = sys.stdin.buffer.read(most + 1), "<stdin>"
-    else:
-        data, origin = _read_file(file, most), file
-    if len(data) > most:
+    if path == "-":
+        return sys.stdin.buffer.read(most + 1), "<stdin>"
+    return _read_file(path, most), path
+
+
+def _decoded(data: bytes, origin: str, limits: Limits) -> str:
+    """The text of what was read: within the source limit, and UTF-8."""
+    if len(data) > 4 * limits.source:
         raise _too_long(origin, limits)
     try:
-        return data.decode("utf-8-sig"), origin
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
         raise InputError(f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8") from None
 
@@ -762,11 +771,8 @@ def _claims(
             raise InputError(
                 "--claims - and -f - both read standard input", hint="put the claims or the formula in a file"
             )
-        most = 4 * limits.source
         try:
-            data, origin = (
-                (sys.stdin.buffer.read(most + 1), "<stdin>") if path == "-" else (_read_file(path, most), path)
-            )
+            data, origin = _read_data(path, limits)
         except InputError as error:
             error.message, error.hint = f"--claims: {error.message}", "check the path of the claims file"
             if "claims" not in values and "claims" in (formula_names(source) or ()):
@@ -775,14 +781,7 @@ def _claims(
                 )
                 error.hint += "gradexplain's own option)"
             raise
-        if len(data) > most:
-            raise _too_long(origin, limits)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as problem:
-            raise InputError(
-                f"{origin} is not UTF-8 text (byte {problem.start})", hint="save the file as UTF-8"
-            ) from None
+        text = _decoded(data, origin, limits)
         found = [
             ClaimText(text, line.start(), line.end(), origin)
             for line in _LINES.finditer(text)
