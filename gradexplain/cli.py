@@ -618,32 +618,18 @@ def _only_for(ctx: typer.Context, names: tuple[str, ...], used: bool, what: str)
 
 
 def with_views_asked(ctx: typer.Context, explanation: Explanation, limits: Limits) -> Explanation:
-    """The explanation with the views this command line asks for (the command and the magics)."""
+    """The explanation with the views this command line asks for (--plot, --sweep, --mode
+    forward, --descend), for the command and the magics; the views load only when asked for."""
     p = ctx.params
+    sweeping = p["sweep"] is not None
+    warn(tuple(_only_for(ctx, ("eps_range",), sweeping, "--sweep, which was not given: add --sweep NAME")))
     mode = ModeChoice(p["mode"]).value
-    return _with_views(ctx, explanation, p["plot"], p["sweep"], p["eps_range"], mode, p["descend"], p["lr"], limits)
-
-
-def _with_views(
-    ctx: typer.Context,
-    explanation: Explanation,
-    plot: str | None,
-    sweep: str | None,
-    eps_range: str,
-    mode: str,
-    descend: int | None,
-    lr: str | None,
-    limits: Limits,
-) -> Explanation:
-    """The explanation with the views asked for (--plot, --sweep, --mode forward, --descend)."""
-    warn(tuple(_only_for(ctx, ("eps_range",), sweep is not None, "--sweep, which was not given: add --sweep NAME")))
-    if plot is None and sweep is None and mode == "reverse" and descend is None and lr is None:
+    if p["plot"] is None and p["sweep"] is None and mode == "reverse" and p["descend"] is None and p["lr"] is None:
         return explanation
     from gradexplain.views import with_views
 
-    return with_views(
-        explanation, plot=plot, sweep=sweep, eps_range=eps_range, mode=mode, descend=descend, lr=lr, limits=limits
-    )
+    views = {name: p[name] for name in ("plot", "sweep", "eps_range", "descend", "lr")}
+    return with_views(explanation, mode=mode, limits=limits, **views)
 
 
 def _check_output_path(path: str | None) -> None:
