@@ -123,11 +123,9 @@ def _table(table: Table, plots: str | None = None, drawn: list[bool] | None = No
     return lines
 
 
-def render_report(
-    report: Report, picture: str | None, title: str, missing: str | None = None, plots: str | None = None
-) -> str:
-    first, *rest = report.heading
-    lines = [
+def page_head(title: str, style: str) -> list[str]:
+    """A self-contained page's opening, up to and including <body>: for a phone as well as a desktop."""
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -135,9 +133,18 @@ def render_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="gradexplain">',
         f"<title>{escape(title)}</title>",
-        f"<style>\n{STYLE}\n</style>",
+        f"<style>\n{style}\n</style>",
         "</head>",
         "<body>",
+    ]
+
+
+def render_report(
+    report: Report, picture: str | None, title: str, missing: str | None = None, plots: str | None = None
+) -> str:
+    first, *rest = report.heading
+    lines = [
+        *page_head(title, STYLE),
         f"<h1>{escape(first)}</h1>",
         *(f"<p>{escape(line)}</p>" for line in rest),
         "<h2>Computation graph</h2>",

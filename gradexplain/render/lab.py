@@ -25,7 +25,7 @@ from html import escape
 from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
-from gradexplain.render.html import NO_PICTURE, inline_svg
+from gradexplain.render.html import NO_PICTURE, inline_svg, page_head
 from gradexplain.render.report import BLANK, RenderOptions, Shown
 from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
@@ -864,23 +864,5 @@ def render(
 ) -> str:
     """The whole page: the fragment in a document of its own, for a phone as well as a desktop."""
     title = f"gradexplain lab: gradients of {explanation.output.name}"
-    return (
-        "\n".join(
-            [
-                "<!DOCTYPE html>",
-                '<html lang="en">',
-                "<head>",
-                '<meta charset="utf-8">',
-                '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                '<meta name="generator" content="gradexplain">',
-                f"<title>{escape(title)}</title>",
-                "<style>body { margin: 0; background: #fff; }</style>",
-                "</head>",
-                "<body>",
-                fragment(explanation, options, picture, missing, level=1).rstrip("\n"),
-                "</body>",
-                "</html>",
-            ]
-        )
-        + "\n"
-    )
+    body = fragment(explanation, options, picture, missing, level=1).rstrip("\n")
+    return "\n".join([*page_head(title, "body { margin: 0; background: #fff; }"), body, "</body>", "</html>"]) + "\n"
