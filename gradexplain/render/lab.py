@@ -44,7 +44,8 @@ def worksheet_options(options: RenderOptions | None = None) -> RenderOptions:
 
 
 def _number(value: Number) -> str:
-    """A value as the page's script reads it: `-4`, `1/3` (exact), or a float's shortest repr."""
+    """A value as the page's script reads it: `-4`, `1/3` (exact), or a float's shortest repr. Not
+    program.exact_text's decimals: here `0.5` must mean a float, as the script tells the two apart."""
     if isinstance(value, float):
         return repr(float(value))  # (an Underflow is a float: its repr is the float's)
     value = Fraction(value)
