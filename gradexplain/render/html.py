@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 
 from gradexplain.explain import Explanation
+from gradexplain.render.dot import GRADIENT_COLOUR, LOCAL_COLOUR
 from gradexplain.render.report import Cell, RenderOptions, Report, Table, build_report
 
 STYLE = """
@@ -229,7 +230,7 @@ def _gx(style: str) -> str:
 
 # The colours of FRAGMENT_STYLE, for the coloured parts of typeset mathematics: `{\color{c}{…}}`
 # means the same in MathJax 2 and 3 (and "Safe" mode keeps it, where it drops \class).
-MATH_COLOURS = {"gradient": "#b0185a", "local": "#8a5a00", "dim": "#5f6368"}
+MATH_COLOURS = {"gradient": GRADIENT_COLOUR, "local": LOCAL_COLOUR, "dim": "#5f6368"}  # the drawings' colours
 
 
 def _tex(cell: Cell) -> str:
