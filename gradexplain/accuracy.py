@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import mpmath
-
-from gradexplain.evaluate import Recipe, mp_local_gradient, mp_number, mp_run
+from gradexplain.engine.interpreter import Interpreter
+from gradexplain.engine.systems import AUDIT_DIGITS, Precise
 from gradexplain.forward import Note
 from gradexplain.graph import Graph
-from gradexplain.kernels import Kernel
 from gradexplain.numbers import Number, format_number
 
-AUDIT_DIGITS = 50
 # Above this many nodes the audit (about 20 µs a node) is skipped; the README says so.
 AUDIT_NODES = 20_000
 # A result is flagged when it is off by more than this, relative: its sixth digit may be wrong.
@@ -41,30 +38,22 @@ def _shown(ctx: Any, precise: Any) -> str:
     return format_number(value)
 
 
-def mp_pass(
-    ctx: Any, graph: Graph, recipes: Sequence[Recipe | None], values: Sequence[Number]
-) -> tuple[list[Any], list[Any]]:
-    """The forward and backward passes in mpmath's context `ctx`, from the inputs' values (the
-    computed ones are recomputed): every node's value and ∂output/∂node."""
-    precise: list[Any] = []
-    for node, recipe in zip(graph.nodes, recipes, strict=True):
-        if recipe is None:
-            precise.append(mp_number(ctx, values[node.index]))
-        else:
-            precise.append(mp_run(ctx, recipe, [precise[a] for a in node.args])[-1])
-    adjoints: list[Any] = [ctx.zero] * len(graph.nodes)
-    adjoints[graph.output] = ctx.one
-    for node, recipe in zip(reversed(graph.nodes), reversed(recipes), strict=True):
-        if recipe is not None:
-            local = mp_local_gradient(ctx, recipe, [precise[a] for a in node.args])
-            for position, arg in enumerate(node.args):
-                adjoints[arg] += local[position] * adjoints[node.index]
-    return precise, adjoints
+def precise_pass(
+    graph: Graph, values: Sequence[Number], digits: int = AUDIT_DIGITS
+) -> tuple[Precise, list[Any], list[Any]]:
+    """The forward and backward passes at `digits` digits, from the inputs' values (the computed
+    ones are recomputed): the system, every node's value and ∂output/∂node."""
+    system = Precise(digits)
+    interpreter = Interpreter(graph, system)
+    precise, _ = interpreter.forward(
+        [system.input(values[node.index]) if node.is_input else None for node in graph.nodes], notes=False
+    )
+    adjoints, _ = interpreter.backward(precise)
+    return system, precise, adjoints
 
 
 def audit(
     graph: Graph,
-    kernels: Sequence[Kernel | None],
     values: Sequence[Number],
     gradients: Sequence[Number | None],
     wanted: Sequence[int],
@@ -73,12 +62,11 @@ def audit(
     results = [values[graph.output], *(gradients[i] for i in wanted)]
     if len(graph.nodes) > AUDIT_NODES or not any(isinstance(r, float) for r in results):
         return ()
-    ctx = mpmath.MPContext()
-    ctx.dps = AUDIT_DIGITS
     try:
-        precise, adjoints = mp_pass(ctx, graph, [None if k is None else k.recipe for k in kernels], values)
+        system, precise, adjoints = precise_pass(graph, values)
     except (ValueError, TypeError, ArithmeticError):
         return (Note(graph.output, "floating point lost accuracy: the formula cannot be recomputed at 50 digits"),)
+    ctx = system.ctx
     notes: list[Note] = []
     output = graph.nodes[graph.output].name
     checked = [(graph.output, values[graph.output], precise[graph.output], output)]

@@ -12,13 +12,10 @@ from typing import Any
 
 import sympy as sp
 
-from gradexplain.errors import EvaluationError, Span, brief
+from gradexplain.engine.interpreter import Interpreter, LocalDerivativeError, Sum
+from gradexplain.engine.kernels import Kernel
 from gradexplain.formulas import formula_text, with_names
-from gradexplain.forward import at_point
-from gradexplain.graph import Graph
-from gradexplain.kernels import Kernel
-from gradexplain.numbers import EXACT_BITS_LIMIT, Number
-from gradexplain.numeric import ONE, DomainError, settle
+from gradexplain.numbers import Number
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +52,6 @@ class BackwardPass:
     gradients: tuple[Number | None, ...]  # ∂output/∂node; None where no wanted input lies below
 
 
-def relevant_nodes(graph: Graph, wanted: Sequence[int]) -> list[bool]:
-    """Which nodes lie on a path from a wanted input (forward order, so no recursion)."""
-    relevant = [False] * len(graph.nodes)
-    for index in wanted:
-        relevant[index] = True
-    for node in graph.nodes:
-        if not relevant[node.index] and any(relevant[arg] for arg in node.args):
-            relevant[node.index] = True
-    return relevant
-
-
 NOT_WRITTEN_OUT = "(too large to write out)"
 
 
@@ -91,77 +77,51 @@ def _local_formula(
     return formulas[key]
 
 
-def _settled(value: Number, graph: Graph, arg: int, span: Span | None, exact_bits: int) -> Number:
-    """A gradient, as a float once exact numbers grow too large; an error if even a float cannot hold it."""
-    try:
-        return settle(value, None, exact_bits)
-    except DomainError as problem:
-        output, name = graph.nodes[graph.output].name, graph.nodes[arg].name
-        raise EvaluationError(
-            f"the gradient ∂{brief(output, 30)}/∂{brief(name, 30)} cannot be computed: {problem}",
-            span=span,
-            hint="choose values at which the gradients are smaller, or rescale the formula",
-        ) from None
-
-
 def backward(
-    graph: Graph,
+    interpreter: Interpreter,
     kernels: Sequence[Kernel | None],
     values: Sequence[Number],
     wanted: Sequence[int],
-    exact_bits: int = EXACT_BITS_LIMIT,
     formulas: bool = True,
 ) -> BackwardPass:
-    """The chain rule, edge by edge; `formulas=False` leaves the local derivatives' formulas
-    unwritten (numbers only: claims re-run it at other points, where nothing is shown)."""
-    relevant = relevant_nodes(graph, wanted)
-    paths = [0] * len(graph.nodes)
-    for node in graph.nodes:
-        if relevant[node.index]:
-            for arg in node.args:
-                if relevant[arg]:
-                    paths[arg] += 1
-    gradients: list[Number | None] = [None] * len(graph.nodes)
-    terms: list[list[Number]] = [[] for _ in graph.nodes]
-    gradients[graph.output] = ONE
-    steps: list[Step] = []
+    """The chain rule, edge by edge, with each local derivative's formula; `formulas=False` leaves
+    them unwritten (numbers only: claims re-run it at other points, where nothing is shown)."""
+    graph = interpreter.graph
     # The printed formula depends only on the derivative and the names it mentions: print once.
     written: dict[tuple[int, int, tuple[str, ...]], tuple[sp.Expr | None, str]] = {}
-    for node in reversed(graph.nodes):
-        kernel = kernels[node.index]
-        upstream = gradients[node.index]
-        if kernel is None or upstream is None or not relevant[node.index]:
+    try:
+        gradients, edges = interpreter.backward(values, wanted, record=True)
+    except LocalDerivativeError as error:
+        node = error.node
+        if len(node.args) == 1 and kernels[node.index] is not None:
+            names = graph.argument_names(node)
+            formula = _local_formula(kernels[node.index], 0, names, written)[1]  # type: ignore[arg-type]
+            error.message = (
+                f"the local derivative ∂{node.name}/∂{names[0]} = {formula} cannot be computed at {error.point}: "
+                f"{error.problem}"
+            )
+        raise
+    steps: list[Step] = []
+    for edge in edges:
+        if isinstance(edge, Sum):
+            steps.append(SumStep(edge.node, edge.terms, edge.total))
             continue
-        arguments = [values[arg] for arg in node.args]
-        names = tuple(graph.nodes[arg].name for arg in node.args)
-        try:
-            local_gradient = kernel.local_gradient(arguments)
-        except DomainError as problem:
-            which = (
-                f"∂{node.name}/∂{names[0]} = {_local_formula(kernel, 0, names, written)[1]}"
-                if len(names) == 1
-                else f"of {node.name} = {brief(graph.definition(node))}"
+        named, formula = None, ""
+        if formulas:
+            node = graph.nodes[edge.node]
+            named, formula = _local_formula(kernels[edge.node], edge.slot, graph.argument_names(node), written)  # type: ignore[arg-type]
+        steps.append(
+            EdgeStep(
+                edge.node,
+                edge.arg,
+                edge.slot,
+                formula,
+                named,
+                edge.local,
+                edge.upstream,
+                edge.product,
+                edge.path,
+                edge.paths,
             )
-            raise EvaluationError(
-                f"the local derivative {which} cannot be computed at {at_point(graph, node, values)}: {problem}",
-                span=node.span,
-                hint=f"{node.name} is not differentiable there; choose another point",
-            ) from None
-        for position, arg in enumerate(node.args):
-            if not relevant[arg]:
-                continue
-            named, formula = _local_formula(kernel, position, names, written) if formulas else (None, "")
-            local = local_gradient[position]
-            product = _settled(local * upstream, graph, arg, node.span, exact_bits)
-            terms[arg].append(product)
-            steps.append(
-                EdgeStep(
-                    node.index, arg, position, formula, named, local, upstream, product, len(terms[arg]), paths[arg]
-                )
-            )
-            if len(terms[arg]) == paths[arg]:
-                total = _settled(sum(terms[arg][1:], terms[arg][0]), graph, arg, node.span, exact_bits)
-                gradients[arg] = total
-                if paths[arg] > 1:
-                    steps.append(SumStep(arg, tuple(terms[arg]), total))
+        )
     return BackwardPass(tuple(steps), tuple(gradients))

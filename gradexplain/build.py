@@ -16,14 +16,15 @@ from typing import Any
 
 import sympy as sp
 
+from gradexplain.engine.arithmetic import DomainError
+from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE
+from gradexplain.engine.systems import Exact
+from gradexplain.engine.tape import CONSTANT, IDENTITY, SLOT, Instruction, Recipe, single
 from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
-from gradexplain.evaluate import CONSTANT, SLOT, Instruction, Recipe, apply, single
 from gradexplain.graph import Graph, Node, Piece, Ref, slot
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, literal_size, read_literal
-from gradexplain.numeric import DomainError
-from gradexplain.ops import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 from gradexplain.syntax import children as _children
 from gradexplain.syntax import post_order as _post_order
@@ -105,7 +106,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     Values that are not rational are SymPy's, to full accuracy, not the floats' of the check."""
     primitive = BY_NAME[operation]
     try:
-        value = apply(operation, [c.value for c in operands], None, exact_bits)
+        value = Exact(exact_bits).value(primitive, [c.value for c in operands])
     except DomainError as problem:
         raise EvaluationError(
             f"cannot compute {brief(_text(source, span))}: {problem}",
@@ -118,7 +119,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     if isinstance(value, float) and operation == "**" and all(c.rational for c in operands):
         expr: sp.Expr = sp.Float(value, 17)
     else:
-        expr = primitive.build(*(c.exact for c in operands))
+        expr = primitive.symbolic(*(c.exact for c in operands))
     if expr.is_finite is False or expr.is_extended_real is False:
         raise EvaluationError(f"cannot compute {brief(_text(source, span))}", span=span, hint="change the constant")
     size = 1 + sum(c.size for c in operands)
@@ -230,6 +231,7 @@ class _Builder:
         if isinstance(expr, Unary) and expr.op == "+":
             return parts[0]
         operation = _operation(expr)
+        parts = parts + self.defaults(expr)
         if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
             raise InputError(
                 f"the exponent {brief(parts[1].text)} is larger than the limit of {self.limits.exponent}",
@@ -251,7 +253,15 @@ class _Builder:
             term = self.symbolic(right)
             terms.append({"+": term, "-": -term, "*": term, "/": sp.Pow(term, -1)}[operation])
             return _Chain(kind, terms)
-        return _Symbolic(BY_NAME[operation].build(*(self.symbolic(part) for part in parts)))
+        return _Symbolic(BY_NAME[operation].symbolic(*(self.symbolic(part) for part in parts)))
+
+    def defaults(self, expr: Expr) -> list[Constant]:
+        """The values of the arguments a call leaves out (leaky_relu(z) is leaky_relu(z, 0.01))."""
+        if not isinstance(expr, Call):
+            return []
+        primitive = BY_NAME[expr.function]
+        missing = primitive.defaults[len(expr.args) - primitive.fewest :]
+        return [Constant(None, value, self.source, expr.span, True) for value in missing]
 
     def literal(self, number: Num) -> Fraction:
         """A number as written, refused before it is built when it spans too many digits."""
@@ -341,9 +351,10 @@ class _Builder:
                 recipe.append((SLOT, len(args), None))
                 shown.append(Ref(len(args), needs_paren))
                 args.append(part.index)
-        pieces = _fill(_as_written(primitive.plain, operation, self.source, expr.span), shown)
-        template = primitive.build(*operands)
-        arguments = [child for child, part in zip(_children(expr), parts, strict=True) if isinstance(part, _NodeRef)]
+        written = _children(expr)
+        pieces = _fill(_as_written(primitive.template(len(written)), operation, self.source, expr.span), shown)
+        template = primitive.symbolic(*operands)
+        arguments = [child for child, part in zip(written, parts, strict=False) if isinstance(part, _NodeRef)]
         slot_of_child = {id(child): position for position, child in enumerate(arguments)}
         latex = definition_pieces(expr, lambda subtree: slot_of_child.get(id(subtree)))
         node = Node(
@@ -368,7 +379,7 @@ class _Builder:
         return known
 
     def record(self, root: Expr, slot_of: dict[str, int]) -> Recipe:
-        """An assignment's right side as a tape of its operations, as written (evaluate.py);
+        """An assignment's right side as a tape of its operations, as written (engine/tape.py);
         each largest part without names is folded into one constant."""
         steps: list[Instruction] = []
         results: dict[int, int | None] = {}  # syntax node → its tape position, None while constant
@@ -392,6 +403,9 @@ class _Builder:
             if isinstance(expr, Unary) and expr.op == "+":
                 results[id(expr)] = operands[0]
                 continue
+            for default in self.defaults(expr):
+                steps.append(Instruction(CONSTANT, value=default.value, exact=default.exact))
+                operands.append(len(steps) - 1)
             steps.append(Instruction(_operation(expr), tuple(operands)))
             results[id(expr)] = len(steps) - 1
         return Recipe.of(steps, len(slot_of))
@@ -504,7 +518,7 @@ def build(
                 only,
                 node.span,
                 only,
-                recipe=single("identity", [(SLOT, 0, None)]),
+                recipe=single(IDENTITY, [(SLOT, 0, None)]),
             )
             builder.add(identity)
         else:

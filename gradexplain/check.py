@@ -31,10 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from gradexplain.engine.interpreter import Interpreter, consumers_of, downstream
 from gradexplain.errors import GradexplainError
-from gradexplain.forward import consumers_of, downstream, evaluate
-from gradexplain.graph import Graph
-from gradexplain.kernels import Kernel
 from gradexplain.numbers import Number, format_number, is_exact
 
 TOLERANCE_FACTOR = 10
@@ -121,26 +119,8 @@ def _why_inconclusive(method: str, allowed: Number, gradient: Number, output: Nu
     return reason + f"; try --eps {format_number(eps) if exponent > -4 else f'1e{exponent}'}"
 
 
-def _output_at(
-    graph: Graph,
-    kernels: Sequence[Kernel | None],
-    values: Sequence[Number],
-    order: Sequence[int],
-    index: int,
-    value: Number,
-) -> Number:
-    """The output with input `index` set to `value`: the forward pass again, where it changes
-    anything (the nodes that do not depend on the input keep their values)."""
-    nudged: list[Number | None] = list(values)
-    nudged[index] = value
-    for position in order:  # downstream(consumers, index): the nodes that depend on the input
-        evaluate(graph, graph.nodes[position], kernels[position], nudged)  # type: ignore[arg-type]
-    return nudged[graph.output]  # type: ignore[return-value]
-
-
 def run_checks(
-    graph: Graph,
-    kernels: Sequence[Kernel | None],
+    interpreter: Interpreter,
     values: Sequence[Number],
     gradients: Sequence[Number | None],
     wanted: Sequence[int],
@@ -149,6 +129,7 @@ def run_checks(
 ) -> tuple[Check, ...]:
     """Nudge each wanted input by ε (both ways when `central`) and compare the slope with the
     gradient; `values` are the forward pass's, at the unnudged point."""
+    graph = interpreter.graph
     method = "central" if central else "forward"
     output = values[graph.output]
     consumers = consumers_of(graph)
@@ -163,9 +144,9 @@ def run_checks(
         problem: str | None = None
         order = downstream(consumers, index)
         try:
-            upper = _output_at(graph, kernels, values, order, index, value + eps)
+            upper = interpreter.output_at(values, {index: value + eps}, order)
             if central:
-                lower = _output_at(graph, kernels, values, order, index, value - eps)
+                lower = interpreter.output_at(values, {index: value - eps}, order)
                 estimate = slope(upper - lower, 2 * eps)
             else:
                 estimate = slope(upper - output, eps)

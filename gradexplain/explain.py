@@ -19,15 +19,17 @@ from gradexplain.arguments import check_arguments, plain_number
 from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
 from gradexplain.build import build, read_value, shadowed_constants
 from gradexplain.check import Check, run_checks
+from gradexplain.engine.interpreter import Interpreter
+from gradexplain.engine.kernels import compile_kernels
+from gradexplain.engine.primitives import CONSTANTS
+from gradexplain.engine.sympy_functions import step_notes
+from gradexplain.engine.systems import Exact
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
 from gradexplain.forward import Note, forward
-from gradexplain.functions import step_notes
 from gradexplain.graph import Graph, Node
-from gradexplain.kernels import compile_kernels
 from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
 from gradexplain.numbers import Number, format_number
-from gradexplain.ops import CONSTANTS
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
 from gradexplain.syntax import Program, parse
 
@@ -281,19 +283,20 @@ def explain(
                 hint="pick the inputs to check with --check-only, or " + limits.hint("check_work"),
             )
         stage("compile")
-        kernels = compile_kernels(graph, limits.exact_bits)
+        kernels = compile_kernels(graph)
+        interpreter = Interpreter(graph, Exact(limits.exact_bits))
         try:
             stage("forward")
             started = time.perf_counter()
-            forward_pass = forward(graph, kernels, inputs)
+            forward_pass = forward(interpreter, inputs)
             forward_seconds = time.perf_counter() - started
             stage("backward")
             started = time.perf_counter()
-            backward_pass: BackwardPass = backward(graph, kernels, forward_pass.values, wanted, limits.exact_bits)
+            backward_pass: BackwardPass = backward(interpreter, kernels, forward_pass.values, wanted)
             backward_seconds = time.perf_counter() - started
         except GradexplainError as error:
             raise error.located(source, origin) from None
-        audited = audit(graph, kernels, forward_pass.values, backward_pass.gradients, wanted)
+        audited = audit(graph, forward_pass.values, backward_pass.gradients, wanted)
         defined = _step_definitions(backward_pass.steps)
         stage("symbolic")
         symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
@@ -304,11 +307,10 @@ def explain(
                 everything = len(wanted) == len(graph.inputs)
                 decided = decide_claims(
                     readings,
-                    graph,
+                    interpreter,
                     kernels,
                     forward_pass.values,
                     backward_pass if everything else None,
-                    limits.exact_bits,
                     symbolic_limit,
                 )
             except GradexplainError as error:
@@ -316,7 +318,7 @@ def explain(
         checks = None
         if check:
             stage("check")
-            checks = run_checks(graph, kernels, forward_pass.values, backward_pass.gradients, nudged, step, central)
+            checks = run_checks(interpreter, forward_pass.values, backward_pass.gradients, nudged, step, central)
         return Explanation(
             graph=graph,
             values=forward_pass.values,

@@ -7,7 +7,7 @@ from fractions import Fraction
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from gradexplain.functions import heaviside_parts
+from gradexplain.engine.sympy_functions import heaviside_parts
 from gradexplain.numbers import terminating_decimal
 
 

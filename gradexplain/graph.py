@@ -13,8 +13,8 @@ from functools import cache
 
 import sympy as sp
 
+from gradexplain.engine.tape import Recipe
 from gradexplain.errors import Span
-from gradexplain.evaluate import Recipe
 from gradexplain.numbers import Number
 from gradexplain.syntax import Expr
 

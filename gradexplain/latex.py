@@ -16,9 +16,9 @@ from string import Formatter
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from gradexplain.functions import heaviside_parts
+from gradexplain.engine.primitives import BY_NAME
+from gradexplain.engine.sympy_functions import heaviside_parts
 from gradexplain.graph import Graph, Node, Piece, Ref
-from gradexplain.ops import BY_NAME
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary
 
 # ── names ──────────────────────────────────────────────────────────────────────────────────
@@ -365,7 +365,7 @@ def _parts(expr: Expr, at_start: bool) -> list[tuple[Expr | str, int, bool]]:
             return [(expr.operand, 0, at_start)]
         return [("-", 0, False), (expr.operand, _POW, False)]
     if isinstance(expr, Call):
-        template = BY_NAME[expr.function].latex
+        template = BY_NAME[expr.function].latex_template(len(expr.args))
         parts: list[tuple[Expr | str, int, bool]] = []
         for literal, field, _, _ in Formatter().parse(template):
             if literal:

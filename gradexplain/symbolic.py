@@ -16,12 +16,13 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gradexplain.backward import relevant_nodes
+from gradexplain.engine.arithmetic import DomainError
+from gradexplain.engine.evaluation import compile_expression
+from gradexplain.engine.interpreter import relevant_nodes
+from gradexplain.engine.kernels import Kernel
 from gradexplain.formulas import formula_text
 from gradexplain.graph import Graph
-from gradexplain.kernels import Kernel
 from gradexplain.numbers import Number, is_exact
-from gradexplain.numeric import DomainError, compile_expression
 
 DEFAULT_SYMBOLIC_LIMIT = 200
 # All the symbolic gradients together may cost this many times the limit (operations × gradients):

@@ -19,8 +19,8 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE, function_named
 from gradexplain.errors import ParseError, Span
-from gradexplain.ops import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE, function_named
 from gradexplain.tokens import Token, tokenize
 
 # ── syntax tree ────────────────────────────────────────────────────────────────────────────
@@ -342,12 +342,14 @@ def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> 
     args = tuple(operands[frame.operand_depth :])
     del operands[frame.operand_depth :]
     span = Span(frame.start, closing.span.end)
-    arity = BY_NAME[frame.function].arity
-    if len(args) != arity:
+    primitive = BY_NAME[frame.function]
+    fewest, arity = primitive.fewest, primitive.arity
+    if not fewest <= len(args) <= arity:
         plural = "argument" if arity == 1 else "arguments"
-        example = ", ".join("xy"[:arity]) if arity <= 2 else "…"
+        count = f"{fewest} or {arity}" if fewest < arity else str(arity)
+        example = ", ".join("xyz"[:arity])
         raise ParseError(
-            f"{frame.function} takes {arity} {plural}, got {len(args)}",
+            f"{frame.function} takes {count} {plural}, got {len(args)}",
             span=span,
             hint=f"write {frame.function}({example})",
         )

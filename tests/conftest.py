@@ -60,6 +60,7 @@ def json_snapshot(snapshot):
 # ── the oracle: SymPy's own parser and standard definitions, nothing from gradexplain ────────
 
 _x = sp.Symbol("x_")
+_LEAKY_SLOPE = sp.Rational(1, 100)
 ORACLE_FUNCTIONS = {
     "sigmoid": sp.Lambda(_x, 1 / (1 + sp.exp(-_x))),
     "softplus": sp.Lambda(_x, sp.log(1 + sp.exp(_x))),
@@ -69,6 +70,16 @@ ORACLE_FUNCTIONS = {
     "min": sp.Min,
     "e": sp.E,
     "pi": sp.pi,
+    # the functions the primitives table grew by, as the textbooks define them
+    "log2": sp.Lambda(_x, sp.log(_x) / sp.log(2)),
+    "log10": sp.Lambda(_x, sp.log(_x) / sp.log(10)),
+    "log1p": sp.Lambda(_x, sp.log(1 + _x)),
+    "expm1": sp.Lambda(_x, sp.exp(_x) - 1),
+    "gelu": sp.Lambda(_x, _x * (1 + sp.erf(_x / sp.sqrt(2))) / 2),
+    "silu": sp.Lambda(_x, _x / (1 + sp.exp(-_x))),
+    "elu": sp.Lambda(_x, sp.Piecewise((_x, _x > 0), (sp.exp(_x) - 1, True))),
+    "leaky_relu": lambda x, a=_LEAKY_SLOPE: sp.Piecewise((x, x > 0), (a * x, True)),
+    "clip": lambda x, lo, hi: sp.Min(sp.Max(x, lo), hi),
 }
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from gradexplain import Explanation, GradexplainError, explain
 from gradexplain.build import build
+from gradexplain.engine.arithmetic import DomainError
+from gradexplain.engine.interpreter import Interpreter
 from gradexplain.errors import EvaluationError, InputError, MissingValuesError
-from gradexplain.forward import evaluate
 from gradexplain.limits import Limits
-from gradexplain.numeric import DomainError
 from gradexplain.syntax import parse
 
 
@@ -327,11 +327,14 @@ def test_an_undefined_point_in_a_large_assignment_is_summarised():
     values = [Fraction(i + 1) for i in range(3000)] + [None]
 
     class Undefined:
-        def value(self, arguments, notes):
+        def constant(self, value, exact):
+            return value
+
+        def value(self, primitive, arguments, notes):
             raise DomainError("division by zero")
 
     with pytest.raises(EvaluationError) as raised:
-        evaluate(graph, node, Undefined(), values)
+        Interpreter(graph, Undefined()).evaluate(node, values)
     message = raised.value.message
     assert message.startswith("cannot compute J = 1/(w0+w1+w2+")
     assert message.endswith("+w2999) at w0 = 1, w1 = 2, w2 = 3, … (2,997 more): division by zero")
@@ -472,7 +475,7 @@ def test_a_zero_that_did_not_underflow_is_called_zero(source, values, message):
 
 
 def test_step_has_one_name_and_its_meaning_is_noted_where_it_first_appears():
-    from gradexplain.functions import STEP_NOTE, TIE_STEP_NOTE
+    from gradexplain.engine.sympy_functions import STEP_NOTE, TIE_STEP_NOTE
 
     e = explain("relu(z) + max(z, 1) + min(z, w)", {"z": 2, "w": 2})
     formulas = [step.local_formula for step in e.steps if hasattr(step, "local_formula")]

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from gradexplain import explain
-from gradexplain.functions import relu, sigmoid, softplus, step
+from gradexplain.engine.sympy_functions import relu, sigmoid, softplus, step
 from gradexplain.latex import bar, derivative, directed, latex_expr, latex_name, latex_number, needs
 from gradexplain.notation import ADJOINT, Notation
 from gradexplain.output import EXTENSIONS, FORMATS, format_for_path, render_bytes

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from gradexplain import explain
+from gradexplain.engine.primitives import FUNCTION_NAMES
 from gradexplain.errors import EvaluationError
-from gradexplain.ops import FUNCTION_NAMES
 from gradexplain.render import render_text
 from tests.conftest import assert_matches_oracle, oracle_expression, oracle_gradient
 

@@ -32,17 +32,18 @@ from fractions import Fraction
 import sympy as sp
 
 from gradexplain.backward import BackwardPass, EdgeStep, backward
+from gradexplain.engine.arithmetic import DomainError
+from gradexplain.engine.interpreter import Interpreter
+from gradexplain.engine.kernels import Kernel
+from gradexplain.engine.primitives import BY_NAME, CONSTANTS
+from gradexplain.engine.sympy_functions import EXP_FORMS
+from gradexplain.engine.systems import Exact
 from gradexplain.errors import GradexplainError, InputError, ParseError, Span, brief, listing
-from gradexplain.evaluate import apply
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.forward import forward
-from gradexplain.functions import sigmoid, softplus
 from gradexplain.graph import Graph, slot
-from gradexplain.kernels import Kernel
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, is_exact, literal_size, read_literal
-from gradexplain.numeric import DomainError
-from gradexplain.ops import BY_NAME, CONSTANTS
 from gradexplain.symbolic import WORK_FACTOR, adjoint_expressions, expanded_sizes, longer_than, readable, written_out
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary, parse_equation, post_order
 from gradexplain.tokens import Token
@@ -346,7 +347,11 @@ def _compile(
         if isinstance(expr, Unary) and expr.op == "+":
             continue
         operation = "neg" if isinstance(expr, Unary) else expr.op if isinstance(expr, Binary) else expr.function  # type: ignore[union-attr]
-        arity = len(below)
+        primitive = BY_NAME[operation]
+        for default in primitive.defaults[len(below) - primitive.fewest :]:  # leaky_relu(z): its 0.01
+            tape.append((_CONSTANT, default))
+            constant.append(True)
+        arity = primitive.arity
         folded = constant[-arity:]
         del constant[-arity:]
         if operation == "**" and folded[1] and abs(tape[-1][1]) > limits.exponent:  # type: ignore[arg-type]
@@ -360,7 +365,7 @@ def _compile(
             operands = [value for _, value in tape[-arity:]]
             del tape[-arity:]
             try:
-                value = apply(operation, operands, None, limits.exact_bits)  # type: ignore[arg-type]
+                value = Exact(limits.exact_bits).value(primitive, operands)  # type: ignore[arg-type]
             except DomainError as problem:
                 raise InputError(
                     f"cannot compute {brief(text[expr.span.start : expr.span.end])} in the claim: {problem}",
@@ -411,13 +416,13 @@ class _Sample:
 
 
 def _sample(
-    graph: Graph, kernels: Sequence[Kernel | None], inputs: Sequence[Number | None], bits: int, formulas: bool
+    interpreter: Interpreter, kernels: Sequence[Kernel | None], inputs: Sequence[Number | None], formulas: bool
 ) -> tuple[_Sample, BackwardPass]:
     """Every node's value and gradient at a point (a GradexplainError where the formula or a
     local derivative has no value there)."""
-    every = [node.index for node in graph.inputs]
-    values = forward(graph, kernels, inputs, notes=False).values
-    passed = backward(graph, kernels, values, every, bits, formulas=formulas)
+    every = [node.index for node in interpreter.graph.inputs]
+    values = forward(interpreter, inputs, notes=False).values
+    passed = backward(interpreter, kernels, values, every, formulas=formulas)
     local = {(s.node, s.slot): s.local_value for s in passed.steps if isinstance(s, EdgeStep)}
     return _Sample(values, passed.gradients, local), passed  # type: ignore[arg-type]
 
@@ -465,7 +470,7 @@ def _value(tape: Sequence[tuple[str, object]], values: Sequence[Number], bits: i
                 arity: int = payload  # type: ignore[assignment]
                 operands = stack[-arity:]
                 del stack[-arity:]
-                stack.append(apply(operation, operands, None, bits))
+                stack.append(Exact(bits).value(BY_NAME[operation], operands))
     except DomainError as problem:
         return None, str(problem)
     return stack[-1], None
@@ -566,7 +571,7 @@ class _Symbols:
         if self.simplify_left <= 0:
             return False, True
         self.simplify_left -= 1
-        if difference.has(sigmoid, softplus):
+        if difference.has(*EXP_FORMS):
             difference = difference.rewrite(sp.exp)
         try:
             return bool(sp.simplify(difference) == 0), False
@@ -588,10 +593,12 @@ class _Symbols:
             elif isinstance(expr, Unary):
                 result = -parts[0] if expr.op == "-" else parts[0]
             elif isinstance(expr, Binary):
-                result = BY_NAME[expr.op].build(*parts)
+                result = BY_NAME[expr.op].symbolic(*parts)
             else:
                 assert isinstance(expr, Call)
-                result = BY_NAME[expr.function].build(*parts)
+                primitive = BY_NAME[expr.function]
+                defaults = primitive.defaults[len(parts) - primitive.fewest :]
+                result = primitive.symbolic(*parts, *(sp.Rational(d.numerator, d.denominator) for d in defaults))
             results[id(expr)] = result
         return results[id(root)]
 
@@ -631,17 +638,17 @@ def _expanded_terms(expr: sp.Expr) -> int:
 
 def decide_claims(
     readings: Sequence[Reading],
-    graph: Graph,
+    interpreter: Interpreter,
     kernels: Sequence[Kernel | None],
     values: Sequence[Number],
     done: BackwardPass | None,
-    bits: int,
     symbolic_limit: int,
 ) -> tuple[Claim, ...]:
     """Decide every claim at the point (`values`, the forward pass's) and, for symbolic claims,
     at other points. `done` is the backward pass already run there, if it covered every input."""
+    graph, bits = interpreter.graph, interpreter.system.bits
     if done is None:  # the backward pass ran for some inputs only (--wrt): run it for all
-        sample, passed = _sample(graph, kernels, values, bits, formulas=True)
+        sample, passed = _sample(interpreter, kernels, values, formulas=True)
     else:
         local = {(s.node, s.slot): s.local_value for s in done.steps if isinstance(s, EdgeStep)}
         sample, passed = _Sample(tuple(values), done.gradients, local), done  # type: ignore[arg-type]
@@ -655,7 +662,7 @@ def decide_claims(
             if len(samples) > wanted:
                 break
             try:
-                samples.append(_sample(graph, kernels, point, bits, formulas=False)[0])
+                samples.append(_sample(interpreter, kernels, point, formulas=False)[0])
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
     consumers = _consumers(graph)

@@ -1,35 +1,21 @@
 """The graph away from its point: the output with one input moved, and every gradient at another
-point. The views run each node's recipe (evaluate.py) as the forward pass does, with no SymPy,
-in three number systems: exact where possible (Fractions), plain doubles, and mpmath.
+point. The views use the engine's interpreter, as the forward and backward passes do, in three
+number systems: exact where possible, plain doubles (as a program computes), and mpmath.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
-from gradexplain.accuracy import mp_pass
+from gradexplain.accuracy import precise_pass
+from gradexplain.engine.interpreter import Interpreter
+from gradexplain.engine.systems import Double, Exact, Precise
 from gradexplain.errors import InputError
-from gradexplain.evaluate import Recipe, local_gradient, mp_number, mp_run, run, value
-from gradexplain.forward import evaluate
 from gradexplain.graph import Graph
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number
-from gradexplain.numeric import ZERO, Kinks, settle
-
-
-@dataclass(frozen=True, slots=True)
-class Tape:
-    """A node's recipe with the exactness limit, shaped like a Kernel for forward.evaluate (which
-    words the errors); the views need values, not SymPy's formulas, so nothing is compiled."""
-
-    recipe: Recipe
-    bits: int
-
-    def value(self, arguments: Sequence[Number], kinks: Kinks = None) -> Number:
-        return value(self.recipe, arguments, kinks, self.bits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,24 +24,22 @@ class Evaluator:
 
     graph: Graph
     values: tuple[Number, ...]  # the forward pass's values at the point
-    tapes: tuple[Tape | None, ...]
-    bits: int
+    exact: Interpreter
+    doubles: Interpreter
 
     @staticmethod
     def of(graph: Graph, values: Sequence[Number], limits: Limits | None = None) -> Evaluator:
         bits = (limits or Limits()).exact_bits
-        tapes = tuple(None if node.recipe is None else Tape(node.recipe, bits) for node in graph.nodes)
-        return Evaluator(graph, tuple(values), tapes, bits)
+        return Evaluator(graph, tuple(values), Interpreter(graph, Exact(bits)), Interpreter(graph, Double(bits)))
 
     def output_at(self, index: int, at: Number, order: Sequence[int], floating: bool = False) -> Number:
         """The output with input `index` at `at`, the others at the point; `order` is
         downstream(consumers_of(graph), index). With `floating`, every value is a double, as in NumPy.
         Raises EvaluationError where the output has no value there."""
-        values: list[Number | None] = [float(v) for v in self.values] if floating else list(self.values)
-        values[index] = float(at) if floating else at
-        for position in order:
-            evaluate(self.graph, self.graph.nodes[position], self.tapes[position], values)  # type: ignore[arg-type]
-        return values[self.graph.output]  # type: ignore[return-value]
+        if floating:
+            values = [None if v is None else float(v) for v in self.values]
+            return self.doubles.output_at(values, {index: float(at)}, order)
+        return self.exact.output_at(self.values, {index: at}, order)
 
     def entries_at(self, index: int, at: float, order: Sequence[int]) -> list[tuple[float, list[float]]]:
         """Each downstream node's value and its tape's entries with input `index` at `at`, in doubles
@@ -64,10 +48,9 @@ class Evaluator:
         values[index] = at
         found = []
         for position in order:
-            node, tape = self.graph.nodes[position], self.tapes[position]
-            assert tape is not None
+            node = self.graph.nodes[position]
             try:
-                entries = run(tape.recipe, [values[arg] for arg in node.args], None, self.bits)
+                entries = self.doubles.entries(node.recipe, [values[arg] for arg in node.args])  # type: ignore[arg-type]
             except ArithmeticError as problem:
                 raise InputError(str(problem)) from None
             values[position] = entries[-1]
@@ -78,47 +61,27 @@ class Evaluator:
         """The output and its gradient with respect to each of `wanted` at a point where the
         inputs in `point` have new values: a forward and a backward pass, numbers only."""
         graph = self.graph
-        values: list[Number | None] = [
+        inputs: list[Number | None] = [
             self.values[i] if graph.nodes[i].is_input else None for i in range(len(graph.nodes))
         ]
         for index, at in point.items():
-            values[index] = at
-        for node in graph.nodes:
-            tape = self.tapes[node.index]
-            if tape is not None:
-                evaluate(graph, node, tape, values)  # type: ignore[arg-type]
-        adjoints: list[Number] = [ZERO] * len(graph.nodes)
-        adjoints[graph.output] = Fraction(1)
-        for node in reversed(graph.nodes):
-            tape = self.tapes[node.index]
-            if tape is None or adjoints[node.index] == 0:
-                continue
-            try:
-                local = local_gradient(tape.recipe, [values[arg] for arg in node.args], self.bits)  # type: ignore[misc]
-            except ArithmeticError as problem:
-                raise InputError(f"cannot differentiate {node.name}: {problem}") from None
-            for position, arg in enumerate(node.args):
-                adjoints[arg] = settle(adjoints[arg] + local[position] * adjoints[node.index], None, self.bits)
-        return values[graph.output], [adjoints[i] for i in wanted]  # type: ignore[return-value]
+            inputs[index] = at
+        values, _ = self.exact.forward(inputs, notes=False)
+        gradients, _ = self.exact.backward(values, skip_zero=True)
+        zero = self.exact.system.zero
+        return values[graph.output], [zero if gradients[i] is None else gradients[i] for i in wanted]
 
 
-def mp_output_at(evaluator: Evaluator, ctx: Any, index: int, at: Any, order: Sequence[int]) -> Any:
-    """The output with input `index` at `at` in mpmath's context `ctx` (the others at the point)."""
-    graph = evaluator.graph
-    values: list[Any] = [mp_number(ctx, v) for v in evaluator.values]
-    values[index] = at
-    for position in order:
-        node, tape = graph.nodes[position], evaluator.tapes[position]
-        assert tape is not None
-        values[position] = mp_run(ctx, tape.recipe, [values[arg] for arg in node.args])[-1]
-    return values[graph.output]
+def mp_output_at(evaluator: Evaluator, system: Precise, index: int, at: Any, order: Sequence[int]) -> Any:
+    """The output with input `index` at `at` in the precise system (the others at the point)."""
+    values = [system.input(v) for v in evaluator.values]
+    return Interpreter(evaluator.graph, system).output_at(values, {index: at}, order)
 
 
-def mp_gradient(evaluator: Evaluator, ctx: Any, index: int) -> Any:
-    """∂output/∂input `index` at the point, in mpmath's context `ctx` (the sweep's true gradient
-    when the formula leaves the rationals)."""
-    recipes = [None if tape is None else tape.recipe for tape in evaluator.tapes]
-    return mp_pass(ctx, evaluator.graph, recipes, evaluator.values)[1][index]
+def mp_gradient(evaluator: Evaluator, digits: int, index: int) -> Any:
+    """∂output/∂input `index` at the point at `digits` digits (the sweep's true gradient when the
+    formula leaves the rationals)."""
+    return precise_pass(evaluator.graph, evaluator.values, digits)[2][index]
 
 
 def resolve_input(graph: Graph, wrt: Sequence[int], name: str, option: str) -> int:

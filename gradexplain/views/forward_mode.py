@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from gradexplain.backward import EdgeStep, relevant_nodes
+from gradexplain.backward import EdgeStep
+from gradexplain.engine.arithmetic import ZERO, settle
+from gradexplain.engine.interpreter import relevant_nodes
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number
-from gradexplain.numeric import ZERO, settle
 from gradexplain.views.evaluation import check_work
 
 if TYPE_CHECKING:

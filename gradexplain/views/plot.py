@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from gradexplain.engine.interpreter import consumers_of, downstream
+from gradexplain.engine.tape import Instruction
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.forward import consumers_of, downstream
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number
 from gradexplain.views.evaluation import Evaluator, check_work
@@ -164,23 +165,20 @@ class _Sampler:
         for position, (_, entries) in zip(self.order, found, strict=True):
             recipe = self.evaluator.graph.nodes[position].recipe
             assert recipe is not None
-            for step, result in zip(recipe.steps, entries, strict=True):
-                _branches(step.operation, [entries[i] for i in step.operands], result, kinks, poles)
+            for step in recipe.steps:
+                _branches(step, [entries[i] for i in step.operands], kinks, poles)
         return _Sample(x, y, tuple(kinks), tuple(poles))
 
 
-def _branches(operation: str, operands: list[Any], result: Any, kinks: list[bool], poles: list[Any]) -> None:
-    """The branch an operation took: which side of its kink, or of its pole."""
-    if operation in ("relu", "abs"):
-        kinks.append(operands[0] > 0)
-    elif operation in ("max", "min"):
-        kinks.append(operands[0] > operands[1])
-    elif operation == "/":
-        poles.append(operands[1] > 0)
-    elif operation == "**" and operands[1] < 0:
-        poles.append(operands[0] > 0)
-    elif operation == "tan":
-        poles.append(math.floor(float(operands[0]) / math.pi + 0.5))
+def _branches(step: Instruction, operands: list[Any], kinks: list[Any], poles: list[Any]) -> None:
+    """The branch an operation took: which side of its kinks, and of its poles."""
+    primitive = step.primitive
+    if primitive is None:
+        return
+    if primitive.kink_side is not None:
+        kinks.extend(primitive.kink_side(*operands))
+    if primitive.pole_side is not None:
+        poles.extend(primitive.pole_side(*operands))
 
 
 def _bisect(a: _Sample, b: _Sample, sampler: _Sampler, same: Any) -> tuple[_Sample, _Sample]:

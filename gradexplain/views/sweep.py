@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from gradexplain.engine.interpreter import consumers_of, downstream
+from gradexplain.engine.systems import Precise
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.evaluate import mp_number
-from gradexplain.forward import consumers_of, downstream
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, format_number, is_exact
 from gradexplain.views.evaluation import Evaluator, check_work, mp_gradient, mp_output_at
@@ -196,23 +196,21 @@ def _mp_arm(
 ) -> tuple[list[Pair], Fraction]:
     """The differences and the true gradient in mpmath at `digits` digits (exact as fractions of
     binary numbers, so the errors are differences of exact values)."""
-    import mpmath
-
-    ctx = mpmath.MPContext()
-    ctx.dps = digits
-    x = mp_number(ctx, point)
+    system = Precise(digits)
+    ctx = system.ctx
+    x = system.input(point)
     try:
-        base = mp_output_at(evaluator, ctx, name, x, order)
-        truth = _fraction(mp_gradient(evaluator, ctx, name))
+        base = mp_output_at(evaluator, system, name, x, order)
+        truth = _fraction(mp_gradient(evaluator, digits, name))
     except (ValueError, TypeError, ArithmeticError) as problem:
         raise InputError(f"--sweep: the formula cannot be recomputed with {digits} digits: {problem}") from None
     rows: list[Pair] = []
     for eps, _ in chosen:
-        h = mp_number(ctx, eps)
+        h = system.input(eps)
         ends: list[Any] = []
         for at in (x + h, x - h):
             try:
-                value = mp_output_at(evaluator, ctx, name, at, order)
+                value = mp_output_at(evaluator, system, name, at, order)
                 ends.append(value if ctx.isfinite(value) and not isinstance(value, ctx.mpc) else "no real value there")
             except (ValueError, TypeError, ArithmeticError) as problem:
                 ends.append(f"no value at {format_number(float(at))}: {problem}")

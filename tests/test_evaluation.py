@@ -4,8 +4,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from gradexplain.functions import relu, sigmoid, softplus, step
-from gradexplain.numeric import DomainError, compile_expression, power
+from gradexplain.engine.arithmetic import DomainError, power
+from gradexplain.engine.evaluation import compile_expression
+from gradexplain.engine.sympy_functions import relu, sigmoid, softplus, step
 
 a, b = sp.Symbol("_0", real=True), sp.Symbol("_1", real=True)
 

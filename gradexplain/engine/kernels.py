@@ -1,8 +1,8 @@
-"""Each distinct node shape, prepared once: its tape for numbers, its SymPy derivatives for show.
+"""Each distinct node shape, prepared once: its SymPy template and local derivatives, for show.
 
 A graph of 100,000 multiplications has one `_0*_1` kernel: SymPy derives its local derivatives
 once and every node reuses them. Numbers never come from SymPy's forms (which SymPy may have
-rewritten, see evaluate.py) but from the node's recipe, run as written.
+rewritten, see tape.py) but from the node's recipe, run as written by the interpreter.
 
 SymPy's derivatives are only for showing formulas, and they are bounded: an assignment with
 thousands of names (`J = w0*w1*…*w2999`) would need thousands of formulas thousands of terms
@@ -13,16 +13,13 @@ are the same either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
 
-from gradexplain.evaluate import Recipe, local_gradient, value
-from gradexplain.functions import relu, sigmoid, softplus
+from gradexplain.engine.primitives import heads
+from gradexplain.engine.tape import Recipe
 from gradexplain.graph import Graph, slot
-from gradexplain.numbers import EXACT_BITS_LIMIT, Number
-from gradexplain.numeric import Kinks
 
 # Template size × arguments above which local derivative formulas are not written out (a sum
 # of 200 names has 200 formulas of one term each; a product of 200, 200 of 199 factors).
@@ -33,24 +30,13 @@ DERIVATIVE_WORK = 40_000
 class Kernel:
     template: sp.Expr
     slots: tuple[sp.Symbol, ...]
-    recipe: Recipe
-    bits: int
     derivatives: tuple[sp.Expr, ...] | None  # ∂template/∂slot_i, or None when not written out
     derivative_slots: tuple[tuple[int, ...], ...]  # which slots each derivative mentions
 
-    def value(self, arguments: Sequence[Number], kinks: Kinks = None) -> Number:
-        return value(self.recipe, arguments, kinks, self.bits)
 
-    def local_gradient(self, arguments: Sequence[Number]) -> list[Number]:
-        """∂node/∂argument for every argument, at these argument values."""
-        return local_gradient(self.recipe, arguments, self.bits)
-
-
-# The functions of ops.PRIMITIVES: each differentiates as `fdiff` says (Abs and max/min by rules
-# of their own that come to the same, as the tests check).
-_PRIMITIVE_FUNCTIONS = frozenset(
-    (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.Abs, sp.Max, sp.Min, sigmoid, relu, softplus)
-)
+# The functions of the primitives table: each differentiates as `fdiff` says (Abs and max/min by
+# rules of their own that come to the same, as the tests check).
+_PRIMITIVE_FUNCTIONS = frozenset(heads())
 
 
 def _derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
@@ -105,15 +91,13 @@ def local_derivatives(template: sp.Expr, slots: tuple[sp.Symbol, ...]) -> tuple[
         return None
 
 
-def make_kernel(template: sp.Expr, recipe: Recipe, exact_bits: int = EXACT_BITS_LIMIT) -> Kernel:
-    slots = tuple(slot(i) for i in range(recipe.arity))
+def make_kernel(template: sp.Expr, arity: int) -> Kernel:
+    slots = tuple(slot(i) for i in range(arity))
     position = {s: i for i, s in enumerate(slots)}
     derivatives = local_derivatives(template, slots)
     return Kernel(
         template=template,
         slots=slots,
-        recipe=recipe,
-        bits=exact_bits,
         derivatives=derivatives,
         derivative_slots=()
         if derivatives is None
@@ -121,7 +105,7 @@ def make_kernel(template: sp.Expr, recipe: Recipe, exact_bits: int = EXACT_BITS_
     )
 
 
-def compile_kernels(graph: Graph, exact_bits: int = EXACT_BITS_LIMIT) -> tuple[Kernel | None, ...]:
+def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
     """One kernel per operation node (None for inputs), shared between nodes of the same shape."""
     cache: dict[Recipe, Kernel] = {}
     kernels: list[Kernel | None] = []
@@ -131,6 +115,6 @@ def compile_kernels(graph: Graph, exact_bits: int = EXACT_BITS_LIMIT) -> tuple[K
             continue
         kernel = cache.get(node.recipe)  # equal recipes have equal templates
         if kernel is None:
-            kernel = cache[node.recipe] = make_kernel(node.template, node.recipe, exact_bits)  # type: ignore[arg-type]
+            kernel = cache[node.recipe] = make_kernel(node.template, node.recipe.arity)  # type: ignore[arg-type]
         kernels.append(kernel)
     return tuple(kernels)

@@ -1,0 +1,10 @@
+"""The engine: the primitives, the number systems, the tapes and the one interpreter that runs them.
+
+primitives.py       one row per primitive: everything about it (values, partials, domain, kinks, printing)
+sympy_functions.py  the SymPy functions SymPy lacks (relu, sigmoid, softplus, gelu, …) and `step`
+arithmetic.py       the honest arithmetic every system shares: settle, to_float, Underflow, powers
+systems.py          the number systems: Exact (Fractions, then doubles), Double, Precise (mpmath)
+tape.py             a node's formula as written: Instruction, Recipe
+interpreter.py      forward, backward and re-runs of a graph, in any number system
+kernels.py          each node shape's SymPy template and local derivatives, for show
+"""
