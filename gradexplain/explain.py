@@ -349,9 +349,11 @@ def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
     it first (in the order the backward pass runs), so no reader meets an undefined name."""
     notes: list[Note] = []
     seen: set[str] = set()
+    looked: set[int] = set()  # derivatives already looked into: a shape's, shared by many edges
     for step in steps:
-        if isinstance(step, EdgeStep) and step.local_expr is not None:
-            for text in step_notes(step.local_expr):
+        if isinstance(step, EdgeStep) and step.derivative is not None and id(step.derivative) not in looked:
+            looked.add(id(step.derivative))
+            for text in step_notes(step.derivative):
                 if text not in seen:
                     seen.add(text)
                     notes.append(Note(step.node, text))

@@ -347,7 +347,7 @@ def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> 
     if not fewest <= len(args) <= arity:
         plural = "argument" if arity == 1 else "arguments"
         count = f"{fewest} or {arity}" if fewest < arity else str(arity)
-        example = ", ".join("xyz"[:arity])
+        example = ", ".join(primitive.arguments)
         raise ParseError(
             f"{frame.function} takes {count} {plural}, got {len(args)}",
             span=span,

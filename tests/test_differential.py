@@ -12,6 +12,7 @@ import math
 import autograd.numpy as anp
 import pytest
 from autograd import grad
+from autograd.scipy.special import erf
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -31,8 +32,23 @@ UNARY = {
     "relu": lambda v: anp.maximum(v, 0.0),
     "abs": anp.abs,
     "softplus": lambda v: anp.logaddexp(0.0, v),
+    "atan": anp.arctan,
+    "asin": anp.arcsin,
+    "acos": anp.arccos,
+    "sinh": anp.sinh,
+    "cosh": anp.cosh,
+    "log2": anp.log2,
+    "log10": anp.log10,
+    "log1p": anp.log1p,
+    "expm1": anp.expm1,
+    "erf": erf,
+    "gelu": lambda v: v * (1.0 + erf(v / math.sqrt(2.0))) / 2.0,
+    "silu": lambda v: v / (1.0 + anp.exp(-v)),
+    "elu": lambda v: anp.where(v > 0, v, anp.expm1(anp.minimum(v, 0.0))),
+    "leaky_relu": lambda v: anp.where(v > 0, v, 0.01 * v),
 }
-BINARY_FUNCTIONS = {"max": anp.maximum, "min": anp.minimum}
+BINARY_FUNCTIONS = {"max": anp.maximum, "min": anp.minimum, "leaky_relu": lambda v, a: anp.where(v > 0, v, a * v)}
+TERNARY_FUNCTIONS = {"clip": lambda v, lo, hi: anp.minimum(anp.maximum(v, lo), hi)}
 CONSTANTS = {"2": 2.0, "0.5": 0.5, "3": 3.0, "pi": math.pi}
 
 leaf = st.one_of(
@@ -46,6 +62,7 @@ def _extend(inner):
         st.tuples(st.just("pow"), inner, st.sampled_from([2, 3, -1])),
         st.tuples(st.just("fn"), st.sampled_from(sorted(UNARY)), inner),
         st.tuples(st.just("fn2"), st.sampled_from(sorted(BINARY_FUNCTIONS)), inner, inner),
+        st.tuples(st.just("fn3"), st.sampled_from(sorted(TERNARY_FUNCTIONS)), inner, inner, inner),
         st.tuples(st.just("neg"), inner),
     )
 
@@ -65,6 +82,8 @@ def text(tree) -> str:
         return f"{tree[1]}({text(tree[2])})"
     if kind == "fn2":
         return f"{tree[1]}({text(tree[2])}, {text(tree[3])})"
+    if kind == "fn3":
+        return f"{tree[1]}({text(tree[2])}, {text(tree[3])}, {text(tree[4])})"
     return f"-({text(tree[1])})"
 
 
@@ -87,6 +106,8 @@ def evaluate(tree, env):
         return UNARY[tree[1]](evaluate(tree[2], env))
     if kind == "fn2":
         return BINARY_FUNCTIONS[tree[1]](evaluate(tree[2], env), evaluate(tree[3], env))
+    if kind == "fn3":
+        return TERNARY_FUNCTIONS[tree[1]](*(evaluate(part, env) for part in tree[2:]))
     return -evaluate(tree[1], env)
 
 

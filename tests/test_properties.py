@@ -10,13 +10,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from gradexplain import explain
-from gradexplain.engine.primitives import FUNCTION_NAMES
+from gradexplain.engine.primitives import BY_NAME, FUNCTION_NAMES
 from gradexplain.errors import EvaluationError
 from gradexplain.render import render_text
 from tests.conftest import assert_matches_oracle, oracle_expression, oracle_gradient
 
 BINARY = ("+", "-", "*", "/")
-UNARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if name not in ("max", "min"))
+UNARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if BY_NAME[name].fewest == 1)
+BINARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if BY_NAME[name].arity == 2)
+TERNARY_FUNCTIONS = tuple(name for name in FUNCTION_NAMES if BY_NAME[name].arity == 3)
 
 leaves = st.sampled_from(["w", "x", "w", "x", "2", "0.5", "3", "pi"])
 
@@ -26,7 +28,10 @@ def extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(children, st.sampled_from(BINARY), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         st.tuples(children, st.sampled_from(["2", "3", "-1"])).map(lambda t: f"({t[0]})**{t[1]}"),
         st.tuples(st.sampled_from(UNARY_FUNCTIONS), children).map(lambda t: f"{t[0]}({t[1]})"),
-        st.tuples(st.sampled_from(["max", "min"]), children, children).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(BINARY_FUNCTIONS), children, children).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(TERNARY_FUNCTIONS), children, children, children).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"
+        ),
         children.map(lambda c: f"-{c}"),
     )
 

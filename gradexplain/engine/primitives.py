@@ -69,6 +69,12 @@ class Primitive:
     defaults: tuple[Fraction, ...] = ()  # values of trailing arguments that may be left out
     plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)
     latex: str = ""  # default \operatorname{name}\left({0}, …\right)
+    parameters: tuple[str, ...] = ()  # its arguments' names where they say something (clip's lo, hi)
+
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        """What --functions and messages call its arguments: x, y, z unless the row names them."""
+        return self.parameters or ("x", "y", "z")[: self.arity]
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Pickled and copied by name: a row is a constant of the table (its rules are functions)."""
@@ -567,6 +573,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         kink_side=lambda x, a: (x > 0,),
         defaults=(Fraction(1, 100),),
         latex=r"\operatorname{{LeakyReLU}}\left({0}, {1}\right)",
+        parameters=("x", "a"),
     ),
     Primitive(
         "elu",
@@ -577,6 +584,15 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=lambda x: to_float(x) if x > 0 else math.expm1(to_float(x)),
         precise=elu.mpmath,
         partials=(lambda f, x, r: f.one if x > 0 else r + 1,),
+        kink="at 0 its slope is 1 from both sides, but its curvature jumps (a central difference is only first order)",
+        at_kink=lambda x: (
+            (
+                "elu's curvature jumps at 0 (its second derivative is 1 on the left, 0 on the right), so a central "
+                "difference there is only as accurate as a forward one"
+            )
+            if x == 0
+            else None
+        ),
         latex=r"\operatorname{{ELU}}\left({0}\right)",
     ),
     Primitive(
@@ -678,6 +694,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         at_kink=_clip_kink,
         kink_side=lambda x, lo, hi: (x < lo, x > hi),
         selects=True,
+        parameters=("x", "lo", "hi"),
     ),
     # ── special ─────────────────────────────────────────────────────────────────────────────
     Primitive(
