@@ -61,13 +61,16 @@ class Constant:
 
 _WHITESPACE = re.compile(r"\s+")
 _COMMENT = re.compile(r"#[^\n\r]*")
+_CHANGED = re.compile(r"#|[^\S ]|  ")  # what _shown_source would change: a comment, or white space but one space
 # SymPy writes (c*w)**n as c**n * w**n; numbers larger than this are refused before it does.
 MAX_FORMULA_BITS = 100_000
 
 
 def _shown_source(text: str) -> str:
     """Source text as a definition shows it: comments (which may sit inside parentheses) dropped,
-    runs of white space made one space."""
+    runs of white space made one space (most text has neither, and is its own)."""
+    if _CHANGED.search(text) is None:
+        return text
     return _WHITESPACE.sub(" ", _COMMENT.sub("", text))
 
 
@@ -301,11 +304,16 @@ class _Builder:
             self.slots_of_statement[part.index] = len(self.slots_of_statement)
         return slot(self.slots_of_statement[part.index])
 
-    def reference(self, name: Name) -> _NodeRef | _Symbolic:
+    def input_for(self, name: Name) -> int:
+        """The node a name stands for: a new input the first time a name never assigned is used."""
         index = self.names.get(name.name)
         if index is None:
             index = self.add(Node(len(self.nodes), name.name, "input", (), None, (), name.span))
             self.names[name.name] = index
+        return index
+
+    def reference(self, name: Name) -> _NodeRef | _Symbolic:
+        index = self.input_for(name)
         if self.bare:
             return _NodeRef(index)
         return _Symbolic(self.symbolic(_NodeRef(index)))
@@ -453,10 +461,11 @@ def _fill(template: str, shown: list[str | Ref]) -> tuple[Piece, ...]:
 
 
 def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[str, int]) -> tuple[Piece, ...]:
-    """A statement's right-hand side as written, with Refs where its names are."""
+    """A statement's right-hand side as written, with Refs where its names are (`names` in the
+    order they are written, as `_names_in` finds them)."""
     pieces: list[Piece] = []
     position = span.start
-    for name in sorted(names, key=lambda n: n.span.start):
+    for name in names:
         before = _shown_source(source[position : name.span.start])
         if before:
             pieces.append(before)
@@ -581,7 +590,7 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
         else:
             template, recipe = known
             for name in first.values():  # what the walk would do: a name never assigned is an input
-                builder.reference(name)
+                builder.input_for(name)
         args = tuple(builder.names[name] for name in first)
         node = Node(
             len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr, recipe=recipe

@@ -826,7 +826,7 @@ class Output:
 WITHOUT_CHECKS = ("tree", "dot", "mermaid", "svg", "png", "pdf", "program", "lab")
 
 # Stages as explain() reports them, then the CLI's own; a progress bar walks through them.
-STAGES = ("parse", "build", "compile", "forward", "backward", "symbolic", "claims", "check", "output")
+STAGES = ("parse", "build", "compile", "forward", "backward", "audit", "symbolic", "claims", "check", "output")
 # Sources this large take long enough to deserve a progress bar (on a terminal only).
 PROGRESS_FROM_CHARACTERS = 100_000
 

@@ -224,7 +224,7 @@ def explain(
     `values` maps input names to numbers or number strings ("1/3", "-0.5"); they override values
     assigned in the program. `origin` names where `source` came from (a file), for messages.
     `check_only` nudges just these inputs (all of `wrt` still get gradients; implies `check`).
-    `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward,
+    `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward, audit,
     symbolic, check), for progress displays and timings. `cost` adds the measured cost of
     backprop against nudging every input (Explanation.cost). `claims` are the user's gradients
     to check, such as "dJ/dw = x*(w*x + b - y)" (Explanation.claims: each decided, and a wrong
@@ -296,6 +296,7 @@ def explain(
             backward_seconds = time.perf_counter() - started
         except GradexplainError as error:
             raise error.located(source, origin) from None
+        stage("audit")
         audited = audit(graph, forward_pass.values, backward_pass.gradients, wanted)
         defined = _step_definitions(backward_pass.steps)
         stage("symbolic")

@@ -16,6 +16,7 @@ handed to `eval`, `exec` or `sympify`. Grammar, loosely:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -101,8 +102,46 @@ DEFAULT_MAX_DEPTH = 100
 
 
 def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:
-    """Parse a bare expression or a program of assignments, nested at most `max_depth` deep."""
-    tokens = tokenize(text)
+    """Parse a bare expression or a program of assignments, nested at most `max_depth` deep.
+
+    A line that is one simple assignment (`w = 2`, `p = w*x`, `h = tanh(z)`: most lines of a
+    lecture's program or an unrolled network) is read by one regular expression; every other
+    stretch of lines goes through the tokenizer and the general parser. Both give the same trees
+    (tests/test_syntax.py compares them)."""
+    statements: list[Statement] = []
+    chunk = -1  # where the lines waiting for the general parser begin, -1 when none wait
+    depth = 0  # parentheses they leave open: a line after them continues their statement
+    for line in _LINE_BREAK.finditer(text):
+        start, end = line.span(1)
+        simple = _simple_line(text, start, end) if depth <= 0 else None
+        if simple is None:
+            chunk = start if chunk < 0 else chunk
+            depth += _open_parentheses(text, start, end)
+            continue
+        if chunk >= 0:
+            statements += _statements(tokenize(text, chunk, start), max_depth)
+            chunk, depth = -1, 0
+        statements.append(simple)
+    if chunk >= 0:
+        statements += _statements(tokenize(text, chunk, len(text)), max_depth)
+    if not statements:
+        raise ParseError(
+            "the formula is empty",
+            span=Span(0, len(text)),
+            hint='type a formula such as "w*x + b", or a program such as "w = 2; J = w**2"',
+        )
+    for statement in statements[:-1]:
+        if statement.target is None:
+            raise ParseError(
+                "only the last line may be a bare expression",
+                span=statement.expr.span,
+                hint="give this line a name, as in  name = formula",
+            )
+    return Program(text=text, statements=tuple(statements))
+
+
+def _statements(tokens: list[Token], max_depth: int) -> list[Statement]:
+    """The statements of a stretch of tokens."""
     statements: list[Statement] = []
     position = 0
     while tokens[position].kind != "END":
@@ -125,20 +164,70 @@ def parse(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Program:
                 expr=expr,
             )
         )
-    if not statements:
-        raise ParseError(
-            "the formula is empty",
-            span=Span(0, len(text)),
-            hint='type a formula such as "w*x + b", or a program such as "w = 2; J = w**2"',
-        )
-    for statement in statements[:-1]:
-        if statement.target is None:
-            raise ParseError(
-                "only the last line may be a bare expression",
-                span=statement.expr.span,
-                hint="give this line a name, as in  name = formula",
-            )
-    return Program(text=text, statements=tuple(statements))
+    return statements
+
+
+# Every line with its end: a line break ends a statement, as a SEP token does.
+_LINE_BREAK = re.compile(r"([^\r\n]*)(?:\r\n?|\n|$)")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_SIMPLE_LINE = re.compile(
+    rf"[ \t]*(?P<target>{_NAME})[ \t]*=[ \t]*(?:"
+    rf"(?P<minus>-[ \t]*)?(?P<number>{_NUMBER})"
+    rf"|(?P<left>{_NAME})[ \t]*(?P<op>\*\*|[-+*/^])[ \t]*(?P<right>{_NAME})"
+    rf"|(?P<function>{_NAME})\([ \t]*(?P<argument>{_NAME})[ \t]*(?P<close>\))"
+    rf"|(?P<name>{_NAME})"
+    rf")[ \t]*"
+)
+_RESERVED = frozenset(CONSTANTS) - frozenset(SHADOWABLE)
+
+
+def _simple_line(text: str, start: int, end: int) -> Statement | None:
+    """The statement of a line that is one simple assignment, or None (the general parser then
+    reads it, and says what is wrong with it if anything is)."""
+    line = _SIMPLE_LINE.fullmatch(text, start, end)
+    if line is None:
+        return None
+    target = line["target"]
+    if function_named(target) is not None or target in _RESERVED or _dunder(target):
+        return None
+    expr: Expr
+    if line["number"] is not None:
+        expr = Num(line["number"], Span(*line.span("number")))
+        if line["minus"] is not None:
+            expr = Unary("-", expr, Span(line.start("minus"), expr.span.end))
+    elif line["op"] is not None:
+        left, right = line["left"], line["right"]
+        if any(function_named(name) is not None or _dunder(name) for name in (left, right)):
+            return None
+        left_expr, right_expr = Name(left, Span(*line.span("left"))), Name(right, Span(*line.span("right")))
+        op = "**" if line["op"] == "^" else line["op"]
+        expr = Binary(op, left_expr, right_expr, Span(left_expr.span.start, right_expr.span.end))
+    elif line["function"] is not None:
+        function, argument = function_named(line["function"]), line["argument"]
+        if function is None or BY_NAME[function].fewest != 1 or function_named(argument) is not None:
+            return None
+        if _dunder(argument):
+            return None
+        span = Span(line.start("function"), line.end("close"))
+        expr = Call(function, (Name(argument, Span(*line.span("argument"))),), span)
+    else:
+        name = line["name"]
+        if function_named(name) is not None or _dunder(name):
+            return None
+        expr = Name(name, Span(*line.span("name")))
+    return Statement(target=target, target_span=Span(*line.span("target")), expr=expr)
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _open_parentheses(text: str, start: int, end: int) -> int:
+    """How many more parentheses a line opens than it closes, its comment aside."""
+    comment = text.find("#", start, end)
+    stop = end if comment < 0 else comment
+    return text.count("(", start, stop) - text.count(")", start, stop)
 
 
 def parse_expression(text: str) -> Expr:

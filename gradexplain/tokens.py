@@ -20,11 +20,12 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Tokens that need no special message, exactly as the character-by-character path reads them:
 # a name or number not run into further letters, digits or a dot, and operators not doubled.
 _COMMON = re.compile(
-    r"(?P<SPACE>[ \t\f\v]+)|(?P<COMMENT>#[^\r\n]*)"
-    r"|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
+    r"[ \t\f\v]*(?:"  # spaces before a token are read with it
+    r"(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
     r"|(?P<NUMBER>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w.])"
     r"|(?P<OP>\*\*(?!\*)|\*(?!\*)|[+-]|/(?!/)|\^(?!\^))"
-    r"|(?P<SEP>\r\n?|[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))"
+    r"|(?P<SEP>\r\n?|[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))|(?P<COMMENT>#[^\r\n]*))"
+    r"|(?P<SPACE>[ \t\f\v]+)"
 )
 _DIGITS = "0123456789"
 # Terminal control characters, refused anywhere in the text (comments included), so that no
@@ -52,12 +53,14 @@ _CHARACTER_HINTS = {
 }
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens. Newlines inside parentheses are ignored, as in Python.
+def tokenize(text: str, begin: int = 0, until: int | None = None) -> list[Token]:
+    """Split `text` (or text[begin:until], with spans into the whole text) into tokens. Newlines
+    inside parentheses are ignored, as in Python.
 
     One regular expression reads every ordinary token; the character-by-character branch below
     reads what it cannot (names in other alphabets) and explains every mistake."""
-    control = _CONTROL.search(text)
+    n = len(text) if until is None else until
+    control = _CONTROL.search(text, begin, n)
     if control is not None:
         raise ParseError(
             f"control character U+{ord(control.group()):04X} in the text",
@@ -65,28 +68,46 @@ def tokenize(text: str) -> list[Token]:
             hint="remove it: terminal control characters are not allowed, not even in comments",
         )
     tokens: list[Token] = []
+    append = tokens.append
     depth = 0
-    i, n = 0, len(text)
+    i = begin
+    match = _COMMON.match
     while i < n:
-        common = _COMMON.match(text, i)
-        if common is not None and not (common.lastgroup in ("NAME", "NUMBER") and _runs_on(text, common.end())):
+        common = match(text, i, n)
+        if common is not None:
             kind, end = common.lastgroup, common.end()
-            if kind == "SEP" and depth > 0 and text[i] == ";":
-                raise ParseError(
-                    "';' inside parentheses",
-                    span=Span(i, end),
-                    hint="close the parentheses before ending the statement",
-                )
-            if kind == "NAME":
-                _check_name(text, i, end)
-            elif kind == "LPAREN":
-                depth += 1
-            elif kind == "RPAREN":
-                depth = max(0, depth - 1)
-            if kind not in ("SPACE", "COMMENT") and not (kind == "SEP" and depth > 0):
-                tokens.append(Token(kind, common.group(), Span(i, end)))  # type: ignore[arg-type]
-            i = end
-            continue
+            start = common.start(kind)
+            if kind == "NAME" or kind == "NUMBER":
+                if end < n and text[end] >= "\x80" and _runs_on(text, end):
+                    i = start  # a combining mark follows: the character path reads it whole
+                    common = None
+                else:
+                    if kind == "NAME" and text.startswith("__", start) and text.endswith("__", start, end):
+                        _check_name(text, start, end)
+                    append(Token(kind, text[start:end], Span(start, end)))
+                    i = end
+                    continue
+            elif kind == "SEP":
+                if depth > 0:
+                    if text[start] == ";":
+                        raise ParseError(
+                            "';' inside parentheses",
+                            span=Span(start, end),
+                            hint="close the parentheses before ending the statement",
+                        )
+                else:
+                    append(Token(kind, common.group(kind), Span(start, end)))
+                i = end
+                continue
+            else:
+                if kind == "LPAREN":
+                    depth += 1
+                elif kind == "RPAREN":
+                    depth = max(0, depth - 1)
+                if kind != "SPACE" and kind != "COMMENT":
+                    append(Token(kind, common.group(kind), Span(start, end)))  # type: ignore[arg-type]
+                i = end
+                continue
         c = text[i]
         if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
             i = _number(text, i, tokens)
@@ -96,13 +117,13 @@ def tokenize(text: str) -> list[Token]:
                 i += 1
             _check_name(text, start, i)
             tokens.append(Token("NAME", text[start:i], Span(start, i)))
-        elif text.startswith("***", i):
+        elif text.startswith("***", i, n):
             raise ParseError("'***' is not an operator", span=Span(i, i + 3), hint="write ** for powers")
-        elif text.startswith("^^", i):
+        elif text.startswith("^^", i, n):
             raise ParseError("'^^' is not an operator", span=Span(i, i + 2), hint="write ^ or ** for powers")
-        elif text.startswith("//", i):
+        elif text.startswith("//", i, n):
             raise ParseError("'//' (floor division) is not supported", span=Span(i, i + 2), hint="write / for division")
-        elif text.startswith("==", i):
+        elif text.startswith("==", i, n):
             raise ParseError("'==' is a comparison", span=Span(i, i + 2), hint="write name = formula to assign")
         elif c in _SUPERSCRIPTS:
             raise ParseError(

@@ -76,7 +76,7 @@ def test_long_runs_show_a_progress_bar_on_a_terminal_and_never_in_a_pipe(tmp_pat
     program.write_text(network_for(5000).program(), encoding="utf-8")
     assert program.stat().st_size > 100_000
     shown = _run_with_stderr_on_a_terminal(str(program), "-o", str(tmp_path / "out.json"))
-    assert b"stage 9 of 9" in shown  # drawn at least at the start and the end (claims is a stage now)
+    assert b"stage 10 of 10" in shown  # drawn at least at the start and the end (claims and the audit are stages)
     piped = run_cli(str(program), "-o", str(tmp_path / "out.json"))
     assert piped.returncode == 0 and piped.stderr == b""
 

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gradexplain.errors import ParseError
 from gradexplain.syntax import Binary, Call, Name, Num, Unary, parse, parse_expression
@@ -143,3 +145,38 @@ def test_e_may_be_assigned_and_pi_may_not():
     assert parse("e = (a + b)*(b + 1)").statements[0].target == "e"
     with pytest.raises(ParseError, match="pi is a constant and cannot be assigned"):
         parse("pi = 3; J = pi*w")
+
+
+# ── the fast path for simple lines gives the general parser's trees ─────────────────────────
+
+_SIMPLE = st.sampled_from(["w", "x_1", "tanh", "exp", "ln", "pi", "e", "__x__", "clip", "leaky_relu", "a2"])
+_RIGHT = st.one_of(
+    st.tuples(st.sampled_from(["", "-", "- "]), st.sampled_from(["2", "0.5", "1e-3", ".5", "3.", "12e+2"])).map(
+        lambda t: t[0] + t[1]
+    ),
+    st.tuples(_SIMPLE, st.sampled_from(["*", "+", "-", "/", "**", "^", " * ", "**  "]), _SIMPLE).map("".join),
+    st.tuples(_SIMPLE, st.sampled_from(["(", "( "]), _SIMPLE, st.sampled_from([")", " )"])).map("".join),
+    _SIMPLE,
+)
+
+
+@given(target=_SIMPLE, right=_RIGHT, space=st.sampled_from(["", " ", "\t"]))
+def test_a_simple_line_reads_as_the_general_parser_reads_it(target, right, space):
+    from gradexplain.syntax import DEFAULT_MAX_DEPTH, _simple_line, _statements
+    from gradexplain.tokens import tokenize
+
+    line = f"{space}{target} ={space}{right}{space}"
+    try:
+        general = _statements(tokenize(line), DEFAULT_MAX_DEPTH)
+    except ParseError:
+        general = None
+    fast = _simple_line(line, 0, len(line))
+    if fast is not None:  # what the fast path reads, it reads exactly as the general parser
+        assert general == [fast], line
+    assert (general is None) <= (fast is None)  # and it never reads what the general parser refuses
+
+
+def test_lines_after_an_open_parenthesis_continue_its_statement():
+    program = parse("a = (2 +\nw)\nb = w*x\nc = tanh(\nb)\nJ = c")
+    assert [statement.target for statement in program.statements] == ["a", "b", "c", "J"]
+    assert parse("w = 2\r\nJ = w*w\rK = J").statements[-1].target == "K"

@@ -9,7 +9,7 @@ computes the formula as the user wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ class Edge:
     node: int
     arg: int
     slot: int
-    local: Any
+    local_value: Any
     upstream: Any
     product: Any
     path: int
@@ -108,6 +108,7 @@ class Interpreter:
         self.graph = graph
         self.system: Any = system if system is not None else Exact()
         self._constants: dict[int, list[Any]] = {}  # id(recipe) → its constants in this system
+        self._linear: dict[int, list[Any]] = {}  # id(recipe) → its constant local derivatives in this system
 
     # ── one node ─────────────────────────────────────────────────────────────────────────────
 
@@ -119,6 +120,12 @@ class Interpreter:
                 for step in recipe.steps
             ]
             self._constants[id(recipe)] = found
+        return found
+
+    def _coefficients(self, recipe: Recipe) -> list[Any]:
+        found = self._linear.get(id(recipe))
+        if found is None:
+            found = self._linear[id(recipe)] = [self.system.number(c) for c in recipe.linear]  # type: ignore[union-attr]
         return found
 
     def entries(self, recipe: Recipe, arguments: Sequence[Any], kinks: list[str] | None = None) -> list[Any]:
@@ -148,9 +155,12 @@ class Interpreter:
         primitive, or backprop through the node's own tape. Only what a wanted argument needs is
         computed, so ∂(w**x)/∂w never takes the log that only ∂/∂x needs."""
         system = self.system
+        if recipe.linear is not None:  # a sum and the like: its local derivatives are constants
+            return self._coefficients(recipe)
         if recipe.direct is not None:
+            partial = system.partial
             return [
-                system.partial(recipe.direct, i, arguments, result) if wanted is None or wanted[i] else system.zero
+                partial(recipe.direct, i, arguments, result) if wanted is None or wanted[i] else system.zero
                 for i in range(recipe.arity)
             ]
         steps = recipe.steps
@@ -227,13 +237,13 @@ class Interpreter:
         self,
         values: Sequence[Any],
         wanted: Sequence[int] | None = None,
-        record: bool = False,
+        record: Callable[..., Any] | None = None,
         skip_zero: bool = False,
-    ) -> tuple[list[Any], list[Edge | Sum]]:
+    ) -> tuple[list[Any], list[Any]]:
         """∂output/∂node for every node on a path from a `wanted` input (all when None), None for
-        the others; with `record`, every edge's step in the order backprop takes them, and a sum
-        where a node feeds several others. `skip_zero` passes over nodes whose gradient is 0
-        (their local derivatives are never needed, even where they do not exist)."""
+        the others. With `record` (a type made like Edge), every edge's step in the order backprop
+        takes them, and a Sum where a node feeds several others. `skip_zero` passes over nodes
+        whose gradient is 0 (their local derivatives are never needed, even where they do not exist)."""
         graph, system = self.graph, self.system
         nodes = graph.nodes
         relevant = relevant_nodes(graph, wanted) if wanted is not None else [True] * len(nodes)
@@ -246,39 +256,41 @@ class Interpreter:
         gradients: list[Any] = [None] * len(nodes)
         gradients[graph.output] = system.one
         terms: list[list[Any]] = [[] for _ in nodes]
-        steps: list[Edge | Sum] = []
+        steps: list[Any] = []
+        times, add = system.times, system.add
         for node in reversed(nodes):
-            recipe, upstream = node.recipe, gradients[node.index]
-            if recipe is None or upstream is None or not relevant[node.index]:
+            index, recipe = node.index, node.recipe
+            upstream = gradients[index]
+            if recipe is None or upstream is None or not relevant[index]:
                 continue
+            args = node.args
             if skip_zero and upstream == 0:
-                for arg in node.args:
-                    terms[arg].append(system.zero)
-                    if len(terms[arg]) == paths[arg]:
-                        gradients[arg] = self._total(terms[arg], arg, node)
-                continue
-            local = self._local(node, values, [relevant[arg] for arg in node.args])
-            for position, arg in enumerate(node.args):
-                if not relevant[arg]:
-                    continue
-                product = self._settled(system.times, local[position], upstream, arg, node)
-                collected = terms[arg]
-                collected.append(product)
-                if record:
-                    steps.append(
-                        Edge(node.index, arg, position, local[position], upstream, product, len(collected), paths[arg])
-                    )
-                if len(collected) == paths[arg]:
-                    gradients[arg] = self._total(collected, arg, node)
-                    if record and paths[arg] > 1:
-                        steps.append(Sum(arg, tuple(collected), gradients[arg]))
+                local: list[Any] = [system.zero] * len(args)
+                upstream = system.zero
+            else:
+                local = self._local(node, values, [relevant[arg] for arg in args])
+            arg = index
+            try:
+                for position, arg in enumerate(args):
+                    if not relevant[arg]:
+                        continue
+                    product = times(local[position], upstream)
+                    collected = terms[arg]
+                    collected.append(product)
+                    if record is not None:
+                        steps.append(
+                            record(index, arg, position, local[position], upstream, product, len(collected), paths[arg])
+                        )
+                    if len(collected) == paths[arg]:
+                        total = collected[0]
+                        for term in collected[1:]:
+                            total = add(total, term)
+                        gradients[arg] = total
+                        if record is not None and paths[arg] > 1:
+                            steps.append(Sum(arg, tuple(collected), total))
+            except DomainError as problem:
+                raise self._no_gradient(arg, node, problem) from None
         return gradients, steps
-
-    def _total(self, terms: list[Any], arg: int, node: Node) -> Any:
-        total = terms[0]
-        for term in terms[1:]:
-            total = self._settled(self.system.add, total, term, arg, node)
-        return total
 
     def _local(self, node: Node, values: Sequence[Any], wanted: list[bool]) -> list[Any]:
         arguments = [values[arg] for arg in node.args]
@@ -287,18 +299,15 @@ class Interpreter:
         except DomainError as problem:
             raise LocalDerivativeError(self.graph, node, str(problem), at_point(self.graph, node, values)) from None
 
-    def _settled(self, combine: Any, a: Any, b: Any, arg: int, node: Node) -> Any:
-        """A gradient's product or sum; an error naming it if no number can hold it."""
-        try:
-            return combine(a, b)
-        except DomainError as problem:
-            graph = self.graph
-            output, name = graph.nodes[graph.output].name, graph.nodes[arg].name
-            raise EvaluationError(
-                f"the gradient ∂{brief(output, 30)}/∂{brief(name, 30)} cannot be computed: {problem}",
-                span=node.span,
-                hint="choose values at which the gradients are smaller, or rescale the formula",
-            ) from None
+    def _no_gradient(self, arg: int, node: Node, problem: DomainError) -> EvaluationError:
+        """A gradient's product or sum that no number can hold, named."""
+        graph = self.graph
+        output, name = graph.nodes[graph.output].name, graph.nodes[arg].name
+        return EvaluationError(
+            f"the gradient ∂{brief(output, 30)}/∂{brief(name, 30)} cannot be computed: {problem}",
+            span=node.span,
+            hint="choose values at which the gradients are smaller, or rescale the formula",
+        )
 
 
 class LocalDerivativeError(EvaluationError):

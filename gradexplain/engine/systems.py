@@ -80,7 +80,7 @@ class Exact:
         return self.value(BY_NAME[name], args)
 
     def number(self, value: Fraction | int) -> Number:
-        return Fraction(value)
+        return value if type(value) is Fraction else Fraction(value)
 
     def div(self, a: Number, b: Number) -> Number:
         if b == 0:
@@ -97,10 +97,32 @@ class Exact:
         return value
 
     def add(self, a: Number, b: Number) -> Number:
-        return settle(a + b, None, self.bits)
+        result = a + b
+        if type(result) is float:
+            if result - result != 0:  # inf or nan
+                raise DomainError("the result is too large for floating point")
+            return result
+        return settle(result, None, self.bits)
 
     def times(self, a: Number, b: Number) -> Number:
-        return settle(a * b, None, self.bits)
+        """a·b (a local derivative times an upstream gradient): 1·b is b, and a double times an
+        exact number is a double (without Fraction's slow mixed arithmetic)."""
+        if a is ONE:
+            return b
+        try:
+            if type(b) is float and type(a) is Fraction:
+                result = to_float(a) * b
+            elif type(a) is float and type(b) is Fraction:
+                result = a * to_float(b)
+            else:
+                result = a * b
+        except DomainError:  # an exact factor beyond a double's range: the product may be within it
+            result = Fraction(a) * Fraction(b)
+        if type(result) is float:
+            if result - result != 0:
+                raise DomainError("the result is too large for floating point")
+            return result
+        return settle(result, None, self.bits)
 
 
 class Double(Exact):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
-from gradexplain.engine.arithmetic import ZERO
+from gradexplain.engine.arithmetic import ONE, ZERO
 from gradexplain.engine.primitives import BY_NAME, Primitive
 from gradexplain.numbers import Number
 
@@ -49,6 +50,7 @@ class Recipe:
     arity: int
     varies: tuple[bool, ...]  # whether each entry depends on an argument (constants need no derivative)
     direct: Primitive | None  # the one primitive the tape applies to its arguments in order, if that is all
+    linear: tuple[Fraction, ...] | None  # its local derivatives when they are constants (a sum: all 1)
 
     @staticmethod
     def of(steps: Sequence[Instruction], arity: int) -> Recipe:
@@ -67,7 +69,52 @@ class Recipe:
         )
         plain = last.primitive is not None and last.operands == tuple(range(arity))
         direct = last.primitive if in_order and plain else None
-        return Recipe(tuple(steps), arity, tuple(varies), direct)
+        return Recipe(tuple(steps), arity, tuple(varies), direct, _linear(steps, varies, arity))
+
+
+def _linear(steps: Sequence[Instruction], varies: Sequence[bool], arity: int) -> tuple[Fraction, ...] | None:
+    """The coefficient of each argument when the tape is a sum of them times rational constants
+    (plus a constant): then its local derivatives are those coefficients, wherever it is. Each
+    entry of a tape is used once, so coefficients are added into the left operand's in place."""
+    found: list[dict[int, Fraction] | None] = []
+    for step in steps:
+        operation, operands = step.operation, step.operands
+        if operation == SLOT:
+            found.append({step.slot: ONE})
+        elif operation == CONSTANT:
+            found.append(
+                {} if isinstance(step.value, Fraction) and (step.exact is None or step.exact.is_Rational) else None
+            )
+        elif operation in ("+", "-") and found[operands[0]] is not None and found[operands[1]] is not None:
+            left, right = found[operands[0]], found[operands[1]]
+            sign = ONE if operation == "+" else -ONE
+            for slot, coefficient in right.items():  # type: ignore[union-attr]
+                left[slot] = left.get(slot, ZERO) + sign * coefficient  # type: ignore[index, union-attr]
+            found.append(left)
+        elif operation == "neg" and found[operands[0]] is not None:
+            found.append({slot: -c for slot, c in found[operands[0]].items()})  # type: ignore[union-attr]
+        elif operation in ("*", "/") and all(found[i] is not None for i in operands):
+            factor = _constant_factor(steps, varies, operands, operation)
+            found.append(None if factor is None else {s: c * factor[1] for s, c in found[factor[0]].items()})  # type: ignore[union-attr]
+        else:
+            return None
+    last = found[-1]
+    if last is None:
+        return None
+    return tuple(ONE if last.get(i, ZERO) == 1 else last.get(i, ZERO) for i in range(arity))
+
+
+def _constant_factor(
+    steps: Sequence[Instruction], varies: Sequence[bool], operands: tuple[int, ...], operation: str
+) -> tuple[int, Fraction] | None:
+    """For a product or quotient with one rational constant side: the varying side, and the factor."""
+    left, right = operands
+    if operation == "*" and not varies[left] and steps[left].operation == CONSTANT:
+        return right, steps[left].value  # type: ignore[return-value]
+    if not varies[right] and steps[right].operation == CONSTANT and steps[right].value != 0:
+        factor = steps[right].value
+        return left, (1 / factor if operation == "/" else factor)  # type: ignore[return-value, operator]
+    return None
 
 
 Operand = tuple[str, Any, sp.Expr | None]  # (SLOT, slot, None) or (CONSTANT, value, exact form)
