@@ -9,6 +9,7 @@ thing and the difference at 0 is visible. The notes below say what each means wh
 
 from __future__ import annotations
 
+import mpmath
 import sympy as sp
 from mpmath.libmp import prec_to_dps
 
@@ -106,8 +107,15 @@ class softplus(_RealFunction):  # noqa: N801
     def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.log(1 + sp.exp(x))
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self._eval_rewrite_as_exp(self.args[0]).evalf(prec_to_dps(prec))
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        """log1p(exp(x)) in mpmath: SymPy's log(1 + exp(x)) loses exp(x) against the 1 and says
+        that softplus(-800) is 0, where it is 3.7e-348 (too small for a float: an error, not 0)."""
+        x = self.args[0].evalf(prec_to_dps(prec) + 5)
+        if not x.is_Number:
+            return None
+        with mpmath.workprec(prec + 20):
+            value = mpmath.log1p(mpmath.exp(mpmath.mpf(x)))
+        return sp.Float(value, prec_to_dps(prec))
 
 
 # What the output says where a step first appears in a local derivative.
