@@ -13,6 +13,7 @@ import os
 import random
 import re
 import struct
+import subprocess
 import unicodedata
 
 import pytest
@@ -21,7 +22,7 @@ from gradexplain import explain
 from gradexplain.ops import BY_NAME, FUNCTION_NAMES
 from gradexplain.output import format_for_path, lab_page, render_bytes
 from gradexplain.render import RenderOptions, render_text
-from gradexplain.render.lab import SCRIPT, fragment, lab_data
+from gradexplain.render.lab import SCRIPT, SCRIPT_FILES, fragment, lab_data
 from gradexplain.render.lab import _number as number_text
 from gradexplain.teach.exercises import make_exercise
 from gradexplain.teach.quiz import GRADIENT, VALUE, box_count, boxes, judge, score
@@ -111,6 +112,14 @@ def test_a_graph_too_large_to_fill_in_by_hand_is_refused():
 def test_the_lecture_page(format_snapshot):
     """The whole page without its drawing (Graphviz's bytes vary between its versions)."""
     assert render_text(LECTURE, "lab") == format_snapshot("html")
+
+
+def test_the_pages_script_passes_eslint():
+    """The script ships as .js files (package data) and is linted like the Python (eslint.config.mjs)."""
+    eslint = need("eslint")
+    files = [str(ROOT / "gradexplain" / "render" / name) for name in SCRIPT_FILES]
+    result = subprocess.run([eslint, "--max-warnings", "0", *files], capture_output=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
 
 
 def test_the_page_computes_every_function_of_the_language_and_takes_their_names_from_the_table():
