@@ -254,7 +254,8 @@ def explain(
         warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
         if claims:  # only a run with claims loads their module
-            from gradexplain.teach.claims import decide_claims, read_claims
+            from gradexplain.teach.claims import read_claims
+            from gradexplain.teach.deciding import decide_claims
         readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:

@@ -69,3 +69,16 @@ def test_huge_exact_powers_fall_back_to_float_or_fail_cleanly():
     assert notes and "floating point" in notes[0]
     with pytest.raises(DomainError, match="too large"):
         power(Fraction(2), Fraction(10**9))
+
+
+def test_softplus_far_below_0_is_its_value_not_a_cancelled_0():
+    """SymPy's log(1 + exp(-800)) cancels to 0; softplus(-800) is 3.67e-348, so a constant of it
+    is refused as too small for floating point, as exp(-800) is, rather than taken as 0."""
+    assert softplus(sp.Integer(-800)).evalf(20) == pytest.approx(3.6678745841776872e-348, rel=1e-15)
+    assert softplus(sp.Integer(-40)).evalf(20) == pytest.approx(math.exp(-40), rel=1e-12)
+    from gradexplain.build import read_value
+    from gradexplain.errors import GradexplainError
+
+    with pytest.raises(GradexplainError, match=r"softplus\(-800\) is too small for floating point"):
+        read_value("softplus(-800)")
+    assert softplus(sp.Symbol("x")).evalf() == softplus(sp.Symbol("x"))

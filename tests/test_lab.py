@@ -13,17 +13,20 @@ import os
 import random
 import re
 import struct
+import subprocess
 import unicodedata
 
 import pytest
 
 from gradexplain import explain
+from gradexplain.engine.primitives import FUNCTION_NAMES
 from gradexplain.output import format_for_path, lab_page, render_bytes
 from gradexplain.render import RenderOptions, render_text
-from gradexplain.render.lab import SCRIPT, fragment, lab_data
+from gradexplain.render.lab import SCRIPT, SCRIPT_FILE, fragment, functions_script, lab_data
 from gradexplain.render.lab import _number as number_text
 from gradexplain.teach.exercises import make_exercise
 from gradexplain.teach.quiz import GRADIENT, VALUE, box_count, boxes, judge, score
+from gradexplain.teach.tolerance import page_policy
 from tests.conftest import ROOT, SAMPLES, run_cli
 from tests.test_tools import ARTIFACTS, need
 
@@ -111,6 +114,38 @@ def test_the_lecture_page(format_snapshot):
     assert render_text(LECTURE, "lab") == format_snapshot("html")
 
 
+def test_the_pages_script_passes_eslint():
+    """The script ships as .js files (package data) and is linted like the Python (eslint.config.mjs)."""
+    eslint = need("eslint")
+    file = str(ROOT / "gradexplain" / "render" / SCRIPT_FILE)
+    result = subprocess.run([eslint, "--max-warnings", "0", file], capture_output=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    # the functions, written from the primitives table's rows, linted as a file of the package
+    named = ["--stdin", "--stdin-filename", "gradexplain/render/lab_functions.js"]
+    exported = "/* exported gradexplainFunctions */\n" + functions_script() + "\n"
+    result = subprocess.run(
+        [eslint, "--max-warnings", "0", *named], input=exported.encode(), capture_output=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+
+
+def test_the_page_computes_every_function_of_the_language_and_takes_their_names_from_the_table():
+    """Each function's JavaScript comes from its row of the primitives table, and the page's data
+    names them with their arities, defaults, aliases and the constants (lab.js hard-codes no name)."""
+    assert re.findall(r"^    (\w+): function", functions_script(), re.M) == list(FUNCTION_NAMES)
+    data = lab_data(LECTURE)
+    assert data["functions"][FUNCTION_NAMES.index("leaky_relu")] == ["leaky_relu", 1, 2, ["1/100"]]
+    assert [row[0] for row in data["functions"]] == list(FUNCTION_NAMES)
+    assert data["aliases"] == {"ln": "log"} and set(data["constants"]) == {"pi", "e"}
+    script = (ROOT / "gradexplain" / "render" / SCRIPT_FILE).read_text(encoding="utf-8")
+    assert not re.search(r"\b(sigmoid|softplus|tanh|relu|atan|gelu)\b", script)
+
+
+def test_the_page_gets_the_tolerance_policy_from_gradexplain():
+    assert lab_data(LECTURE)["policy"] == page_policy()
+    assert page_policy()["relative"] == "1/1000" and page_policy()["depth"] == 100
+
+
 def test_decimal_digits_of_every_script_come_in_runs_of_ten_from_zero():
     """The page reads a digit of any script (١٢ is 12, as gradexplain reads it) as its distance
     from the start of its run of digits, modulo 10: true of every decimal digit Unicode has."""
@@ -189,7 +224,39 @@ ANSWERS = [
     *["exp", "pi(2)", "Exp(0)", "max(1)", "max(1,2,)", "relu(1,2)", "((2)", "2)", "()", "2**", "**2", "2***3"],
     *["x\x01y", "\ufeff2", "2\u200b", "ŷ", "２²", "1" * 1001, "0." + "0" * 997 + "1", "1e-99999999999"],
     *["𝟗x" * 30, "é" * 41, "a" * 40],  # quoted back: up to 40 characters (code points, not UTF-16 units)
+    # exact as far as gradexplain holds exact numbers (13,000 bits); underflow is an error, not 0
+    *words("10**1000/10**1000*(-4) 2**1024/2**1022 (1/2)**1100*2**1100 10**4000/10**4000 2**13001/2**13000"),
+    *words("softplus(-800) softplus(-700) softplus(-40) -4*exp(1/10000) -4*exp(1e-12) 2**0.5*2**0.5 sqrt(2)**2"),
+    *words("sin(pi/6) e**0 1**0.7 1^1e-3 log(exp(2)) 0e5 7. 4.6e-10 -4.6e-10 0.00005 -0.0009"),
+    # the functions the primitives table grew by (issue 18), and a double that stays a double (issue 19)
+    *words("atan(1) atan(0) asin(1/2) asin(2) acos(1) acos(0) sinh(0) cosh(0) sinh(1) cosh(1) sinh(1000)"),
+    *words("log2(8) log2(1/8) log2(3) log2(0) log10(1000) log10(0.001) log10(2) log1p(0) log1p(-1) log1p(1)"),
+    *words("expm1(0) expm1(1) expm1(-800) erf(0) erf(0.5) erf(1) erf(1.99) erf(2) erf(2.5) erf(-3) erf(6)"),
+    *words("gelu(0) gelu(1) gelu(-3) gelu(-40) silu(0) silu(2) silu(-800) elu(0) elu(-1) elu(2) elu(1/2)"),
+    *words("leaky_relu(-2) leaky_relu(-2,1/5) leaky_relu(3) leaky_relu(1,2,3) leaky_relu(-2,0.5)*2 clip(5,0,1)"),
+    *words("clip(-1,0,1) clip(1/2,0,1) clip(0,1,0) clip(1) tanh(1-1) sin(2**0.5*2**0.5-2) exp(2**0.5*2**0.5-2)"),
+    *words("log(2**0.5*2**0.5/2) cos(0*2**0.5) -4*exp(2**0.5*2**0.5-2)"),
 ]
+
+
+def nested(depth: int) -> list[str]:
+    """Answers that nest `depth` deep, in every way gradexplain's parser counts depth: parentheses,
+    calls, unary signs, pending powers and operators waiting for a tighter one."""
+    return [
+        "(" * depth + "2" + ")" * depth,
+        "-" * depth + "2",
+        "-(" * depth + "2" + ")" * depth,
+        "2**" * depth + "1",
+        "exp(" * depth + "0" + ")" * depth,
+        "1+(" * depth + "1" + ")" * depth,
+        "2*-" * depth + "2",
+        "1+2*" * depth + "1",
+        "max(1," * depth + "2" + ")" * depth,
+        "(-" * depth + "2" + ")" * depth,
+    ]
+
+
+DEEP = [answer for depth in (49, 50, 51, 99, 100, 101, 102, 150, 399, 400, 401) for answer in nested(depth)]
 
 
 def random_answers(count: int, seed: int) -> list[str]:
@@ -233,6 +300,7 @@ def test_the_page_judges_every_answer_as_the_terminal_does(name, open_page):
         cases += [(index, repr(float(mistake.value))) for mistake in box.mistakes]
         cases += [(index, answer) for answer in ANSWERS if index % 3 == 0 or len(answer) < 6]
         cases += [(index, answer) for answer in random_answers(40, rng.randrange(10**6))]
+        cases += [(index, answer) for answer in DEEP if index < 2]
     expected = [(v.right, v.kind, v.message) for v in (judge(asked[i], text) for i, text in cases)]
     found = page_verdicts(page, cases)
     wrong = [(asked[i].question, text, e, f) for (i, text), e, f in zip(cases, expected, found, strict=True) if e != f]

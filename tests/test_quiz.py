@@ -14,6 +14,7 @@ import pytest
 from gradexplain import explain
 from gradexplain.notation import Notation
 from gradexplain.teach.quiz import GRADIENT, VALUE, boxes, judge, score
+from gradexplain.teach.tolerance import read_answer
 from tests.conftest import ROOT, run_cli
 
 LECTURE_FILE = ROOT / "samples" / "linear_regression.gx"
@@ -56,6 +57,50 @@ def test_inexact_values_are_right_within_the_stated_tolerance_and_exact_ones_exa
     assert not close.right and close.kind == "close"
     huge = judge(box(rounded, VALUE, "J"), "1e400")  # exact, and too large for a float: no overflow
     assert not huge.right and huge.kind == "none"
+
+
+def test_small_values_are_judged_relatively():
+    """σ′(10) is 0.0000454: an absolute tolerance of 0.001 once took -0.0009 for it."""
+    small = box(explain("sigmoid(w)", {"w": 10}), GRADIENT, "w")
+    assert [judge(small, text).right for text in ("0.0000454", "4.54e-5", "-0.0009", "0", "0.00005")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_an_exact_box_wants_an_exact_answer():
+    """J = w*x = -4: a floating-point answer counts only within floating point's own rounding (as
+    2**0.5*2**0.5 for 2, computed in floating point); further off it is at most close."""
+    c = box(explain("w*x", {"w": 2, "x": -2}), VALUE, "J")
+    assert judge(c, "-4*exp(1/10000)").kind == "none"  # a formula of whole numbers: held to 10⁻⁹
+    assert judge(c, "-4*exp(1e-6)").kind == "close"  # a rounded number in it: within 0.1%, so close
+    assert judge(c, "-4*exp(0)").right  # exp(0) is exactly 1
+    assert judge(c, "-2*2**0.5*2**0.5").right and isinstance(read_answer("2**0.5*2**0.5")[0], float)
+
+
+def test_an_answer_is_exact_as_far_as_gradexplain_holds_exact_numbers():
+    c = box(LECTURE, VALUE, "c")
+    assert judge(c, "10**1000/10**1000*(-4)").right
+    assert judge(c, "2**1024/2**1022*(-1)").right
+    assert judge(c, "10**10000/10**10000").kind == "unreadable"  # past 13,000 bits and a float's range
+
+
+def test_the_digits_written_narrow_the_tolerance_and_never_widen_it():
+    e = box(explain("J = exp(w)", {"w": 1}), VALUE, "J")  # 2.718281828…
+    assert [judge(e, text).right for text in ("2.718", "2.72", "2.7183", "2.7182", "3", "0e1", "3.")] == [
+        True,
+        True,
+        True,
+        False,  # 2.7182 is held to its four places: 2.71828 rounds to 2.7183
+        False,
+        False,
+        False,
+    ]
+    assert judge(e, "0.731*3.718").right  # rounded numbers in a formula: within 0.1%
+    assert not judge(e, "2*1359/1000").right  # a formula of whole numbers means exactly what it says
 
 
 # Each diagnosis on a case built to produce it: (explanation, box, wrong answer, kind, words in the message).

@@ -46,11 +46,14 @@ CHROMIUM_FLAGS = (
 
 
 MERMAID_JS = ROOT / ".tools" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+# What npm installs into .tools (README, "Set up on a fresh machine"), by the name `need` knows it by.
+NPM_TOOLS = {"mermaid": MERMAID_JS, "eslint": ROOT / ".tools" / "node_modules" / ".bin" / "eslint"}
 
 
 def need(program: str) -> str:
     """The program's path; a skip (or, in CI, a failure) when it is not installed."""
-    path = shutil.which(program) or (str(MERMAID_JS) if program == "mermaid" and MERMAID_JS.is_file() else None)
+    installed = NPM_TOOLS.get(program)
+    path = str(installed) if installed is not None and installed.is_file() else shutil.which(program)
     if path is None:
         message = f"{program} is not installed (see README, 'Set up on a fresh machine')"
         if os.environ.get("GRADEXPLAIN_REQUIRE_TOOLS") == "1":

@@ -70,6 +70,9 @@ class Primitive:
     plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)
     latex: str = ""  # default \operatorname{name}\left({0}, …\right)
     parameters: tuple[str, ...] = ()  # its arguments' names where they say something (clip's lo, hi)
+    # The lab page's judge computes answers in JavaScript (render/lab.js): this function, over its
+    # number system `n` (exact rationals {n, d} and doubles {f}), as the rules above compute it.
+    js: str = ""
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -338,6 +341,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.exp(x),
         partials=(lambda f, x, r: r,),
         latex=r"e^{{{0}}}",
+        js="function (x) { return n.exactZero(x) ? n.Q(1n) : n.nonzero(Math.exp(n.toFloat(x)), x); }",
     ),
     Primitive(
         "log",
@@ -351,6 +355,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain="x > 0",
         undefined=_positive("log"),
         latex=r"\log\left({0}\right)",
+        js=(
+            "function (x) { if (n.sign(x) <= 0) n.fail(); if (n.exact(x) && x.n === x.d) return n.Q(0n); "
+            "return n.real(n.exact(x) ? n.logBig(x.n) - n.logBig(x.d) : Math.log(x.f)); }"
+        ),
     ),
     Primitive(
         "log2",
@@ -364,6 +372,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain="x > 0",
         undefined=_positive("log2"),
         latex=r"\log_2\left({0}\right)",
+        js="function (x) { return n.logarithm(x, 2n); }",
     ),
     Primitive(
         "log10",
@@ -377,6 +386,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain="x > 0",
         undefined=_positive("log10"),
         latex=r"\log_{{10}}\left({0}\right)",
+        js="function (x) { return n.logarithm(x, 10n); }",
     ),
     Primitive(
         "log1p",
@@ -389,6 +399,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         partials=(lambda f, x, r: f.div(f.one, 1 + x),),
         domain="x > -1",
         undefined=_positive("log1p", -1),
+        js=(
+            "function (x) { if (n.cmp(n.asRat(x), n.Q(-1n)) <= 0) n.fail(); "
+            "return n.exactZero(x) ? x : n.real(Math.log1p(n.toFloat(x))); }"
+        ),
     ),
     Primitive(
         "expm1",
@@ -399,6 +413,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=_double(math.expm1, "expm1", underflows=True),
         precise=lambda ctx, x: ctx.expm1(x),
         partials=(lambda f, x, r: r + 1,),
+        js="function (x) { return n.exactZero(x) ? x : n.nonzero(Math.expm1(n.toFloat(x)), x); }",
     ),
     Primitive(
         "sqrt",
@@ -413,6 +428,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         undefined=lambda x: f"square root of a negative number ({_show(x)})" if x < 0 else None,
         kink="at 0 the derivative is infinite: an error",
         latex=r"\sqrt{{{0}}}",
+        js="function (x) { return n.power(x, n.Q(1n, 2n)); }",
     ),
     # ── trigonometric ───────────────────────────────────────────────────────────────────────
     Primitive(
@@ -425,6 +441,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.sin(x),
         partials=(lambda f, x, r: f("cos", x),),
         latex=r"\sin\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? x : n.real(Math.sin(n.toFloat(x))); }",
     ),
     Primitive(
         "cos",
@@ -436,6 +453,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.cos(x),
         partials=(lambda f, x, r: -f("sin", x),),
         latex=r"\cos\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? n.Q(1n) : n.real(Math.cos(n.toFloat(x))); }",
     ),
     Primitive(
         "tan",
@@ -449,6 +467,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain="cos x ≠ 0",
         pole_side=lambda x: (math.floor(float(x) / math.pi + 0.5),),
         latex=r"\tan\left({0}\right)",
+        js=(
+            "function (x) { if (n.exactZero(x)) return x; var v = n.toFloat(x); "
+            "if (Math.cos(v) === 0) n.fail(); return n.real(Math.tan(v)); }"
+        ),
     ),
     Primitive(
         "asin",
@@ -463,6 +485,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         undefined=_unit_interval("asin"),
         kink="at ±1 the derivative is infinite: an error",
         latex=r"\arcsin\left({0}\right)",
+        js=(
+            "function (x) { if (n.cmp(n.absQ(n.asRat(x)), n.Q(1n)) > 0) n.fail(); "
+            "return n.exactZero(x) ? x : n.real(Math.asin(n.toFloat(x))); }"
+        ),
     ),
     Primitive(
         "acos",
@@ -477,6 +503,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         undefined=_unit_interval("acos"),
         kink="at ±1 the derivative is infinite: an error",
         latex=r"\arccos\left({0}\right)",
+        js=(
+            "function (x) { if (n.cmp(n.absQ(n.asRat(x)), n.Q(1n)) > 0) n.fail(); "
+            "return n.exact(x) && x.n === 1n && x.d === 1n ? n.Q(0n) : n.real(Math.acos(n.toFloat(x))); }"
+        ),
     ),
     Primitive(
         "atan",
@@ -488,6 +518,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.atan(x),
         partials=(lambda f, x, r: f.div(f.one, 1 + x * x),),
         latex=r"\arctan\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? x : n.real(Math.atan(n.toFloat(x))); }",
     ),
     # ── hyperbolic ──────────────────────────────────────────────────────────────────────────
     Primitive(
@@ -500,6 +531,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.sinh(x),
         partials=(lambda f, x, r: f("cosh", x),),
         latex=r"\sinh\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? x : n.real(Math.sinh(n.toFloat(x))); }",
     ),
     Primitive(
         "cosh",
@@ -511,6 +543,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.cosh(x),
         partials=(lambda f, x, r: f("sinh", x),),
         latex=r"\cosh\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? n.Q(1n) : n.real(Math.cosh(n.toFloat(x))); }",
     ),
     Primitive(
         "tanh",
@@ -522,6 +555,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.tanh(x),
         partials=(lambda f, x, r: 1 - r * r,),
         latex=r"\tanh\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? x : n.real(Math.tanh(n.toFloat(x))); }",
     ),
     # ── activations ─────────────────────────────────────────────────────────────────────────
     Primitive(
@@ -534,6 +568,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=sigmoid.mpmath,
         partials=(lambda f, x, r: r * (1 - r),),
         latex=r"\sigma\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? n.Q(1n, 2n) : n.nonzero(n.logistic(n.toFloat(x)), x); }",
     ),
     Primitive(
         "softplus",
@@ -544,6 +579,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=_double(_softplus, "softplus", underflows=True),
         precise=softplus.mpmath,
         partials=(lambda f, x, r: f("sigmoid", x),),
+        js=(
+            "function (x) { var v = n.toFloat(x); "
+            "return n.nonzero(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))), x); }"
+        ),
     ),
     Primitive(
         "relu",
@@ -558,6 +597,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         at_kink=_zero_kink("relu", "the subgradient 0 is used"),
         kink_side=lambda x: (x > 0,),
         selects=True,
+        js="function (x) { return n.sign(x) > 0 ? x : n.exact(x) ? n.Q(0n) : n.F(0); }",
     ),
     Primitive(
         "leaky_relu",
@@ -574,6 +614,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         defaults=(Fraction(1, 100),),
         latex=r"\operatorname{{LeakyReLU}}\left({0}, {1}\right)",
         parameters=("x", "a"),
+        js=(
+            "function (x, a) { if (n.sign(x) > 0) return n.exact(x) && n.exact(a) ? x : n.F(n.toFloat(x)); "
+            'return n.arithmetic("*", a, x); }'
+        ),
     ),
     Primitive(
         "elu",
@@ -594,6 +638,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
             else None
         ),
         latex=r"\operatorname{{ELU}}\left({0}\right)",
+        js=(
+            "function (x) { if (n.sign(x) > 0 || n.exactZero(x)) return n.exact(x) ? x : n.F(n.toFloat(x)); "
+            "return n.real(Math.expm1(n.toFloat(x))); }"
+        ),
     ),
     Primitive(
         "gelu",
@@ -611,6 +659,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
             ),
         ),
         latex=r"\operatorname{{GELU}}\left({0}\right)",
+        js=(
+            "function (x) { if (n.exactZero(x)) return x; var v = n.toFloat(x); "
+            "return n.nonzero(v * n.erfc(-v / Math.SQRT2) / 2, x); }"
+        ),
     ),
     Primitive(
         "silu",
@@ -622,6 +674,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=silu.mpmath,
         partials=(lambda f, x, r: (lambda s: s * (1 + x * (1 - s)))(f("sigmoid", x)),),
         latex=r"\operatorname{{SiLU}}\left({0}\right)",
+        js=(
+            "function (x) { if (n.exactZero(x)) return x; var v = n.toFloat(x); "
+            "return n.nonzero(v * n.logistic(v), x); }"
+        ),
     ),
     # ── piecewise ───────────────────────────────────────────────────────────────────────────
     Primitive(
@@ -638,6 +694,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         kink_side=lambda x: (x > 0,),
         selects=True,
         latex=r"\left\lvert {0} \right\rvert",
+        js="function (x) { return n.sign(x) < 0 ? n.negate(x) : x; }",
     ),
     Primitive(
         "max",
@@ -656,6 +713,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         kink_side=lambda a, b: (a > b,),
         selects=True,
         latex=r"\max\left({0}, {1}\right)",
+        js="function (a, b) { return n.cmp(n.asRat(b), n.asRat(a)) > 0 ? b : a; }",
     ),
     Primitive(
         "min",
@@ -674,6 +732,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         kink_side=lambda a, b: (a > b,),
         selects=True,
         latex=r"\min\left({0}, {1}\right)",
+        js="function (a, b) { return n.cmp(n.asRat(b), n.asRat(a)) < 0 ? b : a; }",
     ),
     Primitive(
         "clip",
@@ -695,6 +754,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         kink_side=lambda x, lo, hi: (x < lo, x > hi),
         selects=True,
         parameters=("x", "lo", "hi"),
+        js=(
+            "function (x, lo, hi) { if (n.cmp(n.asRat(lo), n.asRat(hi)) > 0) n.fail(); "
+            "return n.cmp(n.asRat(x), n.asRat(lo)) < 0 ? lo : n.cmp(n.asRat(x), n.asRat(hi)) > 0 ? hi : x; "
+            "}"
+        ),
     ),
     # ── special ─────────────────────────────────────────────────────────────────────────────
     Primitive(
@@ -707,6 +771,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.erf(x),
         partials=(lambda f, x, r: 2 * f("exp", -x * x) / f("sqrt", f.pi),),
         latex=r"\operatorname{{erf}}\left({0}\right)",
+        js="function (x) { return n.exactZero(x) ? x : n.real(n.erf(n.toFloat(x))); }",
     ),
 )
 

@@ -14,23 +14,21 @@ from gradexplain.errors import listing
 from gradexplain.graph import Graph
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import DEFAULT_DIGITS, Number, exact_text, format_number, terminating_decimal
-from gradexplain.teach.claims import (
+from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim
+from gradexplain.teach.deciding import RANDOM_POINTS
+from gradexplain.teach.mistakes import (
     FACTOR,
-    FLOAT_AGREEMENT,
     MISSING_FACTOR,
     MISSING_PATH,
     NONE,
-    NUMERIC,
-    RANDOM_POINTS,
     SIGN,
-    SYMBOLIC,
     UPSTREAM_ONLY,
     WRONG_VARIABLE,
-    Claim,
     Diagnosis,
     Edge,
     Path,
 )
+from gradexplain.teach.tolerance import in_words
 
 RIGHT, WRONG, NOT_PROVEN = "right", "WRONG", "not proven"
 # A gradient's formula is repeated in the notes while it is at most this long (JSON has all of it).
@@ -290,10 +288,7 @@ def comparison_note(claims: tuple[Claim, ...]) -> str:
     if any(claim.kind == NUMERIC for claim in claims):
         parts.append("a number at this point")
     if any(claim.inexact for claim in claims):
-        parts.append(
-            f"floating-point values agree within {format_number(FLOAT_AGREEMENT)}·max(1, |gradient|), "
-            "a decimal such as 0.105 within half a unit in its last place"
-        )
+        parts.append(in_words())
     else:
         parts.append("the values are exact, so they must be equal")
     text = "; ".join(parts)

@@ -2,50 +2,62 @@
 to say about a wrong one. Nothing here asks or prints: the CLI (or a page, or a test) asks.
 
 The lab's order: each computed node's value left to right, then each gradient right to left.
-A wrong answer is compared with the mistakes people make, each worked out from the backward
-pass at this point and offered only when the answer equals it exactly: the upstream gradient
-without its local derivative, a local derivative left out further up, some of the paths only,
-the wrong sign, a constant factor, another node's value or gradient.
+A wrong answer is compared with the one catalogue of mistakes (teach/mistakes.py), each worked
+out from the backward pass at this point, in its order: the wrong sign, the upstream gradient
+without its local derivative, a local derivative left out further up, some of the paths only, a
+constant factor, another node's value or gradient. Answers are judged by the one tolerance policy
+(teach/tolerance.py): an exact box wants an exact answer, another one agrees within 0.1% (or what
+the answer's digits say, when that is less).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import combinations
 
 from gradexplain.backward import EdgeStep
-from gradexplain.build import read_value
 from gradexplain.errors import GradexplainError, InputError
 from gradexplain.explain import Explanation
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import Number, format_number
 from gradexplain.render.report import Shown, with_values
+from gradexplain.teach.mistakes import (
+    FACTOR,
+    MISSING_FACTOR,
+    MISSING_PATH,
+    ORDER,
+    SIGN,
+    UPSTREAM_ONLY,
+    WRONG_VARIABLE,
+    Catalogue,
+    Diagnosis,
+    Path,
+    Sample,
+)
+from gradexplain.teach.tolerance import agrees, close, fills, read_answer
 
 PARTS = ("forward", "backward", "both")
 VALUE, GRADIENT = "value", "gradient"
-# An answer to a box whose value is not exact (exp, sigmoid away from 0, …) is right within this
-# relative tolerance: three significant digits, as a student rounds on paper.
-TOLERANCE = Fraction(1, 1000)
-# Fan-out subsets tried for the missing-path diagnosis: a node used more times than this is rare.
-MOST_PATHS = 8
 # Boxes are filled in by hand: past this many, a quiz or a lab page is refused. (Each box lists the
 # values of the other nodes among its mistakes, so the work grows with the square of the boxes: a
 # lab page of a dense network is 2 MB at 200 boxes, 70 MB and 40 s at 1,500.)
 MOST_BOXES = 200
 # An unreadable answer is quoted back up to this many characters (the lab page's script says the same).
 ECHO = 40
-# What each kind of mistake says about the student. The kinds are the claims' (teach/claims.py),
-# and "close" for an exact value given rounded., for the summary at the end.
+# What each kind of mistake says about the student, for the summary at the end: the catalogue's
+# kinds in its order, then "close" for an exact value given rounded.
+HABITS = {
+    SIGN: "you lose a minus sign",
+    UPSTREAM_ONLY: "you stop at the upstream gradient: multiply it by the local derivative",
+    MISSING_FACTOR: "you leave out a local derivative on the way to the output",
+    MISSING_PATH: "you forget to sum over every path when a node feeds several others",
+    FACTOR: "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
+    WRONG_VARIABLE: "you give the number of another node",
+}
+assert tuple(HABITS) == ORDER
 KINDS = {
-    "upstream_only": "you stop at the upstream gradient: multiply it by the local derivative",
-    "missing_factor": "you leave out a local derivative on the way to the output",
-    "missing_path": "you forget to sum over every path when a node feeds several others",
-    "sign": "you lose a minus sign",
-    "factor": "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
-    "wrong_variable": "you give the number of another node",
+    **HABITS,
     "close": "you round where the exact value is wanted",
     "none": "no common mistake matches: redo the step with the hint",
 }
@@ -89,14 +101,17 @@ def boxes(explanation: Explanation, part: str = "both", notation: Notation = LEI
     """The boxes to fill in: values left to right, then gradients right to left (∂J/∂J = 1 is given)."""
     if part not in PARTS:
         raise ValueError(f"part {part!r}: choose one of {', '.join(PARTS)}")
+    graph = explanation.graph
+    point = Sample.of(explanation.values, explanation.node_gradients, explanation.steps)
+    catalogue = Catalogue.of(graph, explanation.steps, point)
     found: list[Box] = []
     if part in ("forward", "both"):
-        found += [_value_box(explanation, node.index) for node in explanation.graph.nodes if not node.is_input]
+        found += [_value_box(explanation, catalogue, point, node.index) for node in graph.nodes if not node.is_input]
     if part in ("backward", "both"):
-        graph, by_arg = explanation.graph, _edges_by_argument(explanation)
+        by_arg = _edges_by_argument(explanation)
         for node in reversed(graph.nodes):
             if node.index != graph.output and explanation.node_gradients[node.index] is not None:
-                found.append(_gradient_box(explanation, node.index, notation, by_arg))
+                found.append(_gradient_box(explanation, catalogue, point, node.index, notation, by_arg))
     return tuple(found)
 
 
@@ -118,37 +133,22 @@ def check_size(explanation: Explanation, what: str = "the quiz") -> None:
 
 
 def judge(box: Box, text: str) -> Verdict:
-    """Whether `text` (a number or a formula without names: -4, 1/2, 2*(-2)) fills `box`."""
+    """Whether `text` (a number or a formula without names: -4, 1/2, 2*(-2)) fills `box`: right,
+    close (an exact value rounded), a mistake of the catalogue, or none of these."""
+    stripped = text.strip()
     try:
-        answer = read_value(text.strip())
+        answer, how = read_answer(stripped)
     except GradexplainError:
-        stripped = text.strip()
         echoed = stripped if len(stripped) <= ECHO else stripped[: ECHO - 1] + "…"
         return Verdict(False, "unreadable", UNREADABLE.format(text=repr(echoed)))
-    if _same(answer, box.answer):
+    if fills(answer, box.answer, how):
         return Verdict(True, "", RIGHT.format(shown=box.shown))
-    for mistake in box.mistakes:  # the most telling first: a value shared by many nodes says least
-        if _same(answer, mistake.value):
-            return Verdict(False, mistake.kind, mistake.message)
-    if _close(answer, box.answer):
+    if close(answer, box.answer, how):
         return Verdict(False, "close", CLOSE)
+    for mistake in box.mistakes:  # in the catalogue's order
+        if fills(answer, mistake.value, how):
+            return Verdict(False, mistake.kind, mistake.message)
     return Verdict(False, "none", OTHER.format(hint=box.hints[0] if box.hints else NO_HINT))
-
-
-def _same(answer: Number, truth: Number) -> bool:
-    """Equal: exactly where both are exact, else within TOLERANCE."""
-    if isinstance(answer, Fraction | int) and isinstance(truth, Fraction | int):
-        return Fraction(answer) == Fraction(truth)
-    if any(isinstance(value, float) and not math.isfinite(value) for value in (answer, truth)):
-        return False  # (a Fraction is finite, however large: float() of 1e400 would overflow)
-    return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
-
-
-def _close(answer: Number, truth: Number) -> bool:
-    """A rounded form of an exact value that is not a short decimal (0.333 for 1/3)."""
-    if not isinstance(truth, Fraction | int) or (Fraction(truth) * 1000).denominator == 1:
-        return False
-    return abs(Fraction(answer) - Fraction(truth)) <= TOLERANCE * max(1, abs(Fraction(truth)))
 
 
 def _show(value: Number) -> str:
@@ -164,30 +164,24 @@ def _local_text(formula: str, value: Number) -> str:
 # ── forward boxes ──────────────────────────────────────────────────────────────────────────
 
 
-def _value_box(explanation: Explanation, index: int) -> Box:
+def _value_box(explanation: Explanation, catalogue: Catalogue, point: Sample, index: int) -> Box:
     graph = explanation.graph
     node = graph.nodes[index]
     value = explanation.values[index]
     definition = graph.definition(node)
     arguments = ", ".join(f"{graph.nodes[a].name} = {_show(explanation.values[a])}" for a in dict.fromkeys(node.args))
-    hints = (
-        f"{node.name} = {definition}: put in the values of its arguments ({arguments})",
-        f"{node.name} = {with_values(explanation, node, Shown(6, False))}",
-    )
+    worked = with_values(explanation, node, Shown(6, False))
+    hints = (f"{node.name} = {definition}: put in the values of its arguments ({arguments})", f"{node.name} = {worked}")
     mistakes: list[Mistake] = []
-    if value != 0:
-        mistakes.append(
-            Mistake(
-                -value, "sign", f"the sign is wrong: work out {with_values(explanation, node, Shown(6, False))} again"
-            )
-        )
-    for other in graph.nodes:
-        other_value = explanation.values[other.index]
-        if other.index != index:
+    for candidate in catalogue.values(index, point):
+        said = candidate.diagnosis
+        if said.kind == SIGN:
+            message = f"the sign is wrong: work out {worked} again"
+        else:
+            other = graph.nodes[said.node]  # type: ignore[index]
             what = f"the value of {other.name}" + (" (an input)" if other.is_input else "")
-            mistakes.append(
-                Mistake(other_value, "wrong_variable", f"that is {what}; this box is {node.name} = {definition}")
-            )
+            message = f"that is {what}; this box is {node.name} = {definition}"
+        mistakes.append(Mistake(candidate.predict(point), said.kind, message))  # type: ignore[arg-type]
     question = f"{node.name} = {definition} = ?"
     return Box(VALUE, index, node.name, question, value, _show(value), hints, _kept(mistakes, value))
 
@@ -195,7 +189,14 @@ def _value_box(explanation: Explanation, index: int) -> Box:
 # ── backward boxes ─────────────────────────────────────────────────────────────────────────
 
 
-def _gradient_box(explanation: Explanation, index: int, notation: Notation, by_arg: dict[int, list[EdgeStep]]) -> Box:
+def _gradient_box(
+    explanation: Explanation,
+    catalogue: Catalogue,
+    point: Sample,
+    index: int,
+    notation: Notation,
+    by_arg: dict[int, list[EdgeStep]],
+) -> Box:
     graph = explanation.graph
     out = graph.nodes[graph.output].name
     name = graph.nodes[index].name
@@ -213,112 +214,103 @@ def _gradient_box(explanation: Explanation, index: int, notation: Notation, by_a
         f"upstream {notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.upstream)}"
         for e in edges
     )
-    mistakes = _kept(_gradient_mistakes(explanation, index, by_arg, notation), gradient)
+    words = _Words(explanation, notation, index)
+    mistakes = []
+    for candidate in catalogue.gradient(index, [point]):
+        predicted = None if candidate.fitted else candidate.predict(point)  # a fitted k tells nothing at one point
+        if predicted is not None:
+            mistakes.append(Mistake(predicted, candidate.diagnosis.kind, words.said(candidate.diagnosis, predicted)))
     question = f"{notation.gradient(out, name)} = ?"
-    return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), mistakes)
+    return Box(GRADIENT, index, name, question, gradient, _show(gradient), (rule, locals_), _kept(mistakes, gradient))
 
 
-def _gradient_mistakes(
-    explanation: Explanation, index: int, by_arg: dict[int, list[EdgeStep]], notation: Notation
-) -> Iterator[Mistake]:
-    """The wrong answers people give for this gradient, most telling first."""
-    graph = explanation.graph
-    out = graph.nodes[graph.output].name
-    name = graph.nodes[index].name
-    gradient = explanation.node_gradients[index]
-    assert gradient is not None
-    edges = by_arg.get(index, [])
-    for edge in edges:
-        consumer = graph.nodes[edge.node].name
-        if not _same(edge.local_value, 1):
-            yield Mistake(
-                edge.upstream,
-                "upstream_only",
-                f"that is the upstream gradient {notation.gradient(out, consumer)} = {_show(edge.upstream)}; multiply "
+class _Words:
+    """What the quiz says about each mistake of a gradient box, in the chosen notation."""
+
+    def __init__(self, explanation: Explanation, notation: Notation, index: int) -> None:
+        self.graph, self.notation = explanation.graph, notation
+        self.out = self.graph.nodes[self.graph.output].name
+        self.name = self.graph.nodes[index].name
+
+    def _named(self, node: int) -> str:
+        return self.graph.nodes[node].name
+
+    def said(self, found: Diagnosis, value: Number) -> str:
+        notation, out, name = self.notation, self.out, self.name
+        if found.kind == SIGN and found.edge is not None:  # a -1 on the way, left out
+            consumer = self.graph.nodes[found.edge.node]
+            local = notation.local(consumer.name, self._named(found.edge.arg))
+            defined = f"{consumer.name} = {self.graph.definition(consumer)}"
+            return f"the sign is wrong: you left out {local} = -1 (from {defined})"
+        if found.kind == SIGN:
+            return "the sign is wrong: check the sign of each local derivative on the way"
+        if found.kind == UPSTREAM_ONLY:
+            assert found.edge is not None and found.node is not None and found.value is not None
+            consumer = self._named(found.node)
+            return (
+                f"that is the upstream gradient {notation.gradient(out, consumer)} = {_show(found.value)}; multiply "
                 f"by the local derivative {notation.local(consumer, name)} = "
-                f"{_local_text(edge.local_formula, edge.local_value)}",
+                f"{_local_text(found.edge.formula, found.edge.value)}"
             )
-    if 1 < len(edges) <= MOST_PATHS:
-        for size in range(1, len(edges)):
-            for chosen in combinations(edges, size):
-                missed = [e for e in edges if e not in chosen]
-                through = ", ".join(graph.nodes[e.node].name for e in chosen)
-                others = " + ".join(
-                    f"{notation.local(graph.nodes[e.node].name, name)} · "
-                    f"{notation.gradient(out, graph.nodes[e.node].name)} = {_show(e.product)}"
-                    for e in missed
-                )
-                yield Mistake(
-                    sum((e.product for e in chosen), Fraction(0)),
-                    "missing_path",
-                    f"that counts only the path through {through}; {name} also reaches {out} through "
-                    f"{', '.join(graph.nodes[e.node].name for e in missed)}: add {others}",
-                )
-    for edge in _edges_above(by_arg, index):
-        if edge.arg == index:  # leaving out its own edge's local derivative is "upstream only", above
-            continue
-        if edge.local_value != 0 and not _same(edge.local_value, 1) and not _same(edge.local_value, -1):
-            consumer, argument = graph.nodes[edge.node].name, graph.nodes[edge.arg].name
-            yield Mistake(
-                gradient / edge.local_value,  # exact where both are, a float otherwise
-                "missing_factor",
-                f"you left out {notation.local(consumer, argument)} = "
-                f"{_local_text(edge.local_formula, edge.local_value)}",
+        if found.kind == MISSING_FACTOR:
+            assert found.edge is not None
+            local = notation.local(self._named(found.edge.node), self._named(found.edge.arg))
+            return f"you left out {local} = {_local_text(found.edge.formula, found.edge.value)}"
+        if found.kind == MISSING_PATH:
+            counted = ", ".join(self._through(path) for path in found.counted)
+            missed = ", ".join(self._through(path) for path in found.missed)
+            plural = "s" if len(found.counted) > 1 else ""
+            return (
+                f"that counts only the path{plural} through {counted}; {name} also reaches {out} through {missed}: "
+                f"add {' + '.join(self._product(path) for path in found.missed)}"
             )
-    if gradient != 0:
-        yield Mistake(-gradient, "sign", "the sign is wrong: check the sign of each local derivative on the way")
-        for factor in (2, Fraction(1, 2), 4, Fraction(1, 4)):
-            yield Mistake(
-                gradient * factor,
-                "factor",
-                f"that is {factor} times the gradient: check the constant factors "
-                "(the ½ of a square, a 2 counted twice)",
+        if found.kind == FACTOR:
+            return (
+                f"that is {found.value} times the gradient: check the constant factors "
+                "(the ½ of a square, a 2 counted twice)"
             )
-    for other in graph.nodes:
-        other_gradient = explanation.node_gradients[other.index]
-        if other.index != index and other_gradient is not None:
-            yield Mistake(
-                other_gradient,
-                "wrong_variable",
-                f"that is {notation.gradient(out, other.name)}, the gradient of {other.name}; "
-                f"this box is {notation.gradient(out, name)}",
-            )
+        assert found.kind == WRONG_VARIABLE and found.node is not None
+        other = self._named(found.node)
+        return (
+            f"that is {notation.gradient(out, other)}, the gradient of {other}; "
+            f"this box is {notation.gradient(out, name)}"
+        )
+
+    def _through(self, path: Path) -> str:
+        """The nodes a path goes through on its way to the output (`s`, `a → d`)."""
+        inner = [self._named(edge.node) for edge in path[:-1]]
+        return " → ".join(inner) if inner else self.out
+
+    def _product(self, path: Path) -> str:
+        """A path's product of local derivatives, and its value: `∂ₗp/∂w · ∂ₗJ/∂p = 10`."""
+        factors = " · ".join(self.notation.local(self._named(e.node), self._named(e.arg)) for e in path)
+        value: Number = Fraction(1)
+        for edge in path:
+            value = value * edge.value
+        return f"{factors} = {_show(value)}"
 
 
 def _kept(mistakes: Iterable[Mistake], answer: Number) -> tuple[Mistake, ...]:
-    """The mistakes a judge can say, in order: none equal to the answer (a right answer is never a
-    mistake), none after one of the same value and type (exact or float, which decides how an
-    answer is compared): judge stops at the first that matches."""
+    """The mistakes a judge can say, in order: none that agrees with the answer (a right answer is
+    never a mistake), none after one of the same value and type (exact or float, which decides how
+    an answer is compared): judge stops at the first that matches."""
     seen: set[tuple[bool, Number]] = set()
     kept = []
     for mistake in mistakes:
         key = (isinstance(mistake.value, float), mistake.value)
-        if key not in seen and not _same(mistake.value, answer):
+        if key not in seen and not agrees(mistake.value, answer):
             seen.add(key)
             kept.append(mistake)
     return tuple(kept)
 
 
 def _edges_by_argument(explanation: Explanation) -> dict[int, list[EdgeStep]]:
-    """The backward pass's edges by the node they lead from, made once for every box."""
+    """The backward pass's edges by the node they lead from, made once for every box (its hints)."""
     by_arg: dict[int, list[EdgeStep]] = {}
     for step in explanation.steps:
         if isinstance(step, EdgeStep):
             by_arg.setdefault(step.arg, []).append(step)
     return by_arg
-
-
-def _edges_above(by_arg: dict[int, list[EdgeStep]], index: int) -> list[EdgeStep]:
-    """Every edge on a path from the node up to the output (each once)."""
-    found: dict[tuple[int, int], EdgeStep] = {}
-    stack, seen = [index], {index}
-    while stack:
-        for edge in by_arg.get(stack.pop(), []):
-            found.setdefault((edge.node, edge.slot), edge)
-            if edge.node not in seen:
-                seen.add(edge.node)
-                stack.append(edge.node)
-    return list(found.values())
 
 
 @dataclass(frozen=True, slots=True)
