@@ -29,7 +29,6 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, log1p, log2, log10
 
 from gradexplain.engine.arithmetic import (
     HALF,
@@ -55,6 +54,7 @@ class Primitive:
     arity: int
     group: str  # the banner it stands under in --functions
     symbolic: Callable[..., sp.Expr]  # its SymPy form, from which SymPy derives formulas for show
+    # (a SymPy function where it has one; log2, log1p and their kin as the formulas they are)
     exact: Rule  # (f, *args) → the exact value, or None when it is not rational there
     double: Rule  # (*args) → a double
     precise: Rule  # (ctx, *args) → an mpmath number
@@ -364,7 +364,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "log2",
         1,
         "exponentials and logarithms",
-        log2,
+        lambda x: sp.log(x) / sp.log(2),
         exact=_exact_log(2),
         double=_log_of(2),
         precise=lambda ctx, x: ctx.log(x, 2),
@@ -378,7 +378,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "log10",
         1,
         "exponentials and logarithms",
-        log10,
+        lambda x: sp.log(x) / sp.log(10),
         exact=_exact_log(10),
         double=_log_of(10),
         precise=lambda ctx, x: ctx.log10(x),
@@ -392,7 +392,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "log1p",
         1,
         "exponentials and logarithms",
-        log1p,
+        lambda x: sp.log(1 + x),
         exact=_at((0, 0)),
         double=_double(math.log1p, "log1p"),
         precise=lambda ctx, x: ctx.log1p(x),
@@ -408,7 +408,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "expm1",
         1,
         "exponentials and logarithms",
-        expm1,
+        lambda x: sp.exp(x) - 1,
         exact=_at((0, 0)),
         double=_double(math.expm1, "expm1", underflows=True),
         precise=lambda ctx, x: ctx.expm1(x),
@@ -798,12 +798,6 @@ def function_named(name: str) -> str | None:
 
 
 def heads() -> dict[type, Primitive]:
-    """The SymPy class of each function's symbolic form (sp.exp → exp), for evaluating SymPy's formulas."""
-    x = sp.Symbol("x", real=True)
-    found: dict[type, Primitive] = {}
-    for primitive in PRIMITIVES:
-        if primitive.is_function:
-            made = primitive.symbolic(*(sp.Symbol(f"x{i}", real=True) for i in range(primitive.arity - 1)), x)
-            if not (made.is_Add or made.is_Mul or made.is_Pow):
-                found.setdefault(type(made), primitive)
-    return found
+    """The SymPy class of each function's symbolic form (sp.exp → exp), for reading SymPy's
+    formulas; read from the rows without building an expression (which would import more of SymPy)."""
+    return {p.symbolic: p for p in PRIMITIVES if p.is_function and isinstance(p.symbolic, type)}
