@@ -21,14 +21,17 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 from html import escape
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
 from gradexplain.render.html import NO_PICTURE, inline_svg, page_head
 from gradexplain.render.report import BLANK, RenderOptions, Shown
 from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # Where the page's drawing comes from, when it was made without one (render_text never draws).
 NO_LAB_PICTURE = NO_PICTURE.replace('"html"', '"lab"').replace("-o page.html", "-o page.lab.html")

@@ -15,14 +15,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from gradexplain.backward import EdgeStep
 from gradexplain.build import read_value
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.explain import Explanation
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import Number, format_number
 from gradexplain.render.report import Shown, with_values
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 PARTS = ("forward", "backward", "both")
 VALUE, GRADIENT = "value", "gradient"

@@ -24,7 +24,7 @@ from gradexplain.numeric import ZERO, settle
 from gradexplain.views.evaluation import check_work
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
 
 
 @dataclass(frozen=True, slots=True)
