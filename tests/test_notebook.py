@@ -23,9 +23,9 @@ from rich.console import Console
 
 from gradexplain import display, explain
 from gradexplain.display import COPIES_UP_TO_NODES
-from gradexplain.notebook import MagicError, run_magic
 from gradexplain.render import render_text
 from gradexplain.render.html import FRAGMENT_STYLE, SCOPE
+from gradexplain.shell.magic import MagicError, run_magic
 from tests.conftest import ROOT
 from tests.test_tools import ARTIFACTS, _chromium, compile_latex, need
 

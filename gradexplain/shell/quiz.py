@@ -1,6 +1,5 @@
 """The terminal side of --quiz: asks each box of gradexplain.teach.quiz in turn, reads the
-answers, and prints feedback and the score. Part of the command line (with cli.py, the only
-code that reads stdin and writes stdout).
+answers, and prints feedback and the score.
 
 On a terminal the questions come as rich prompts in colour. From a pipe (one answer per line)
 the session is plain text and deterministic, for tests and autograders: after `show`, or when the
@@ -9,14 +8,19 @@ tries run out, a line `answer: VALUE`; the last line of stdout is `score: N/M`.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
+from gradexplain.errors import InputError
 from gradexplain.notation import Notation
+from gradexplain.shell import writer
+from gradexplain.shell.request import Request
 from gradexplain.teach.quiz import SHOWN, Box, Score, boxes, judge, score
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 COMMANDS = "hint, show, skip or quit"
 
@@ -33,16 +37,28 @@ class Terminal:
     ask: Callable[[str], str]  # prompt → the line typed; raises EOFError at the end of input
 
 
+def quiz(explanation: Explanation, request: Request) -> Score:
+    """--quiz: the session instead of the tables (which would give the answers away)."""
+    if request.output.path is not None:
+        raise InputError(
+            "--quiz asks on the terminal; it writes no file", hint="drop -o, or use --blank for a worksheet"
+        )
+    from gradexplain.render import RenderOptions, render_text
+    from gradexplain.teach.quiz import check_size
+
+    assert request.quiz is not None
+    check_size(explanation)
+    notation = Notation(request.output.notation)
+    blanks = RenderOptions(notation=notation, blank=True, keep_values=request.quiz.part == "backward")
+    graph = render_text(explanation, "tree", blanks)
+    return run_quiz(explanation, request.quiz.part, request.quiz.tries, notation, graph)
+
+
 def plain_terminal() -> Terminal:
     def say(text: str, style: str = "") -> None:
-        try:
-            sys.stdout.write(text + "\n")
-            sys.stdout.flush()
-        except BrokenPipeError:  # `| head`: the reader has all it wanted; the rest goes nowhere
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        writer.say(text)
 
     def ask(prompt: str) -> str:
-        sys.stdout.flush()
         line = sys.stdin.readline()
         if not line:
             raise EOFError
@@ -52,9 +68,7 @@ def plain_terminal() -> Terminal:
 
 
 def rich_terminal() -> Terminal:
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = writer.console()
 
     def say(text: str, style: str = "") -> None:
         console.print(text, style=style or None, markup=False)
@@ -67,7 +81,7 @@ def rich_terminal() -> Terminal:
 
 def run_quiz(explanation: Explanation, part: str, tries: int, notation: Notation, graph_text: str) -> Score:
     """The whole session: the graph with its boxes blank, each box in turn, then the score."""
-    terminal = rich_terminal() if sys.stdin.isatty() and sys.stdout.isatty() else plain_terminal()
+    terminal = rich_terminal() if sys.stdin.isatty() and writer.stdout_is_terminal() else plain_terminal()
     questions = boxes(explanation, part, notation)
     terminal.say(graph_text.rstrip("\n"), "")
     terminal.say("", "")

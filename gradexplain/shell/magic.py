@@ -1,6 +1,7 @@
-"""Jupyter: `%load_ext gradexplain` adds two magics (an Explanation displays itself through
-gradexplain.display). The magics read the command line's own options (gradexplain.cli), so
-`%gradexplain FORMULA --w 2 --check` means what the command means, and return the Explanation:
+"""IPython: `%load_ext gradexplain` adds %gradexplain and %%gradexplain. Their line is the
+command's own command line (gradexplain.shell.options), so `%gradexplain FORMULA --w 2 --check`
+means what the command means; they run it as the command does (gradexplain.shell.run) and return
+the Explanation, which shows itself (gradexplain.display):
 
     %load_ext gradexplain
     %gradexplain 0.5*(w*x+b-y)**2 --w 2 --x -2 --b 8 --y 2 --check
@@ -17,12 +18,12 @@ import shlex
 from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.render.report import RenderOptions
+from gradexplain.shell.options import describe, is_click, read_line
+from gradexplain.shell.request import Request
+from gradexplain.shell.run import internal_error, run
 
 if TYPE_CHECKING:
     from gradexplain.explanation import Explanation
-
-# ── the magics ─────────────────────────────────────────────────────────────────────────────
 
 
 class MagicError(Exception):
@@ -46,12 +47,8 @@ def run_magic(line: str, cell: str | None = None) -> Explanation | None:
     """%gradexplain LINE (the formula and options) or %%gradexplain LINE with the program in
     CELL: the Explanation, displayed with the line's --notation, --digits and --full. Warnings
     go to stderr, as the command's do. None after --help or --version, which print instead."""
-    from gradexplain import cli
-    from gradexplain.explain import explain
-    from gradexplain.notation import Notation
-
     debug = False
-    ctx = None
+    request: Request | None = None
     try:
         try:
             words = shlex.split(line)
@@ -62,45 +59,21 @@ def run_magic(line: str, cell: str | None = None) -> Explanation | None:
         if shell_only:
             raise InputError(f"{shell_only[0]} is for a shell, not a notebook", hint="run it in a terminal")
         try:
-            ctx = cli.read_command_line(words, formula=cell)
+            read = read_line(words, cell=cell, notebook=True)
         except Exception as problem:
-            if cli.is_click(problem, "Exit"):  # --help has printed the help
-                return None
-            raise
-        if ctx.params["version"]:
-            from gradexplain import __version__
-
-            print(f"gradexplain {__version__}")
+            if not is_click(problem, "UsageError"):
+                raise
+            raise InputError(problem.format_message(), hint="--help lists the options") from None  # type: ignore[attr-defined]
+        if not isinstance(read, Request):  # --help or --version has printed
             return None
-        if ctx.params["quiz"] is not None:
-            raise InputError(
-                "--quiz asks its questions in a terminal", hint="run it there, or print a worksheet with --blank"
-            )
-        request = cli.read_request(ctx)
-        output = request.output
-        if output.format != "auto" and (output.path is None or output.path == "-"):
-            raise InputError(
-                f"--format {output.format} needs -o FILE in a notebook",
-                hint="the result shows itself here (as HTML); write other formats to a file, "
-                "or call gradexplain.render.render_text(_, FORMAT)",
-            )
-        if output.path == "-":
-            raise InputError("-o - writes to standard output, which is this cell", hint="leave -o out, or name a file")
-        explanation = cli.with_views_asked(
-            ctx, explain(request.source, request.values, **request.arguments), request.limits
-        )
-        cli.warn(explanation.warnings)
-        cli.warn(tuple(cli.idle_options(ctx, explanation.checks is not None)))
-        if output.path is not None:
-            cli.write_output(explanation, output, request.limits)
-        options = RenderOptions(digits=output.digits, notation=Notation(output.notation), blank=output.blank)
-        return explanation.with_display(options, full=output.full)
+        request = read
+        return run(request).explanation
     except GradexplainError as error:
-        raise MagicError(cli.describe(error, ctx) if ctx is not None else error.describe()) from None
+        raise MagicError(describe(error, request)) from None
     except Exception:
         if debug:
             raise
-        raise MagicError(cli.INTERNAL_ERROR.replace("the command you ran", "the magic's line")) from None
+        raise MagicError(internal_error("the magic's line")) from None
 
 
 def gradexplain_magic(line: str, cell: str | None = None) -> Explanation | None:
