@@ -1,5 +1,6 @@
 """The shell: one immutable Request made once from a command line, one run for the command and
-the magics, one writer; and nothing outside the shell touches it."""
+the magics, one writer; closed standard streams and -o over an input are usage errors (exit 2),
+never crashes; and nothing outside the shell touches it."""
 
 from __future__ import annotations
 
@@ -68,6 +69,103 @@ def test_run_takes_a_request_made_without_a_command_line(tmp_path):
     assert outcome.code == EXIT_OK and json.loads(target.read_text())["gradients"] == {"w": 3, "x": 2}
     failed = run(Request("relu(w)", None, MappingProxyType({"w": "0"}), check=True, notebook=True))
     assert failed.code == EXIT_CHECK_FAILED and failed.explanation.display is not None
+
+
+# ── closed standard streams ───────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-f", "-", "--w", "2"], "error: -f - reads standard input, which is closed"),
+        (["w*x", "--w", "2", "--x", "3", "--claims", "-"], "error: --claims - reads standard input, which is closed"),
+        (
+            ["w*x", "--w", "2", "--x", "3", "--quiz"],
+            "error: --quiz reads its answers from standard input, which is closed",
+        ),
+    ],
+)
+def test_a_closed_stdin_is_bad_usage_said_as_such(args, message):
+    result = shell("<&-", *args)
+    assert result.returncode == 2 and result.stdout == b""
+    first, hint = result.stderr.decode().splitlines()
+    assert first == message and hint.startswith("hint: ")
+
+
+@pytest.mark.parametrize("extra", [[], ["--quiz"], ["--format", "json"], ["--version"]])
+def test_a_closed_stdout_is_bad_usage_said_on_stderr(extra):
+    result = shell(">&- </dev/null", *([] if extra == ["--version"] else ["w*x", "--w", "2", "--x", "3"]), *extra)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert result.stderr.decode().startswith("error: standard output is closed, so ")
+
+
+def test_a_closed_stdout_still_writes_a_file(tmp_path):
+    result = shell(">&-", "w*x", "--w", "2", "--x", "3", "-o", str(tmp_path / "unit.md"))
+    assert result.returncode == 0 and result.stderr == b""
+    assert (tmp_path / "unit.md").read_text().startswith("## Formula")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["w*", "--w", "2"], 2),  # bad input
+        (["w", "--digits", "0", "--w", "1"], 2),  # a usage error click reports
+        (["w*x", "--w", "2"], 2),  # a missing value, whose hint names the command line's options
+        (["relu(w)", "w=0", "--check"], 1),  # a failed check
+        (["w*x", "--w", "2", "--x", "3", "--q", "1"], 0),  # a warning with nowhere to go
+        (["w*x", "--w", "2", "--x", "3", "--random"], 2),
+    ],
+)
+def test_a_closed_stderr_loses_the_message_but_not_the_exit_code(args, code):
+    result = shell("2>&-", *args)
+    assert result.returncode == code
+
+
+def test_messages_with_both_output_streams_closed_still_exit_2():
+    assert shell(">&- 2>&-", "w*x", "--w", "2", "--x", "3").returncode == 2
+
+
+# ── -o never replaces an input ────────────────────────────────────────────────────────────
+
+
+def test_o_never_replaces_the_program_or_the_claims_however_it_is_named(tmp_path):
+    program, claims = tmp_path / "mine.gx", tmp_path / "cl.txt"
+    program.write_text("w = 2\nJ = w**2\n")
+    claims.write_text("dJ/dw = 4\n")
+    (tmp_path / "link.gx").symlink_to(program)
+    os.link(program, tmp_path / "hard.gx")
+    elsewhere = tmp_path / "sub"
+    elsewhere.mkdir()
+    for args in (
+        ["-f", str(program), "-o", str(program)],
+        [str(program), "-o", str(tmp_path / "." / "mine.gx")],
+        ["-f", str(program), "-o", str(elsewhere / ".." / "mine.gx")],
+        ["-f", str(program), "-o", str(tmp_path / "link.gx")],
+        ["-f", str(tmp_path / "link.gx"), "-o", str(program)],
+        ["-f", str(program), "-o", str(tmp_path / "hard.gx")],
+        ["w**2", "--w", "2", "--claims", str(claims), "-o", str(claims)],
+    ):
+        result = shell("", *args)
+        assert result.returncode == 2, args
+        lines = result.stderr.decode().splitlines()
+        assert "this run reads" in lines[0] and "would replace it" in lines[0], lines
+        assert lines[1] == "hint: write the output to another file"
+    assert program.read_text() == "w = 2\nJ = w**2\n" and claims.read_text() == "dJ/dw = 4\n"
+
+
+def test_o_never_replaces_the_file_on_standard_input(tmp_path):
+    program = tmp_path / "mine.gx"
+    program.write_text("w = 2\nJ = w**2\n")
+    result = shell(f"< {program}", "-f", "-", "-o", str(program))
+    assert result.returncode == 2 and b"(the file on standard input)" in result.stderr
+    assert program.read_text() == "w = 2\nJ = w**2\n"
+
+
+def test_o_may_replace_an_earlier_output_or_name_a_new_file(tmp_path):
+    program = tmp_path / "mine.gx"
+    program.write_text("w = 2\nJ = w**2\n")
+    for _ in range(2):
+        assert shell("", "-f", str(program), "-o", str(tmp_path / "trace.md")).returncode == 0
 
 
 # ── the shell is the only code that touches it, and nothing imports the command ─────────────

@@ -30,6 +30,7 @@ def run(argv: list[str] | None = None) -> NoReturn:
         # until exit, so the cyclic collector need not walk it again, during the run or at exit,
         # where that pass took a fifth of the time of `import sympy` (benchmarks/startup.py).
         gc.freeze()
+        writer.keep_standard_numbers()
     words = sys.argv[1:] if argv is None else list(argv)
     sys.exit(_exit_code(words))
 
@@ -50,10 +51,12 @@ def _exit_code(words: list[str]) -> int:
         return EXIT_INTERRUPTED
     except Exception as problem:  # a bug: never show a user a traceback unless asked
         if is_click(problem, "ClickException"):  # a usage error, said as click says it
-            problem.show()  # type: ignore[attr-defined]
+            if writer.stderr_open():
+                problem.show()  # type: ignore[attr-defined]
             return problem.exit_code  # type: ignore[attr-defined]
         if request.debug if request is not None else "--debug" in words:
-            traceback.print_exc()
+            if writer.stderr_open():
+                traceback.print_exc()
         else:
             writer.error(internal_error())
         return EXIT_INTERNAL

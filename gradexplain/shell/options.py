@@ -25,7 +25,9 @@ from gradexplain.shell.request import (
     Output,
     QuizOptions,
     Request,
+    Text,
     ViewOptions,
+    check_not_an_input,
     check_output_path,
     exercise,
     idle,
@@ -378,6 +380,7 @@ def read_line(words: list[str], *, cell: str | None = None, notebook: bool = Fal
     if parsed is None or isinstance(parsed, int):  # click has answered, and returned its exit code
         return parsed or 0
     if parsed.params["version"]:
+        writer.require_stdout("the version", hint="run it without >&-")
         writer.say(f"gradexplain {__version__}")
         return 0
     return _request(parsed.params, _typed(parsed), split, notebook)
@@ -408,9 +411,11 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
         writer.warn(idle(typed, ("seed", "level"), False, "--random exercises; add --random to make one"))
         source = read_source(params["formula"], params["file"], limits)
     check_dashed(split, source.text, spellings())
-    claims = read_claims(
+    claims, claims_file = read_claims(
         params["claim"] or [], params["claims_file"], params["file"], limits, source.text, split.values
     )
+    inputs: list[tuple[Text, str]] = [(source, "the program")]
+    check_not_an_input(output.path, inputs + ([(claims_file, "the claims file")] if claims_file else []))
     if notebook:
         _notebook_output(output)
     return Request(

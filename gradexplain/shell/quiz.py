@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from gradexplain.errors import InputError
 from gradexplain.notation import Notation
 from gradexplain.shell import writer
-from gradexplain.shell.request import Request
+from gradexplain.shell.request import Request, standard_input
 from gradexplain.teach.quiz import SHOWN, Box, Score, boxes, judge, score
 
 if TYPE_CHECKING:
     from gradexplain.explanation import Explanation
 
 COMMANDS = "hint, show, skip or quit"
+CLOSED_HINT = "run it on a terminal, or pipe the answers in, one a line"
 
 
 class _QuizEndedError(Exception):
@@ -35,6 +36,13 @@ class Terminal:
 
     say: Callable[[str, str], None]  # (text, style)
     ask: Callable[[str], str]  # prompt → the line typed; raises EOFError at the end of input
+
+
+def require_streams() -> None:
+    """Before any work: the questions go to standard output and the answers come from standard
+    input, so neither may be closed."""
+    writer.require_stdout("the quiz", hint="the quiz asks on standard output: run it without >&-")
+    standard_input("--quiz reads its answers from", CLOSED_HINT)
 
 
 def quiz(explanation: Explanation, request: Request) -> Score:

@@ -4,18 +4,19 @@ formula and the claims from the argument, files or standard input.
 gradexplain.shell.options makes a Request from the command's options (or a magic's line);
 gradexplain.shell.run runs it. Every file is read at most one byte past the `source` limit, so
 no file, pipe or device (`-f /dev/zero`) is read forever; each way of failing to read gets its
-own message.
+own message; standard input may be closed (`<&-`), which is said as such.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from gradexplain.errors import InputError, brief
 from gradexplain.limits import Limits
@@ -26,6 +27,9 @@ from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
 if TYPE_CHECKING:
     from gradexplain.render.table import RenderOptions
     from gradexplain.teach.claims import ClaimText
+
+# A regular file, as the system knows it (device, inode), whatever path or link named it.
+FileId = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +122,23 @@ def idle(typed: Mapping[str, str | None], names: tuple[str, ...], used: bool, wh
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """What was read, and where from (for messages)."""
+    """What was read, where from (for messages), and which regular file it was (so that -o
+    never replaces an input)."""
 
     text: str
     origin: str | None
+    file: FileId | None = None
+
+
+class ClosedStreamError(InputError):
+    """A standard stream the run needs is closed (`<&-`)."""
+
+
+def standard_input(what: str, hint: str) -> BinaryIO:
+    """stdin, to read; closed (`<&-`), bad usage said in `what`'s words ("-f - reads")."""
+    if sys.stdin is None:
+        raise ClosedStreamError(f"{what} standard input, which is closed", hint=hint)
+    return sys.stdin.buffer
 
 
 def read_source(formula: str | None, file: str | None, limits: Limits) -> Text:
@@ -137,8 +154,8 @@ def read_source(formula: str | None, file: str | None, limits: Limits) -> Text:
                 hint='try: gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2  (or -f FILE; see --help)',
             )
         return Text(formula, None)
-    data, origin = _read_data(file, limits)
-    return Text(_decoded(data, origin, limits), origin)
+    data, origin, identity = _read_data(file, limits, "-f", "give the formula as an argument or in a file")
+    return Text(_decoded(data, origin, limits), origin, identity)
 
 
 def exercise(formula: str | None, file: str | None, seed: int | None, level: int) -> Text:
@@ -158,19 +175,24 @@ def exercise(formula: str | None, file: str | None, seed: int | None, level: int
 
 def read_claims(
     given: Iterable[str], path: str | None, file: str | None, limits: Limits, source: str, values: Mapping[str, str]
-) -> tuple[str | ClaimText, ...] | None:
+) -> tuple[tuple[str | ClaimText, ...] | None, Text | None]:
     """The claims of --claim, then those of the --claims file (one a line, blank lines and
-    # comments skipped), each knowing its line there so that an error can point at it. A file
-    that cannot be read may have been meant as the value of an input called claims."""
+    # comments skipped), each knowing its line there so that an error can point at it; and the
+    file as read. A file that cannot be read may have been meant as the value of an input called
+    claims."""
     claims: list[str | ClaimText] = list(given)
     if path is None:
-        return tuple(claims) or None
+        return tuple(claims) or None, None
     from gradexplain.teach.claims import ClaimText
 
     if path == "-" and file == "-":
         raise InputError("--claims - and -f - both read standard input", hint="put the claims or the formula in a file")
     try:
-        data, origin = _read_data(path, limits)
+        data, origin, identity = _read_data(
+            path, limits, "--claims", "put the claims in a file, or give them with --claim"
+        )
+    except ClosedStreamError:
+        raise
     except InputError as error:
         error.message, error.hint = f"--claims: {error.message}", "check the path of the claims file"
         if "claims" not in values and "claims" in (formula_names(source) or ()):
@@ -187,21 +209,23 @@ def read_claims(
     ]
     if not found:
         raise InputError(f"{origin} holds no claims", hint="write one claim a line, such as  dJ/dw = x*(w*x + b - y)")
-    return (*claims, *found)
+    return (*claims, *found), Text(text, origin, identity)
 
 
 _LINES = re.compile(r"[^\r\n]+")
 
 
-def _read_data(path: str, limits: Limits) -> tuple[bytes, str]:
-    """The bytes of a file or of stdin (`-`), one more than the source limit allows at most,
-    and where they came from."""
+def _read_data(path: str, limits: Limits, option: str, hint: str) -> tuple[bytes, str, FileId | None]:
+    """The bytes of a file or of stdin (`-`), one more than the source limit allows at most;
+    where they came from; and which regular file it was. A closed stdin is said as `option`'s,
+    with `hint`."""
     most = 4 * limits.source  # UTF-8 takes at most 4 bytes a character
     if path == "-":
-        return sys.stdin.buffer.read(most + 1), "<stdin>"
+        stream = standard_input(f"{option} - reads", hint)
+        return stream.read(most + 1), "<stdin>", _identity(stream)
     try:
         with open(path, "rb") as opened:
-            return opened.read(most + 1), path
+            return opened.read(most + 1), path, _identity(opened)
     except FileNotFoundError:
         raise InputError(f"no such file: {path}", hint="check the path, or pass the formula itself") from None
     except IsADirectoryError:
@@ -212,6 +236,16 @@ def _read_data(path: str, limits: Limits) -> tuple[bytes, str]:
     except OSError as problem:
         reason = problem.strerror or type(problem).__name__
         raise InputError(f"cannot read {path}: {reason}", hint="check the path, or pass the formula itself") from None
+
+
+def _identity(stream: BinaryIO) -> FileId | None:
+    """Which regular file `stream` reads; None for a pipe, a terminal or a device, which no
+    output can replace."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError):  # a stream without a descriptor (a test's stand-in for stdin)
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
 
 
 def _decoded(data: bytes, origin: str, limits: Limits) -> str:
@@ -242,3 +276,22 @@ def check_output_path(path: str | None) -> None:
             f"-o {path}: that is a directory, not a file",
             hint=f"name a file in it, such as {os.path.join(path, 'graph.svg')}",
         )
+
+
+def check_not_an_input(path: str | None, inputs: Iterable[tuple[Text, str]]) -> None:
+    """-o never replaces a file this run reads (the program, the claims), whatever spelling,
+    link or hard link names it: said before any work. `inputs` pairs each text with what it is."""
+    if path is None or path == "-":
+        return
+    try:
+        status = os.stat(path)
+    except OSError:  # not there yet (or not ours to look at: writing it will say so)
+        return
+    for read, what in inputs:
+        if read.file is not None and read.file == (status.st_dev, status.st_ino):
+            named = "the file on standard input" if read.origin == "<stdin>" else brief(read.origin or "", 60)
+            same = "" if named == brief(path, 60) else f" ({named})"
+            raise InputError(
+                f"-o {brief(path, 60)} is {what} this run reads{same}: writing the output would replace it",
+                hint="write the output to another file",
+            )

@@ -44,6 +44,12 @@ def run(request: Request) -> Outcome:
     quiz or write the output (a magic without -o writes nothing: the result shows itself)."""
     from gradexplain.explain import explain
 
+    if request.quiz is not None:
+        from gradexplain.shell.quiz import require_streams
+
+        require_streams()
+    elif not request.notebook and not request.output.to_file:
+        writer.require_stdout()
     with writer.progress(request.source, wanted=not request.notebook) as on_stage:
         explanation = explain(
             request.source,
