@@ -49,7 +49,7 @@ def test_a_command_line_becomes_one_frozen_request_with_typed_fields():
     assert request.source == "0.5*(w*x+b-y)**2" and request.origin is None
     assert dict(request.values) == {"w": "2", "x": "-2", "b": "8", "y": "2"}
     assert request.check and request.wrt == ("w", "b") and request.views.plot == "w" and request.views.asked
-    assert request.output == Output("auto", "p.svg", 3, False, False)
+    assert request.output == Output(path="p.svg", digits=3)
     assert set(request.typed) == {"formula", "check", "wrt", "digits", "plot", "output"}
     assert request.typed["digits"] == "3" and request.typed["check"] is None
 
@@ -65,7 +65,7 @@ def test_run_takes_a_request_made_without_a_command_line(tmp_path):
     """run() reads nothing but the Request: the command and the magics both come through here."""
     target = tmp_path / "unit.json"
     values = MappingProxyType({"w": "2", "x": "3"})
-    outcome = run(Request("w*x", None, values, check=True, output=Output("auto", str(target), 6, False, False)))
+    outcome = run(Request("w*x", None, values, check=True, output=Output(path=str(target))))
     assert outcome.code == EXIT_OK and json.loads(target.read_text())["gradients"] == {"w": 3, "x": 2}
     failed = run(Request("relu(w)", None, MappingProxyType({"w": "0"}), check=True, notebook=True))
     assert failed.code == EXIT_CHECK_FAILED and failed.explanation.display is not None
@@ -119,6 +119,13 @@ def test_a_closed_stdout_still_writes_a_file(tmp_path):
 def test_a_closed_stderr_loses_the_message_but_not_the_exit_code(args, code):
     result = shell("2>&-", *args)
     assert result.returncode == code
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_stdout_that_cannot_be_written_is_said_not_a_crash():
+    result = shell("> /dev/full", "w*x", "--w", "2", "--x", "3")
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("error: cannot write to standard output: No space left on device\n")
 
 
 def test_messages_with_both_output_streams_closed_still_exit_2():

@@ -22,10 +22,11 @@ from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
 from gradexplain.shell import writer
 from gradexplain.shell.argv import SplitArgs, check_dashed, split_argv
 from gradexplain.shell.request import (
+    DEFAULT_EPS,
+    DEFAULT_EPS_RANGE,
     Output,
     QuizOptions,
     Request,
-    Text,
     ViewOptions,
     check_not_an_input,
     check_output_path,
@@ -337,7 +338,7 @@ def main(
     quiz: Annotated[Optional[QuizPart], QUIZ] = None,  # noqa: UP045
     tries: Annotated[int, TRIES] = 2,
     check: Annotated[bool, CHECK] = False,
-    eps: Annotated[str, EPS] = "0.001",
+    eps: Annotated[str, EPS] = DEFAULT_EPS,
     central: Annotated[bool, CENTRAL] = False,
     check_only: Annotated[Optional[str], CHECK_ONLY] = None,  # noqa: UP045
     wrt: Annotated[Optional[str], WRT] = None,  # noqa: UP045
@@ -355,7 +356,7 @@ def main(
     cost: Annotated[bool, COST] = False,
     plot: Annotated[Optional[str], PLOT] = None,  # noqa: UP045
     sweep: Annotated[Optional[str], SWEEP] = None,  # noqa: UP045
-    eps_range: Annotated[str, EPS_RANGE] = "1e-1..1e-12",
+    eps_range: Annotated[str, EPS_RANGE] = DEFAULT_EPS_RANGE,
     mode: Annotated[ModeChoice, MODE] = ModeChoice.reverse,
     descend: Annotated[Optional[int], DESCEND] = None,  # noqa: UP045
     lr: Annotated[Optional[str], LR] = None,  # noqa: UP045
@@ -414,8 +415,7 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
     claims, claims_file = read_claims(
         params["claim"] or [], params["claims_file"], params["file"], limits, source.text, split.values
     )
-    inputs: list[tuple[Text, str]] = [(source, "the program")]
-    check_not_an_input(output.path, inputs + ([(claims_file, "the claims file")] if claims_file else []))
+    check_not_an_input(output.path, ((source, "the program"), (claims_file, "the claims file")))
     if notebook:
         _notebook_output(output)
     return Request(

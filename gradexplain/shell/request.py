@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from gradexplain.errors import InputError, brief
 from gradexplain.limits import Limits
+from gradexplain.numbers import DEFAULT_DIGITS
 from gradexplain.shell import writer
 from gradexplain.shell.argv import formula_names
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT
@@ -30,17 +31,20 @@ if TYPE_CHECKING:
 
 # A regular file, as the system knows it (device, inode), whatever path or link named it.
 FileId = tuple[int, int]
+# The defaults of --eps (explain()'s ε, as a person types it) and --eps-range.
+DEFAULT_EPS = "0.001"
+DEFAULT_EPS_RANGE = "1e-1..1e-12"
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
     """What to write and where, as the options gave it."""
 
-    format: str
-    path: str | None  # None or "-": standard output
-    digits: int
-    standalone: bool
-    full: bool
+    format: str = "auto"
+    path: str | None = None  # None or "-": standard output
+    digits: int = DEFAULT_DIGITS
+    standalone: bool = False
+    full: bool = False
     notation: str = "leibniz"
     blank: bool = False
 
@@ -63,7 +67,7 @@ class ViewOptions:
 
     plot: str | None = None
     sweep: str | None = None
-    eps_range: str = "1e-1..1e-12"
+    eps_range: str = DEFAULT_EPS_RANGE
     mode: str = "reverse"
     descend: int | None = None
     lr: str | None = None
@@ -71,7 +75,8 @@ class ViewOptions:
     @property
     def asked(self) -> bool:
         """Whether any view is asked for (--eps-range alone shapes a sweep, and asks for none)."""
-        return any((self.plot, self.sweep, self.mode != "reverse", self.descend is not None, self.lr is not None))
+        named = (self.plot, self.sweep, self.descend, self.lr)
+        return self.mode != "reverse" or any(option is not None for option in named)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +97,14 @@ class Request:
     wrt: tuple[str, ...] | None = None
     check: bool = False
     check_only: tuple[str, ...] | None = None
-    eps: str = "0.001"
+    eps: str = DEFAULT_EPS
     central: bool = False
     cost: bool = False
     symbolic_limit: int = DEFAULT_SYMBOLIC_LIMIT
     claims: tuple[str | ClaimText, ...] | None = None
     limits: Limits = field(default_factory=Limits)
     views: ViewOptions = field(default_factory=ViewOptions)
-    output: Output = field(default_factory=lambda: Output("auto", None, 6, False, False))
+    output: Output = field(default_factory=Output)
     quiz: QuizOptions | None = None
     # The options typed on the line, by name, each with its one value as typed when it has one
     # (for warnings about options that do nothing here, and for `eps=0.1` in a missing value's hint).
@@ -278,9 +283,10 @@ def check_output_path(path: str | None) -> None:
         )
 
 
-def check_not_an_input(path: str | None, inputs: Iterable[tuple[Text, str]]) -> None:
+def check_not_an_input(path: str | None, inputs: Iterable[tuple[Text | None, str]]) -> None:
     """-o never replaces a file this run reads (the program, the claims), whatever spelling,
-    link or hard link names it: said before any work. `inputs` pairs each text with what it is."""
+    link or hard link names it: said before any work. `inputs` pairs each text read (None: not
+    read) with what it is."""
     if path is None or path == "-":
         return
     try:
@@ -288,7 +294,7 @@ def check_not_an_input(path: str | None, inputs: Iterable[tuple[Text, str]]) -> 
     except OSError:  # not there yet (or not ours to look at: writing it will say so)
         return
     for read, what in inputs:
-        if read.file is not None and read.file == (status.st_dev, status.st_ino):
+        if read is not None and read.file == (status.st_dev, status.st_ino):
             named = "the file on standard input" if read.origin == "<stdin>" else brief(read.origin or "", 60)
             same = "" if named == brief(path, 60) else f" ({named})"
             raise InputError(

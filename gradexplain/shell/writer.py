@@ -84,9 +84,8 @@ def _to_stdout(write: Callable[[], object]) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         if not isinstance(problem, BrokenPipeError):
             reason = problem.strerror or type(problem).__name__
-            raise InputError(
-                f"cannot write to standard output: {reason}", hint="write to a file with -o FILE"
-            ) from None
+            hint = "check where standard output goes (a full disk, a device), or write to a file with -o FILE"
+            raise InputError(f"cannot write to standard output: {reason}", hint=hint) from None
 
 
 def write(data: bytes, path: str | None) -> None:
