@@ -55,14 +55,13 @@ def quiz(explanation: Explanation, request: Request) -> Score:
         raise InputError(
             "--quiz asks on the terminal; it writes no file", hint="drop -o, or use --blank for a worksheet"
         )
-    from gradexplain.render import RenderOptions, render_text
+    from gradexplain.render import render_text
     from gradexplain.teach.quiz import check_size
 
     assert request.quiz is not None
     check_size(explanation)
     notation = Notation(request.output.notation)
-    blanks = RenderOptions(notation=notation, blank=True, keep_values=request.quiz.part == "backward")
-    graph = render_text(explanation, "tree", blanks)
+    graph = render_text(explanation, "tree", request.output.quiz_options(keep_values=request.quiz.part == "backward"))
     return run_quiz(explanation, request.quiz.part, request.quiz.tries, notation, graph, request.limits)
 
 

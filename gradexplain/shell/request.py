@@ -53,12 +53,20 @@ class Output:
         return self.path is not None and self.path != "-"
 
     def render_options(self) -> RenderOptions:
-        """The renderers' options for this output: the one place they are made from a command
-        line (the command's output and a magic's display alike)."""
+        """The renderers' options for this output: with quiz_options, the one place they are
+        made from a command line (the command's output and a magic's display alike)."""
         from gradexplain.notation import Notation
         from gradexplain.render.table import RenderOptions
 
         return RenderOptions(digits=self.digits, notation=Notation(self.notation), blank=self.blank)
+
+    def quiz_options(self, keep_values: bool) -> RenderOptions:
+        """The quiz's graph: every box blank (the values given, with `keep_values`), in this
+        notation, at the default digits."""
+        from gradexplain.notation import Notation
+        from gradexplain.render.table import RenderOptions
+
+        return RenderOptions(notation=Notation(self.notation), blank=True, keep_values=keep_values)
 
 
 @dataclass(frozen=True, slots=True)
