@@ -7,14 +7,13 @@ Fraction(-4, 1)
 
 from gradexplain.errors import GradexplainError
 from gradexplain.explain import Explanation, explain
-
-__version__ = "0.1.0"
+from gradexplain.version import __version__
 
 __all__ = ["Explanation", "GradexplainError", "__version__", "explain", "load_ipython_extension"]
 
 
 def load_ipython_extension(ipython: object) -> None:
     """`%load_ext gradexplain` in IPython or Jupyter: the %gradexplain and %%gradexplain magics."""
-    from gradexplain.notebook import load_ipython_extension as load
+    from gradexplain.shell.magic import load_ipython_extension as load
 
     load(ipython)

@@ -1,5 +1,6 @@
 """What a library caller passes to explain(), checked before any work: a wrong type is a
 TypeError naming the parameter (a programming mistake), a bad value a GradexplainError (bad input).
+`to_number` reads a user's value (explain()'s values and ε, the views' options) as an exact number.
 
 Numbers come in many types (int, float, Fraction, Decimal, str, NumPy scalars, SymPy numbers).
 NumPy is not a dependency, so foreign types are read through the `numbers` ABCs and int()/float(),
@@ -10,12 +11,19 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from gradexplain.errors import InputError
+from gradexplain.build import read_value
+from gradexplain.errors import GradexplainError, InputError, brief
 from gradexplain.limits import Limits
+from gradexplain.numbers import Number
+
+# What explain() and the views take as a value.
+ValueLike = str | int | float | Fraction | Decimal
 
 
 def _kind(value: object) -> str:
@@ -122,3 +130,44 @@ def _claims(value: object) -> None:
     for claim in value:
         if not isinstance(claim, str | ClaimText):
             raise TypeError(f"claims must hold strings (or ClaimText), got {_kind(claim)}")
+
+
+def to_number(raw: ValueLike, label: str, parameter: str | None = None, limits: Limits | None = None) -> Number:
+    """A user's value as an exact number: "0.1" and 0.1 both mean 1/10. Any real number type
+    is taken (NumPy's too); another type is a TypeError naming `parameter` (default: `label`)."""
+    plain = plain_number(raw, parameter or label, label)
+    if isinstance(plain, Fraction):
+        if abs(plain) > sys.float_info.max:  # not shown: it may have more digits than str() takes
+            raise InputError(f"{label}: the number is too large", hint="give a number below 1.8e308 in size")
+        return plain
+    text = plain.strip()
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise InputError(
+            f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
+        )
+    comma = _DECIMAL_COMMA.fullmatch(text)
+    if comma:
+        raise InputError(f"{label}: {brief(text)} is not a number", hint=_comma_hint(text))
+    try:
+        value = read_value(text, limits)
+    except GradexplainError as error:
+        error.message = f"{label}: {error.message}"
+        raise error.located(text) from None
+    if abs(value) > sys.float_info.max:
+        raise InputError(f"{label}: {text} is too large", hint="give a number below 1.8e308 in size")
+    return value
+
+
+# A number written with a decimal comma (2,5) or thousands separators (1,000,000).
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:,\d+)+")
+
+
+def _comma_hint(text: str) -> str:
+    """What `2,5` or `1,000` was meant to be, said both ways when it could be either."""
+    whole, *parts = text.split(",")
+    point, joined = f"{whole}.{parts[0]}", whole + "".join(parts)
+    if len(parts) > 1:
+        return f"numbers have no thousands separators: write {brief(joined)}"
+    if len(parts[0]) == 3:
+        return f"write {brief(point)} with a decimal point, or {brief(joined)} without a thousands separator"
+    return f"write the decimal point as a dot: {brief(point)}"

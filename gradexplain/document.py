@@ -10,7 +10,7 @@ from gradexplain.check import Check
 from gradexplain.numbers import Number, json_number, json_pair, put_number
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
     from gradexplain.teach.claims import Claim
 
 SCHEMA_VERSION = 1

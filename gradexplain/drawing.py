@@ -18,12 +18,15 @@ import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradexplain.errors import InputError
-from gradexplain.explain import Explanation
 from gradexplain.limits import Limits
 from gradexplain.render.picture import Picture, build_picture, shown
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 INSTALL_HINT = (
     "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; Fedora: sudo dnf install graphviz; "

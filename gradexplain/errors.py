@@ -93,18 +93,26 @@ class EvaluationError(GradexplainError):
 
 # Characters a terminal acts on rather than shows: C0 and C1 controls, DEL, and the bidi
 # embeddings, overrides and isolates that reorder what follows them (plus line and paragraph
-# separators, which break a line).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# separators, which break a line); and every other format character (Unicode's category Cf:
+# U+FEFF, zero-width spaces and joiners, the soft hyphen, …), which a reader cannot see, so that
+# a caret under one points at something visible.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f"
+    "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
-    """`text` with every control character written as an escape (\\x1b, \\u202e), so that
-    echoing it cannot move the cursor, set a title, reorder text or break a line."""
+    """`text` with every control or invisible format character written as an escape (\\x1b,
+    \\u202e, \\ufeff), so that echoing it cannot move the cursor, set a title, reorder text or
+    break a line, and hides nothing."""
     return _CONTROL.sub(_escape, text)
 
 

@@ -1,205 +1,41 @@
 """explain(): text and values in, an immutable Explanation out. The whole pipeline, in order:
 
 parse → build → forward → backward → symbolic gradients → ε-checks → Explanation
+
+The record itself (Explanation, Cost) lives in gradexplain.explanation and is re-exported here.
 """
 
 from __future__ import annotations
 
-import re
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gradexplain.accuracy import audit
-from gradexplain.arguments import check_arguments, plain_number
+from gradexplain.arguments import ValueLike, check_arguments, to_number
 from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
-from gradexplain.build import build, read_value, shadowed_constants
-from gradexplain.check import Check, run_checks
+from gradexplain.build import build, shadowed_constants
+from gradexplain.check import run_checks
 from gradexplain.engine.interpreter import Interpreter
 from gradexplain.engine.kernels import compile_kernels
 from gradexplain.engine.primitives import CONSTANTS
 from gradexplain.engine.sympy_functions import step_notes
 from gradexplain.engine.systems import Exact
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
+from gradexplain.explanation import Cost, Explanation
 from gradexplain.forward import Note, forward
-from gradexplain.graph import Graph, Node
+from gradexplain.graph import Graph
 from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
 from gradexplain.numbers import Number, format_number
-from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, Symbolic, symbolic_gradients
+from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, symbolic_gradients
 from gradexplain.syntax import Program, parse
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
-
-    from gradexplain.notebook import Display, LabPage
-    from gradexplain.render.report import RenderOptions
-    from gradexplain.teach.claims import Claim, ClaimText
-    from gradexplain.views import Views
+    from gradexplain.teach.claims import ClaimText
 
 DEFAULT_EPS = Fraction(1, 1000)
-
-
-@dataclass(frozen=True, slots=True)
-class Cost:
-    """What the gradients cost here, backprop against ε-nudging every input (the lecture's
-    argument for backprop), counted and timed. The times are measured, so they vary."""
-
-    computed: int  # N: nodes evaluated by one forward pass
-    inputs: int  # P: inputs that get gradients
-    steps: int  # local-derivative steps the backward pass took (about N + P)
-    backward_seconds: float  # the backward pass, measured
-    forward_seconds: float  # one forward pass, measured
-
-    @property
-    def nudge_evaluations(self) -> int:
-        """Node evaluations to nudge every input once: P forward passes of N nodes."""
-        return self.inputs * self.computed
-
-    @property
-    def nudge_seconds(self) -> float:
-        """P forward passes at the measured time of one."""
-        return self.inputs * self.forward_seconds
-
-
-ValueLike = str | int | float | Fraction | Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Everything there is to show about one formula at one point; renderers only format it."""
-
-    graph: Graph
-    values: tuple[Number, ...]  # every node's value, by node index
-    wrt: tuple[int, ...]  # the inputs that get gradients
-    steps: tuple[Step, ...]  # the backward pass, in the order it runs
-    node_gradients: tuple[Number | None, ...]  # ∂output/∂node
-    symbolic: Symbolic
-    checks: tuple[Check, ...] | None  # None unless checks were asked for
-    eps: Number
-    method: str  # "forward" or "central" difference
-    notes: tuple[Note, ...]
-    warnings: tuple[str, ...]
-    cost: Cost | None = None  # only when asked for: it holds measured times
-    display: Display | None = None  # how a notebook shows it (notation, digits, long tables); see with_display
-    views: Views | None = None  # the derivative's views (plot, sweep, forward mode, descent): views.with_views
-    claims: tuple[Claim, ...] | None = None  # the user's claims about gradients, decided; None when none were given
-
-    @property
-    def source(self) -> str:
-        return self.graph.source
-
-    @property
-    def output(self) -> Node:
-        return self.graph.nodes[self.graph.output]
-
-    @property
-    def output_value(self) -> Number:
-        return self.values[self.graph.output]
-
-    @property
-    def inputs(self) -> tuple[Node, ...]:
-        return self.graph.inputs
-
-    @property
-    def gradients(self) -> dict[str, Number]:
-        """∂output/∂input for every input in `wrt`, by name."""
-        return {self.graph.nodes[i].name: self.node_gradients[i] for i in self.wrt}  # type: ignore[misc]
-
-    def gradient(self, name: str) -> Number:
-        return self.gradients[name]
-
-    @property
-    def checks_passed(self) -> bool:
-        return self.checks is None or all(check.ok for check in self.checks)
-
-    @property
-    def symbolic_agrees(self) -> bool:
-        return all(g.agrees is not False for g in self.symbolic.gradients)
-
-    @property
-    def claims_hold(self) -> bool:
-        """False when a claim is wrong (one that agrees everywhere but is not proven is not wrong)."""
-        return self.claims is None or all(claim.ok is not False for claim in self.claims)
-
-    @property
-    def ok(self) -> bool:
-        """False when a check failed, a symbolic gradient disagrees with SymPy's diff, or a claim is wrong."""
-        return self.checks_passed and self.symbolic_agrees and self.claims_hold
-
-    def __repr__(self) -> str:
-        """One line: `<Explanation J = 2 at w=2, x=-2: 2 gradients, 2 checks ok>` (the full
-        dataclass would print the whole graph)."""
-        point = brief(", ".join(f"{n.name}={format_number(self.values[n.index])}" for n in self.inputs), 80)
-        gradients = f"{len(self.wrt)} gradient{'s' if len(self.wrt) != 1 else ''}"
-        checks = ""
-        if self.checks is not None:
-            passed = sum(check.ok for check in self.checks)
-            checks = f", {len(self.checks)} check{'s' if len(self.checks) != 1 else ''} " + (
-                "ok" if passed == len(self.checks) else f"{len(self.checks) - passed} not ok"
-            )
-        claims = ""
-        if self.claims is not None:
-            wrong = sum(claim.ok is False for claim in self.claims)
-            claims = f", {len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}" + (
-                f", {wrong} wrong" if wrong else " ok"
-            )
-        output = f"{brief(self.output.name, 30)} = {format_number(self.output_value)}"
-        return f"<Explanation {output} at {point}: {gradients}{checks}{claims}>"
-
-    def with_display(
-        self, options: RenderOptions | None = None, *, notation: str | None = None, full: bool = False
-    ) -> Explanation:
-        """The same explanation, shown in a notebook with these render options (or just this
-        `notation`: "leibniz", "dvar", "adjoint"), and with long tables whole when `full`."""
-        from gradexplain.notebook import Display
-        from gradexplain.render.report import RenderOptions
-
-        options = options or RenderOptions()
-        if notation is not None:
-            options = replace(options, notation=notation)
-        return replace(self, display=Display(options, full))
-
-    def lab(self, notation: str | None = None) -> LabPage:
-        """The lab page (--format lab) to fill in right here: in a notebook, the last expression
-        of a cell shows it inline, with the drawing, the boxes, checking, hints and the score."""
-        from gradexplain.notebook import LabPage, display_of
-
-        options = display_of(self).options
-        return LabPage(self, options if notation is None else replace(options, notation=notation))
-
-    # How a notebook (IPython, Jupyter) and rich show it: gradexplain.notebook. Each imports
-    # what it needs when called, so an import of gradexplain pays for none of it.
-
-    def _repr_html_(self) -> str:
-        from gradexplain.notebook import html
-
-        return html(self)
-
-    def _repr_markdown_(self) -> str | None:
-        from gradexplain.notebook import markdown
-
-        return markdown(self)
-
-    def _repr_latex_(self) -> str | None:
-        from gradexplain.notebook import latex
-
-        return latex(self)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from gradexplain.notebook import rich_renderable
-
-        yield rich_renderable(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document (see README, "JSON output"); keys always in this order."""
-        from gradexplain.document import document
-
-        return document(self)
 
 
 def explain(
@@ -363,47 +199,6 @@ def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
 
 
 # ── resolving values and options ───────────────────────────────────────────────────────────
-
-
-def to_number(raw: ValueLike, label: str, parameter: str | None = None, limits: Limits | None = None) -> Number:
-    """A user's value as an exact number: "0.1" and 0.1 both mean 1/10. Any real number type
-    is taken (NumPy's too); another type is a TypeError naming `parameter` (default: `label`)."""
-    plain = plain_number(raw, parameter or label, label)
-    if isinstance(plain, Fraction):
-        if abs(plain) > sys.float_info.max:  # not shown: it may have more digits than str() takes
-            raise InputError(f"{label}: the number is too large", hint="give a number below 1.8e308 in size")
-        return plain
-    text = plain.strip()
-    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise InputError(
-            f"{label}: {text} is not a number gradexplain can differentiate at", hint="give a finite number"
-        )
-    comma = _DECIMAL_COMMA.fullmatch(text)
-    if comma:
-        raise InputError(f"{label}: {brief(text)} is not a number", hint=_comma_hint(text))
-    try:
-        value = read_value(text, limits)
-    except GradexplainError as error:
-        error.message = f"{label}: {error.message}"
-        raise error.located(text) from None
-    if abs(value) > sys.float_info.max:
-        raise InputError(f"{label}: {text} is too large", hint="give a number below 1.8e308 in size")
-    return value
-
-
-# A number written with a decimal comma (2,5) or thousands separators (1,000,000).
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+(?:,\d+)+")
-
-
-def _comma_hint(text: str) -> str:
-    """What `2,5` or `1,000` was meant to be, said both ways when it could be either."""
-    whole, *parts = text.split(",")
-    point, joined = f"{whole}.{parts[0]}", whole + "".join(parts)
-    if len(parts) > 1:
-        return f"numbers have no thousands separators: write {brief(joined)}"
-    if len(parts[0]) == 3:
-        return f"write {brief(point)} with a decimal point, or {brief(joined)} without a thousands separator"
-    return f"write the decimal point as a dot: {brief(point)}"
 
 
 def _input_values(

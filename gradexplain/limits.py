@@ -27,6 +27,7 @@ class Limits:
     drawing_seconds: int = 10  # wall-clock seconds Graphviz's dot may take to draw
     descent_steps: int = 1_000  # steps of --descend, each a forward and a backward pass
     claims: int = 1_000  # claims checked in one run (each compared at several points, some by SymPy)
+    answer: int = 1_000  # characters of one --quiz answer, read no further (the judge reads a formula)
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -69,6 +70,7 @@ DESCRIPTIONS = {
     "drawing_seconds": "seconds Graphviz's dot may take to draw before it is stopped",
     "descent_steps": "steps of gradient descent (--descend), each a forward and a backward pass",
     "claims": "claims checked in one run (--claim, --claims), each compared at several points",
+    "answer": "characters of one --quiz answer",
 }
 
 NAMES = tuple(field.name for field in fields(Limits))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.explain import Explanation
 from gradexplain.limits import Limits
 from gradexplain.render import RenderOptions, render_text
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # The formats, in the order --help lists them; "rich" needs a terminal and is the CLI's business.
 TEXT_FORMATS = ("text", "json", "markdown", "latex", "html", "lab", "dot", "mermaid", "tree", "program")

@@ -261,15 +261,15 @@ def test_dev_stdin_and_devices_are_read_up_to_the_limit():
     ],
 )
 def test_unreadable_files_are_bad_input_not_internal_errors(monkeypatch, problem, message):
-    from gradexplain import cli
     from gradexplain.limits import Limits
+    from gradexplain.shell import request
 
     def unreadable(*args, **kwargs):
         raise problem
 
-    monkeypatch.setattr(cli, "open", unreadable, raising=False)
+    monkeypatch.setattr(request, "open", unreadable, raising=False)
     with pytest.raises(InputError, match=message):
-        cli._read_source(None, "secret.gx", Limits())
+        request.read_source(None, "secret.gx", Limits())
 
 
 def test_cr_only_line_ends_are_line_ends(tmp_path):
@@ -316,9 +316,9 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
 
 
 def test_warnings_show_control_characters_escaped(capsys):
-    from gradexplain import cli
+    from gradexplain.shell import writer
 
-    cli.warn(("q\x1b[2J is not used by the formula",))
+    writer.warn(("q\x1b[2J is not used by the formula",))
     assert capsys.readouterr().err == "warning: q\\x1b[2J is not used by the formula\n"
 
 
@@ -394,11 +394,10 @@ def test_a_formula_that_does_not_tokenize_is_reported_before_a_valueless_name(ca
     [("chek", "--check"), ("epsilon", "--eps"), ("ouput", "--output"), ("checks", "--check"), ("o", "-o")],
 )
 def test_close_option(name, meant):
-    from gradexplain import cli
-    from gradexplain.argv import close_option
+    from gradexplain.shell.argv import close_option
+    from gradexplain.shell.options import spellings as option_spellings
 
-    command = cli.typer.main.get_command(cli.app)
-    spellings = [spelling for param in command.params for spelling in getattr(param, "opts", ())]
+    spellings = option_spellings()
     assert close_option(name, spellings) == meant
     # (lr is an option, --descend's learning rate: an input called lr takes its value as lr=0.1)
     for ordinary in ("w", "x", "b", "y", "e", "loss", "theta", "alpha", "z1", "h"):

@@ -1,8 +1,11 @@
 """The error block: short, inert (no control character reaches the terminal), caret in place."""
 
+import unicodedata
+
 import pytest
 
 from gradexplain.errors import GradexplainError, Span, brief, listing, visible
+from tests.conftest import run_cli
 
 
 def block(source: str, span: Span, message: str = "m", origin: str | None = None) -> list[str]:
@@ -57,3 +60,21 @@ def test_brief_and_listing():
 @pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f", "\x85", "\u202a", "\u2069"])
 def test_each_kind_of_control_character_is_escaped(character):
     assert character not in visible(f"a{character}b")
+
+
+def test_invisible_format_characters_are_escaped_on_the_caret_line_too():
+    """U+FEFF (and every other format character, which a reader cannot see) is written as an
+    escape wherever a message shows the user's text, so the caret points at something."""
+    lines = block("w*\ufeff2 + x\u200b", Span(2, 3))
+    assert lines[1] == "  w*\\ufeff2 + x\\u200b" and "\ufeff" not in "".join(lines)
+    assert lines[1][lines[2].index("^") :].startswith("\\ufeff") and lines[2].count("^") == 6
+    invisible = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"]
+    assert [char for char in invisible if visible(char) == char] == []
+    assert visible("\U000e0041") == "\\U000e0041"
+
+
+def test_the_command_shows_u_feff_escaped():
+    result = run_cli("w*\ufeff2", "--w", "1")
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "\ufeff" not in err
+    assert err.splitlines()[1:3] == ["  w*\\ufeff2", "    ^^^^^^"]

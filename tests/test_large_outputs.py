@@ -13,7 +13,8 @@ from benchmarks.dense_net import network_for
 from gradexplain import explain
 from gradexplain.render import render_text
 from gradexplain.render import rich as rich_renderer
-from gradexplain.render.report import build_report, summarized
+from gradexplain.render.report import build_report
+from gradexplain.render.table import summarized
 from tests.conftest import ROOT, run_cli
 
 CHAIN = "; ".join(["a0 = w*2"] + [f"a{i} = a{i - 1} + w" for i in range(1, 150)])

@@ -74,6 +74,7 @@ def test_with_overrides_parses_cli_words():
         "drawing_seconds",
         "descent_steps",
         "claims",
+        "answer",
     }
 
 

@@ -21,10 +21,11 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from rich.console import Console
 
-from gradexplain import explain
-from gradexplain.notebook import COPIES_UP_TO_NODES, MagicError, run_magic
+from gradexplain import display, explain
+from gradexplain.display import COPIES_UP_TO_NODES
 from gradexplain.render import render_text
 from gradexplain.render.html import FRAGMENT_STYLE, SCOPE
+from gradexplain.shell.magic import MagicError, run_magic
 from tests.conftest import ROOT
 from tests.test_tools import ARTIFACTS, _chromium, compile_latex, need
 
@@ -59,14 +60,14 @@ def test_every_style_of_the_output_is_scoped_to_its_wrapper():
     selectors = _selectors(FRAGMENT_STYLE)
     assert len(selectors) > 20
     assert [s for s in selectors if not (s == f".{SCOPE}" or s.startswith(f".{SCOPE} "))] == []
-    page = LECTURE._repr_html_()
+    page = display.html(LECTURE)
     assert page.startswith(f'<div class="{SCOPE}">') and page.rstrip().endswith("</div>")
     assert _selectors(page.split("<style>")[1].split("</style>")[0]) == selectors
 
 
 def test_html_shows_the_drawing_and_every_table_with_typeset_mathematics():
     need("dot")
-    page = LECTURE._repr_html_()
+    page = display.html(LECTURE)
     assert page.count("<svg") == 1 and ' id="' not in page  # ids would repeat across a notebook's drawings
     assert page.count("<table>") == 4
     for title in ("Forward pass", "Backward pass", "Gradients", "Gradient check"):
@@ -80,32 +81,32 @@ def test_html_shows_the_drawing_and_every_table_with_typeset_mathematics():
 def test_html_says_why_there_is_no_drawing(monkeypatch):
     """Graphviz is looked for where the kernel looks for programs, and the note says so."""
     monkeypatch.setenv("PATH", "")
-    page = LECTURE._repr_html_()
+    page = display.html(LECTURE)
     assert "<svg" not in page and page.count("<table>") == 4
     assert "Graphviz&#x27;s dot program is not on this kernel&#x27;s PATH" in page
     monkeypatch.undo()
     need("dot")
-    too_large = explain("+".join(["w"] * 80), {"w": 1})._repr_html_()
+    too_large = display.html(explain("+".join(["w"] * 80), {"w": 1}))
     assert "No drawing of the graph: the drawing would have" in too_large and "not installed" not in too_large
 
 
 def test_long_tables_are_cut_unless_full():
     wide = explain("+".join(f"w{i}" for i in range(100)), {f"w{i}": i for i in range(100)})
-    page = wide._repr_html_()
+    page = display.html(wide)
     assert "more rows (--full or .with_display(full=True) shows all)" in page
-    assert "more rows" not in wide.with_display(full=True)._repr_html_()
+    assert "more rows" not in display.html(wide.with_display(full=True))
 
 
 def test_markdown_and_latex_for_front_ends_that_prefer_them(tmp_path):
-    assert LECTURE._repr_markdown_() == render_text(LECTURE, "markdown")
-    math = LECTURE._repr_latex_()
+    assert display.markdown(LECTURE) == render_text(LECTURE, "markdown")
+    math = display.latex(LECTURE)
     assert math.startswith("$$\\begin{gathered}") and math.endswith("\\end{gathered}$$")
     assert "\\frac{\\partial_{\\ell} v_{1}}{\\partial w}" in math and "\\frac{1.996002 - 2}{0.001} = -3.998" in math
     # the same text compiles in a notebook converted to PDF (nbconvert's LaTeX loads amsmath)
     document = "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n" + math + "\n\\end{document}\n"
     compile_latex(document, tmp_path, "repr")
     big = explain("+".join(f"w{i}" for i in range(COPIES_UP_TO_NODES)), {f"w{i}": 1 for i in range(1000)})
-    assert big._repr_markdown_() is None and big._repr_latex_() is None  # the HTML is enough
+    assert display.markdown(big) is None and display.latex(big) is None  # the HTML is enough
 
 
 def test_rich_console_prints_the_tables():
@@ -117,9 +118,22 @@ def test_rich_console_prints_the_tables():
 
 
 def test_with_display_picks_the_notation():
-    page = LECTURE.with_display(notation="dvar")._repr_html_()
+    page = display.html(LECTURE.with_display(notation="dvar"))
     assert "dJ_dw" in page and "∂J/∂w" not in page and "∂ₗv1/∂w" in page
     assert LECTURE.with_display(notation="dvar").gradients == LECTURE.gradients
+
+
+def test_one_seam_the_mime_bundle_makes_only_what_is_asked():
+    """IPython asks the record for one bundle (it adds text/plain, the repr, itself); the
+    record has no display method of its own per format."""
+    bundle = LECTURE._repr_mimebundle_()
+    assert list(bundle) == ["text/html", "text/markdown", "text/latex"]
+    assert bundle["text/markdown"] == display.markdown(LECTURE) and bundle["text/latex"] == display.latex(LECTURE)
+    assert list(LECTURE._repr_mimebundle_(include={"text/markdown"})) == ["text/markdown"]
+    assert list(LECTURE._repr_mimebundle_(exclude={"text/html", "text/latex"})) == ["text/markdown"]
+    big = explain("+".join(f"w{i}" for i in range(COPIES_UP_TO_NODES)), {f"w{i}": 1 for i in range(1000)})
+    assert list(big._repr_mimebundle_(exclude={"text/html"})) == []
+    assert not any(hasattr(LECTURE, f"_repr_{kind}_") for kind in ("html", "markdown", "latex"))
 
 
 # ── the magics, called as IPython calls them ────────────────────────────────────────────────
@@ -483,7 +497,7 @@ def test_magics_take_the_views_and_show_their_plots_inline():
     need("dot")
     explanation = run_magic("w**2 --w 3 --plot w --sweep w")
     assert explanation.views is not None and explanation.views.plot is not None
-    page = explanation._repr_html_()
+    page = display.html(explanation)
     assert page.count("<svg") == 2  # the graph, and matplotlib's plot of J and of the ε sweep
     plots = page.index("<svg", page.index("<svg") + 1)
     assert page.index('gx-title">Gradients') < plots < page.index('gx-title">J against w')  # above their tables
@@ -498,6 +512,6 @@ def test_a_bare_quiz_in_a_magic_gets_the_notebook_s_message():
 def test_a_worksheet_in_a_notebook_has_boxes_to_fill_in_as_the_page_does():
     from gradexplain.render import RenderOptions
 
-    page = explain("w*x", {"w": 2, "x": 3}).with_display(RenderOptions(blank=True))._repr_html_()
+    page = display.html(explain("w*x", {"w": 2, "x": 3}).with_display(RenderOptions(blank=True)))
     tables = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL)  # the drawing writes its blanks as ____
     assert "________" not in tables and tables.count('class="gx-box"') >= 3 and ".gradexplain .gx-box" in page

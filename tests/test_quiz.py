@@ -293,3 +293,37 @@ def test_a_reader_that_stops_early_ends_the_quiz_quietly():
 def test_a_long_unreadable_answer_is_quoted_short():
     verdict = judge(box(LECTURE, VALUE, "c"), "x" * 100_000)
     assert verdict.kind == "unreadable" and len(verdict.message) < 120 and "…" in verdict.message
+
+
+def _bounded_quiz(stdin, *options: str) -> subprocess.CompletedProcess:
+    """A quiz on `w*x` (stdin: a file object or bytes) in a process that may not grow past 1 GB,
+    so that reading answers without end fails here rather than filling the machine's memory."""
+    import resource
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    command = [sys.executable, "-m", "gradexplain", "w*x", "--w", "2", "--x", "3", "--quiz", "forward", *options]
+    feed = {"input": stdin} if isinstance(stdin, bytes) else {"stdin": stdin}
+    return subprocess.run(command, capture_output=True, cwd=ROOT, timeout=60, preexec_fn=limited, **feed)
+
+
+def test_answers_are_read_in_bounded_lines_and_an_over_long_one_is_refused():
+    with open("/dev/zero", "rb") as zeros:  # a line that never ends: refused after 4,001 bytes
+        endless = _bounded_quiz(zeros)
+    lines = endless.stderr.decode().splitlines()
+    assert endless.returncode == 2 and lines[0] == "error: an answer is longer than the limit of 1,000 characters"
+    assert lines[1].endswith("raise the limit with --limit answer=N (now 1000)")
+    started = time.monotonic()
+    long_lines = _bounded_quiz(b"".join(b"1" * 300_000 + b"\n" for _ in range(8)))
+    assert long_lines.returncode == 2 and time.monotonic() - started < 20
+    padded = b"6" + b" " * 1_500 + b"\n"  # right, once the limit allows an answer that long
+    assert _bounded_quiz(padded).returncode == 2
+    raised = _bounded_quiz(padded, "--limit", "answer=2000")
+    assert raised.returncode == 0 and raised.stdout.decode().splitlines()[-1] == "score: 1/1"
+
+
+def test_an_answer_that_is_not_utf8_is_unreadable_and_the_quiz_goes_on():
+    result = _bounded_quiz(b"\xff\xfe6\n6\n")
+    text = result.stdout.decode()
+    assert result.returncode == 0 and "'\\udcff\\udcfe6' is not a number" in text and text.endswith("score: 1/1\n")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from gradexplain.render.report import RenderOptions
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
 
 __all__ = ["RENDERERS", "RenderOptions", "render_text"]
 

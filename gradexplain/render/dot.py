@@ -5,9 +5,13 @@ from node positions, so the same explanation always gives the same bytes."""
 
 from __future__ import annotations
 
-from gradexplain.explain import Explanation
+from typing import TYPE_CHECKING
+
 from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 VALUE_COLOUR = "#1f4e79"
 GRADIENT_COLOUR = "#b0185a"

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradexplain.errors import InputError
-from gradexplain.explain import Explanation
 from gradexplain.numbers import format_number
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 PICTURE_FORMATS = ("svg", "png", "pdf")
 # The report's colours (render/html.py): values blue, gradients magenta, local derivatives orange.

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.render.dot import GRADIENT_COLOUR, LOCAL_COLOUR
 from gradexplain.render.report import Cell, RenderOptions, Report, Table, build_report
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 STYLE = """
 :root { --value: #1f4e79; --gradient: #b0185a; --local: #8a5a00; --ok: #1e7b34; --bad: #b42318; --dim: #5f6368; }

@@ -9,10 +9,12 @@ through the json module's C encoder, which full indentation would bypass).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gradexplain.explain import Explanation
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 

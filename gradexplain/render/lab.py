@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from html import escape
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES
-from gradexplain.explain import Explanation
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
 from gradexplain.render.html import NO_PICTURE, inline_svg, page_head
@@ -35,6 +35,9 @@ from gradexplain.render.report import BLANK, RenderOptions, Shown
 from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
 from gradexplain.teach.tolerance import page_policy
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # Where the page's drawing comes from, when it was made without one (render_text never draws).
 NO_LAB_PICTURE = NO_PICTURE.replace('"html"', '"lab"').replace("-o page.html", "-o page.lab.html")

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradexplain.backward import EdgeStep
 from gradexplain.build import whole_formula
 from gradexplain.errors import GradexplainError
-from gradexplain.explain import Explanation
 from gradexplain.graph import Node
 from gradexplain.latex import (
     Needs,
@@ -46,6 +46,9 @@ from gradexplain.render.report import (
     with_values,
 )
 from gradexplain.syntax import Name, parse
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -4,10 +4,13 @@ GitHub and Jupyter), and the computation graph as a Mermaid diagram."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.render import mermaid
 from gradexplain.render.report import RenderOptions, Report, Table, build_report
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 _ALIGN = {"left": ":---", "right": "---:"}
 # Characters Markdown would read as markup in plain text. Not parentheses: Jupyter would take

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from gradexplain.explain import Explanation
+from typing import TYPE_CHECKING
+
 from gradexplain.render.dot import GRADIENT_COLOUR, LOCAL_COLOUR, ZERO_COLOUR
 from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 _ENTITIES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradexplain.backward import EdgeStep
-from gradexplain.explain import Explanation
 from gradexplain.numbers import format_number
 from gradexplain.render.report import BLANK, RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # A definition longer than this is cut in a box (the tables keep all of it).
 DEFINITION_LIMIT = 40

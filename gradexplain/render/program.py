@@ -6,10 +6,13 @@ of the source (an exercise's description) are kept."""
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.numbers import Number, digits_of, terminating_decimal
 from gradexplain.render.report import RenderOptions
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 
 def exact_text(value: Number) -> str:

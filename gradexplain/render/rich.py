@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -17,8 +18,11 @@ from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from gradexplain.explain import Explanation
-from gradexplain.render.report import RIGHT, Cell, RenderOptions, Report, Table, build_report, summarized
+from gradexplain.render.report import build_report
+from gradexplain.render.table import RIGHT, Cell, RenderOptions, Report, Table, summarized
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 STYLES = {
     "": "",

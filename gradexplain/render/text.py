@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.render.report import RIGHT, RenderOptions, Report, Table, build_report
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 GAP = "  "
 

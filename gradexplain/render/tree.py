@@ -7,10 +7,14 @@ arguments are drawn the first time only. Walked with an explicit stack, never re
 
 from __future__ import annotations
 
-from gradexplain.explain import Explanation
+from typing import TYPE_CHECKING
+
 from gradexplain.render.picture import INPUT, NO_GRADIENT, Box, Picture, build_picture
 from gradexplain.render.report import RenderOptions
 from gradexplain.render.text import display_width
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # Deeper levels are left out (the indentation alone would fill the screen); JSON has them all.
 MAX_DEPTH = 60

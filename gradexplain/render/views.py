@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from gradexplain.explain import Explanation
 from gradexplain.latex import latex_name, latex_number
 from gradexplain.numbers import Number, format_number
-from gradexplain.render.report import LEFT, RIGHT, Cell, Shown, Table, duration
+from gradexplain.render.table import LEFT, RIGHT, Cell, Shown, Table, duration
 from gradexplain.render.textplot import Axes, Line, chart
 from gradexplain.views.descent import Descent
 from gradexplain.views.forward_mode import ForwardMode, TangentSweep
 from gradexplain.views.plot import Plot
 from gradexplain.views.sweep import Estimate, Sweep
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 # Terms of one forward chain rule shown before the rest is summed up as "…".
 TERMS_SHOWN = 4

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from gradexplain.backward import EdgeStep
 from gradexplain.errors import GradexplainError, InputError
-from gradexplain.explain import Explanation
 from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import Number, format_number
 from gradexplain.render.report import Shown, with_values
@@ -36,6 +36,9 @@ from gradexplain.teach.mistakes import (
     Sample,
 )
 from gradexplain.teach.tolerance import agrees, close, fills, read_answer
+
+if TYPE_CHECKING:
+    from gradexplain.explanation import Explanation
 
 PARTS = ("forward", "backward", "both")
 VALUE, GRADIENT = "value", "gradient"

@@ -28,7 +28,8 @@ from gradexplain.views.plot import Plot, make_plot
 from gradexplain.views.sweep import DEFAULT_RANGE, Sweep, make_sweep, parse_range
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation, ValueLike
+    from gradexplain.arguments import ValueLike
+    from gradexplain.explanation import Explanation
 
 MODES = ("reverse", "forward")
 
@@ -61,8 +62,8 @@ def with_views(
 ) -> Explanation:
     """The explanation with the views asked for (names are inputs; bad ones raise InputError).
     `eps_range` is `"1e-1..1e-12"` or (largest, smallest); `lr` is needed with `descend`."""
+    from gradexplain.arguments import to_number
     from gradexplain.errors import InputError
-    from gradexplain.explain import to_number
 
     limits = limits or Limits()
     graph, wrt = explanation.graph, explanation.wrt

@@ -20,7 +20,7 @@ from gradexplain.numbers import Number, format_number, too_large_for_exact
 from gradexplain.views.evaluation import Evaluator, check_work
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
 
 # Exact fractions stay exact while numerator and denominator fit this many bits (about 38
 # digits: far more than a table shows, few enough that each step stays cheap).

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from gradexplain.numbers import Number, json_pair, put_number
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
     from gradexplain.views.descent import Descent
     from gradexplain.views.forward_mode import ForwardMode
     from gradexplain.views.plot import Plot

@@ -25,7 +25,7 @@ from gradexplain.numbers import Number
 from gradexplain.views.evaluation import check_work
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from gradexplain.numbers import Number
 from gradexplain.views.evaluation import Evaluator, check_work
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
     from gradexplain.views.descent import Descent
 
 SAMPLES = 401  # odd: the point is the middle sample

@@ -27,7 +27,7 @@ from gradexplain.numbers import Number, format_number, is_exact
 from gradexplain.views.evaluation import Evaluator, check_work, mp_gradient, mp_output_at
 
 if TYPE_CHECKING:
-    from gradexplain.explain import Explanation
+    from gradexplain.explanation import Explanation
 
 DEFAULT_RANGE = (Fraction(1, 10), Fraction(1, 10**12))
 MOST_DECADES = 30  # rows of powers of ten at most; also keeps ε ≥ 1e-30, far inside floating point
@@ -68,7 +68,7 @@ class Sweep:
 
 def parse_range(text: str) -> tuple[Fraction, Fraction]:
     """`1e-1..1e-12` (either order) as (largest, smallest) ε; refuses what no sweep can use."""
-    from gradexplain.explain import to_number
+    from gradexplain.arguments import to_number
 
     low_text, dots, high_text = text.partition("..")
     example = "write it as FROM..TO, e.g. --eps-range 1e-1..1e-12"
