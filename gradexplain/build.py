@@ -259,7 +259,7 @@ class _Builder:
         return _Symbolic(BY_NAME[operation].symbolic(*(self.symbolic(part) for part in parts)))
 
     def defaults(self, expr: Expr) -> list[Constant]:
-        """The values of the arguments a call leaves out (leaky_relu(z) is leaky_relu(z, 0.01))."""
+        """The values of the arguments a call leaves out (a default fills what the user left out)."""
         if not isinstance(expr, Call):
             return []
         primitive = BY_NAME[expr.function]

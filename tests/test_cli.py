@@ -147,7 +147,9 @@ def test_internal_errors_are_one_line_and_exit_3(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sys.modules["gradexplain.explain"], "explain", broken)
+    import gradexplain.pipeline
+
+    monkeypatch.setattr(gradexplain.pipeline, "explain", broken)
     with pytest.raises(SystemExit) as raised:
         cli.run(["w", "--w", "1"])
     assert raised.value.code == 3

@@ -23,8 +23,6 @@ Rules, one per number system:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -42,148 +40,23 @@ from gradexplain.engine.arithmetic import (
     underflowed,
     zero_divisor,
 )
+from gradexplain.engine.rows import (
+    Primitive,
+    at,
+    double,
+    exact_log,
+    log_of,
+    never,
+    positive,
+    select_max,
+    select_min,
+    show,
+    tie,
+    unit_interval,
+    zero_kink,
+)
 from gradexplain.engine.sympy_functions import clip, elu, gelu, leaky_relu, relu, sigmoid, silu, softplus
-from gradexplain.numbers import Number, format_number
-
-Rule = Callable[..., Any]
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Primitive:
-    name: str  # how the user writes it: "+", "exp", "max"
-    arity: int
-    group: str  # the banner it stands under in --functions
-    symbolic: Callable[..., sp.Expr]  # its SymPy form, from which SymPy derives formulas for show
-    # (a SymPy function where it has one; log2, log1p and their kin as the formulas they are)
-    exact: Rule  # (f, *args) → the exact value, or None when it is not rational there
-    double: Rule  # (*args) → a double
-    precise: Rule  # (ctx, *args) → an mpmath number
-    partials: tuple[Rule, ...]  # (f, *args, result) → ∂result/∂argument, one per argument
-    domain: str = "all reals"
-    undefined: Rule | None = None  # (*args) → why there is no real value there, or None
-    kink: str | None = None  # where it is not differentiable, and the convention used there
-    at_kink: Rule | None = None  # (*args) → a sentence when the arguments sit on a kink
-    kink_side: Rule | None = None  # (*args) → which side of each kink (the plot refines where it changes)
-    pole_side: Rule | None = None  # (*args) → which side of each pole (the plot never joins across one)
-    selects: bool = False  # the result is one of the arguments (or 0): exact for arguments of any kind
-    defaults: tuple[Fraction, ...] = ()  # values of trailing arguments that may be left out
-    plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)
-    latex: str = ""  # default \operatorname{name}\left({0}, …\right)
-    parameters: tuple[str, ...] = ()  # its arguments' names where they say something (clip's lo, hi)
-    # The lab page's judge computes answers in JavaScript (render/lab.js): this function, over its
-    # number system `n` (exact rationals {n, d} and doubles {f}), as the rules above compute it.
-    js: str = ""
-
-    @property
-    def arguments(self) -> tuple[str, ...]:
-        """What --functions and messages call its arguments: x, y, z unless the row names them."""
-        return self.parameters or ("x", "y", "z")[: self.arity]
-
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
-        """Pickled and copied by name: a row is a constant of the table (its rules are functions)."""
-        return (primitive_named, (self.name,))
-
-    @property
-    def fewest(self) -> int:
-        """The fewest arguments it may be written with (leaky_relu(x) is leaky_relu(x, 0.01))."""
-        return self.arity - len(self.defaults)
-
-    @property
-    def is_function(self) -> bool:
-        return self.name[0].isalpha() and self.name != "neg"
-
-    def template(self, written: int | None = None) -> str:
-        """How it prints, with `written` arguments as the user wrote them (default: all)."""
-        count = self.arity if written is None else written
-        if self.plain and count == self.arity:
-            return self.plain
-        return f"{self.name}({', '.join(f'{{{i}}}' for i in range(count))})"
-
-    def latex_template(self, written: int | None = None) -> str:
-        count = self.arity if written is None else written
-        if self.latex and count == self.arity:
-            return self.latex
-        head = self.latex or f"\\operatorname{{{{{self.name}}}}}"
-        head = head.split("\\left(")[0] if self.latex else head
-        return head + "\\left(" + ", ".join(f"{{{i}}}" for i in range(count)) + "\\right)"
-
-
-def _show(x: Any) -> str:
-    return format_number(x if isinstance(x, Fraction | float) else float(x))
-
-
-def _at(*pairs: tuple[int, int]) -> Rule:
-    """An exact rule that knows the function's rational values at rational points (exp(0) = 1)."""
-    known = {Fraction(point): Fraction(value) for point, value in pairs}
-    return lambda f, x: known.get(x)
-
-
-def _never(f: Any, *args: Any) -> None:
-    """An exact rule for a function that is irrational at every rational point it is defined at."""
-    return None
-
-
-def _double(function: Callable[..., float], name: str, underflows: bool = False) -> Rule:
-    """A double rule from a math function: its arguments as doubles (an error beyond their range),
-    its result checked for overflow and, where a nonzero result can underflow, marked."""
-
-    def evaluate(*args: Number) -> float:
-        try:
-            result = function(*(to_float(a) for a in args))
-        except OverflowError:
-            raise DomainError(f"{name}({', '.join(_show(a) for a in args)}) is too large for floating point") from None
-        return underflowed(result, *args) if underflows else result
-
-    return evaluate
-
-
-def _positive(name: str, lowest: int = 0) -> Rule:
-    """`undefined` for functions of x > lowest, saying when x is only 0 because it underflowed."""
-
-    def undefined(x: Any) -> str | None:
-        if x > lowest:
-            return None
-        if isinstance(x, Underflow) and lowest == 0:
-            if math.copysign(1.0, x) < 0:
-                return (
-                    f"{name} is only defined for positive numbers, and its argument is negative "
-                    "(it underflowed to -0 in floating point)"
-                )
-            return f"{name}'s argument underflowed to 0 in floating point: it is positive, but too small for a float"
-        bound = "positive numbers" if lowest == 0 else f"numbers above {lowest}"
-        return f"{name} is only defined for {bound}, not {_show(x)}"
-
-    return undefined
-
-
-def _unit_interval(name: str) -> Rule:
-    return lambda x: None if -1 <= x <= 1 else f"{name} is only defined from -1 to 1, not {_show(x)}"
-
-
-def _log_of(base: int | None) -> Rule:
-    """log, log2 or log10 as a double, also of exact numbers beyond a double's range (10**400)."""
-    scale = 1.0 if base is None else math.log(base)
-
-    def evaluate(x: Number) -> float:
-        if isinstance(x, Fraction):
-            return (math.log(x.numerator) - math.log(x.denominator)) / scale
-        return math.log(x) / scale if base not in (2, 10) else (math.log2(x) if base == 2 else math.log10(x))
-
-    return evaluate
-
-
-def _exact_log(base: int) -> Rule:
-    """log2 and log10 of an exact power of their base: exactly its exponent (log2(1/8) = -3)."""
-
-    def evaluate(f: Any, x: Fraction) -> Fraction | None:
-        for top, bottom, sign in ((x.numerator, x.denominator, 1), (x.denominator, x.numerator, -1)):
-            if bottom == 1:
-                exponent = round(math.log(top, base)) if top > 0 else 0
-                if base**exponent == top:
-                    return Fraction(sign * exponent)
-        return None
-
-    return evaluate
+from gradexplain.numbers import Number
 
 
 def _sigmoid(x: float) -> float:
@@ -200,7 +73,7 @@ def _softplus(x: float) -> float:
 def _tan(x: Number) -> float:
     value = to_float(x)
     if math.cos(value) == 0:
-        raise DomainError(f"tan is undefined at {_show(x)}")
+        raise DomainError(f"tan is undefined at {show(x)}")
     return math.tan(value)
 
 
@@ -208,42 +81,18 @@ def _root(f: Any, x: Fraction) -> Number | None:
     return exact_power(x, HALF, None, f.bits)
 
 
-def _tie(name: str) -> Rule:
-    def at_kink(a: Any, b: Any) -> str | None:
-        if a != b:
-            return None
-        return (
-            f"{name} has a tie at {_show(a)} and is not differentiable there; "
-            "each tied argument gets 1/2 of the gradient"
-        )
-
-    return at_kink
-
-
-def _zero_kink(name: str, convention: str) -> Rule:
-    return lambda x, *rest: f"{name} is not differentiable at 0; {convention}" if x == 0 else None
-
-
-def _select_max(f: Any, a: Any, b: Any) -> Any:
-    return max(a, b)
-
-
-def _select_min(f: Any, a: Any, b: Any) -> Any:
-    return min(a, b)
-
-
 def _relu(f: Any, x: Any) -> Any:
     return x if x > 0 else (ZERO if type(x) is Fraction else 0.0)
 
 
 def _clip_undefined(x: Any, lo: Any, hi: Any) -> str | None:
-    return None if lo <= hi else f"clip needs lo ≤ hi, not lo = {_show(lo)} and hi = {_show(hi)}"
+    return None if lo <= hi else f"clip needs lo ≤ hi, not lo = {show(lo)} and hi = {show(hi)}"
 
 
 def _clip_kink(x: Any, lo: Any, hi: Any) -> str | None:
     if x != lo and x != hi:
         return None
-    return f"clip is not differentiable at its bound {_show(x)}; the gradient passes to x (slope 1, as PyTorch's clamp)"
+    return f"clip is not differentiable at its bound {show(x)}; the gradient passes to x (slope 1, as PyTorch's clamp)"
 
 
 PRIMITIVES: tuple[Primitive, ...] = (
@@ -336,8 +185,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         sp.exp,
-        exact=_at((0, 1)),
-        double=_double(math.exp, "exp", underflows=True),
+        exact=at((0, 1)),
+        double=double(math.exp, "exp", underflows=True),
         precise=lambda ctx, x: ctx.exp(x),
         partials=(lambda f, x, r: r,),
         latex=r"e^{{{0}}}",
@@ -348,12 +197,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         sp.log,
-        exact=_at((1, 0)),
-        double=_log_of(None),
+        exact=at((1, 0)),
+        double=log_of(None),
         precise=lambda ctx, x: ctx.log(x),
         partials=(lambda f, x, r: f.div(f.one, x),),
         domain="x > 0",
-        undefined=_positive("log"),
+        undefined=positive("log"),
         latex=r"\log\left({0}\right)",
         js=(
             "function (x) { if (n.sign(x) <= 0) n.fail(); if (n.exact(x) && x.n === x.d) return n.Q(0n); "
@@ -365,12 +214,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         lambda x: sp.log(x) / sp.log(2),
-        exact=_exact_log(2),
-        double=_log_of(2),
+        exact=exact_log(2),
+        double=log_of(2),
         precise=lambda ctx, x: ctx.log(x, 2),
         partials=(lambda f, x, r: f.div(f.one, x * f("log", f.number(2))),),
         domain="x > 0",
-        undefined=_positive("log2"),
+        undefined=positive("log2"),
         latex=r"\log_2\left({0}\right)",
         js="function (x) { return n.logarithm(x, 2n); }",
     ),
@@ -379,12 +228,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         lambda x: sp.log(x) / sp.log(10),
-        exact=_exact_log(10),
-        double=_log_of(10),
+        exact=exact_log(10),
+        double=log_of(10),
         precise=lambda ctx, x: ctx.log10(x),
         partials=(lambda f, x, r: f.div(f.one, x * f("log", f.number(10))),),
         domain="x > 0",
-        undefined=_positive("log10"),
+        undefined=positive("log10"),
         latex=r"\log_{{10}}\left({0}\right)",
         js="function (x) { return n.logarithm(x, 10n); }",
     ),
@@ -393,12 +242,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         lambda x: sp.log(1 + x),
-        exact=_at((0, 0)),
-        double=_double(math.log1p, "log1p"),
+        exact=at((0, 0)),
+        double=double(math.log1p, "log1p"),
         precise=lambda ctx, x: ctx.log1p(x),
         partials=(lambda f, x, r: f.div(f.one, 1 + x),),
         domain="x > -1",
-        undefined=_positive("log1p", -1),
+        undefined=positive("log1p", -1),
         js=(
             "function (x) { if (n.cmp(n.asRat(x), n.Q(-1n)) <= 0) n.fail(); "
             "return n.exactZero(x) ? x : n.real(Math.log1p(n.toFloat(x))); }"
@@ -409,8 +258,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "exponentials and logarithms",
         lambda x: sp.exp(x) - 1,
-        exact=_at((0, 0)),
-        double=_double(math.expm1, "expm1", underflows=True),
+        exact=at((0, 0)),
+        double=double(math.expm1, "expm1", underflows=True),
         precise=lambda ctx, x: ctx.expm1(x),
         partials=(lambda f, x, r: r + 1,),
         js="function (x) { return n.exactZero(x) ? x : n.nonzero(Math.expm1(n.toFloat(x)), x); }",
@@ -425,7 +274,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.sqrt(x),
         partials=(lambda f, x, r: f.div(f.one, 2 * r),),
         domain="x ≥ 0",
-        undefined=lambda x: f"square root of a negative number ({_show(x)})" if x < 0 else None,
+        undefined=lambda x: f"square root of a negative number ({show(x)})" if x < 0 else None,
         kink="at 0 the derivative is infinite: an error",
         latex=r"\sqrt{{{0}}}",
         js="function (x) { return n.power(x, n.Q(1n, 2n)); }",
@@ -436,8 +285,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.sin,
-        exact=_at((0, 0)),
-        double=_double(math.sin, "sin"),
+        exact=at((0, 0)),
+        double=double(math.sin, "sin"),
         precise=lambda ctx, x: ctx.sin(x),
         partials=(lambda f, x, r: f("cos", x),),
         latex=r"\sin\left({0}\right)",
@@ -448,8 +297,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.cos,
-        exact=_at((0, 1)),
-        double=_double(math.cos, "cos"),
+        exact=at((0, 1)),
+        double=double(math.cos, "cos"),
         precise=lambda ctx, x: ctx.cos(x),
         partials=(lambda f, x, r: -f("sin", x),),
         latex=r"\cos\left({0}\right)",
@@ -460,7 +309,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.tan,
-        exact=_at((0, 0)),
+        exact=at((0, 0)),
         double=_tan,
         precise=lambda ctx, x: ctx.tan(x),
         partials=(lambda f, x, r: 1 + r * r,),
@@ -477,12 +326,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.asin,
-        exact=_at((0, 0)),
-        double=_double(math.asin, "asin"),
+        exact=at((0, 0)),
+        double=double(math.asin, "asin"),
         precise=lambda ctx, x: ctx.asin(x),
         partials=(lambda f, x, r: f.div(f.one, f("sqrt", 1 - x * x)),),
         domain="-1 ≤ x ≤ 1",
-        undefined=_unit_interval("asin"),
+        undefined=unit_interval("asin"),
         kink="at ±1 the derivative is infinite: an error",
         latex=r"\arcsin\left({0}\right)",
         js=(
@@ -495,12 +344,12 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.acos,
-        exact=_at((1, 0)),
-        double=_double(math.acos, "acos"),
+        exact=at((1, 0)),
+        double=double(math.acos, "acos"),
         precise=lambda ctx, x: ctx.acos(x),
         partials=(lambda f, x, r: -f.div(f.one, f("sqrt", 1 - x * x)),),
         domain="-1 ≤ x ≤ 1",
-        undefined=_unit_interval("acos"),
+        undefined=unit_interval("acos"),
         kink="at ±1 the derivative is infinite: an error",
         latex=r"\arccos\left({0}\right)",
         js=(
@@ -513,8 +362,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "trigonometric",
         sp.atan,
-        exact=_at((0, 0)),
-        double=_double(math.atan, "atan"),
+        exact=at((0, 0)),
+        double=double(math.atan, "atan"),
         precise=lambda ctx, x: ctx.atan(x),
         partials=(lambda f, x, r: f.div(f.one, 1 + x * x),),
         latex=r"\arctan\left({0}\right)",
@@ -526,8 +375,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "hyperbolic",
         sp.sinh,
-        exact=_at((0, 0)),
-        double=_double(math.sinh, "sinh"),
+        exact=at((0, 0)),
+        double=double(math.sinh, "sinh"),
         precise=lambda ctx, x: ctx.sinh(x),
         partials=(lambda f, x, r: f("cosh", x),),
         latex=r"\sinh\left({0}\right)",
@@ -538,8 +387,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "hyperbolic",
         sp.cosh,
-        exact=_at((0, 1)),
-        double=_double(math.cosh, "cosh"),
+        exact=at((0, 1)),
+        double=double(math.cosh, "cosh"),
         precise=lambda ctx, x: ctx.cosh(x),
         partials=(lambda f, x, r: f("sinh", x),),
         latex=r"\cosh\left({0}\right)",
@@ -550,8 +399,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "hyperbolic",
         sp.tanh,
-        exact=_at((0, 0)),
-        double=_double(math.tanh, "tanh"),
+        exact=at((0, 0)),
+        double=double(math.tanh, "tanh"),
         precise=lambda ctx, x: ctx.tanh(x),
         partials=(lambda f, x, r: 1 - r * r,),
         latex=r"\tanh\left({0}\right)",
@@ -564,7 +413,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "activations",
         sigmoid,
         exact=lambda f, x: HALF if x == 0 else None,
-        double=_double(_sigmoid, "sigmoid", underflows=True),
+        double=double(_sigmoid, "sigmoid", underflows=True),
         precise=sigmoid.mpmath,
         partials=(lambda f, x, r: r * (1 - r),),
         latex=r"\sigma\left({0}\right)",
@@ -575,8 +424,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "activations",
         softplus,
-        exact=_never,
-        double=_double(_softplus, "softplus", underflows=True),
+        exact=never,
+        double=double(_softplus, "softplus", underflows=True),
         precise=softplus.mpmath,
         partials=(lambda f, x, r: f("sigmoid", x),),
         js=(
@@ -594,7 +443,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=relu.mpmath,
         partials=(lambda f, x, r: f.one if x > 0 else f.zero,),
         kink="at 0: subgradient 0 (PyTorch's and micrograd's convention)",
-        at_kink=_zero_kink("relu", "the subgradient 0 is used"),
+        at_kink=zero_kink("relu", "the subgradient 0 is used"),
         kink_side=lambda x: (x > 0,),
         selects=True,
         js="function (x) { return n.sign(x) > 0 ? x : n.exact(x) ? n.Q(0n) : n.F(0); }",
@@ -609,7 +458,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=leaky_relu.mpmath,
         partials=(lambda f, x, a, r: f.one if x > 0 else a, lambda f, x, a, r: f.zero if x > 0 else x),
         kink="at 0: the slope a of the negative side (PyTorch's convention)",
-        at_kink=_zero_kink("leaky_relu", "the slope a of the negative side is used"),
+        at_kink=zero_kink("leaky_relu", "the slope a of the negative side is used"),
         kink_side=lambda x, a: (x > 0,),
         defaults=(Fraction(1, 100),),
         latex=r"\operatorname{{LeakyReLU}}\left({0}, {1}\right)",
@@ -648,8 +497,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "activations",
         gelu,
-        exact=_at((0, 0)),
-        double=_double(lambda x: x * math.erfc(-x / math.sqrt(2)) / 2, "gelu", underflows=True),
+        exact=at((0, 0)),
+        double=double(lambda x: x * math.erfc(-x / math.sqrt(2)) / 2, "gelu", underflows=True),
         precise=gelu.mpmath,
         partials=(
             lambda f, x, r: (
@@ -669,8 +518,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "activations",
         silu,
-        exact=_at((0, 0)),
-        double=_double(lambda x: x * _sigmoid(x), "silu", underflows=True),
+        exact=at((0, 0)),
+        double=double(lambda x: x * _sigmoid(x), "silu", underflows=True),
         precise=silu.mpmath,
         partials=(lambda f, x, r: (lambda s: s * (1 + x * (1 - s)))(f("sigmoid", x)),),
         latex=r"\operatorname{{SiLU}}\left({0}\right)",
@@ -690,7 +539,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: abs(x),
         partials=(lambda f, x, r: f.one if x > 0 else (-f.one if x < 0 else f.zero),),
         kink="at 0: subgradient 0",
-        at_kink=_zero_kink("abs", "the subgradient 0 is used"),
+        at_kink=zero_kink("abs", "the subgradient 0 is used"),
         kink_side=lambda x: (x > 0,),
         selects=True,
         latex=r"\left\lvert {0} \right\rvert",
@@ -701,7 +550,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         2,
         "piecewise",
         sp.Max,
-        exact=_select_max,
+        exact=select_max,
         double=max,
         precise=lambda ctx, a, b: max(a, b),
         partials=(
@@ -709,7 +558,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             lambda f, a, b, r: f.half if a == b else (f.zero if a > b else f.one),
         ),
         kink="at a tie: each argument gets 1/2",
-        at_kink=_tie("max"),
+        at_kink=tie("max"),
         kink_side=lambda a, b: (a > b,),
         selects=True,
         latex=r"\max\left({0}, {1}\right)",
@@ -720,7 +569,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         2,
         "piecewise",
         sp.Min,
-        exact=_select_min,
+        exact=select_min,
         double=min,
         precise=lambda ctx, a, b: min(a, b),
         partials=(
@@ -728,7 +577,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
             lambda f, a, b, r: f.half if a == b else (f.zero if a < b else f.one),
         ),
         kink="at a tie: each argument gets 1/2",
-        at_kink=_tie("min"),
+        at_kink=tie("min"),
         kink_side=lambda a, b: (a > b,),
         selects=True,
         latex=r"\min\left({0}, {1}\right)",
@@ -766,8 +615,8 @@ PRIMITIVES: tuple[Primitive, ...] = (
         1,
         "special",
         sp.erf,
-        exact=_at((0, 0)),
-        double=_double(math.erf, "erf"),
+        exact=at((0, 0)),
+        double=double(math.erf, "erf"),
         precise=lambda ctx, x: ctx.erf(x),
         partials=(lambda f, x, r: 2 * f("exp", -x * x) / f("sqrt", f.pi),),
         latex=r"\operatorname{{erf}}\left({0}\right)",

@@ -7,7 +7,7 @@ wrong), 2 bad input or usage, 3 an internal error.
 
 from __future__ import annotations
 
-import gc
+import os
 import sys
 import traceback
 from typing import NoReturn
@@ -25,14 +25,15 @@ EXIT_INTERRUPTED = 130
 
 def run(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point (`argv` given: called in-process, as tests do)."""
-    if argv is None:
-        # This process is the command: what is loaded by now (SymPy, typer, our modules) stays
-        # until exit, so the cyclic collector need not walk it again, during the run or at exit,
-        # where that pass took a fifth of the time of `import sympy` (benchmarks/startup.py).
-        gc.freeze()
-        writer.keep_standard_numbers()
-    words = sys.argv[1:] if argv is None else list(argv)
-    sys.exit(_exit_code(words))
+    if argv is not None:
+        sys.exit(_exit_code(list(argv)))
+    # This process is the command (gradexplain.cli has turned the cyclic collector off): once
+    # everything is written it leaves without taking its objects apart one by one, which took a
+    # fifth of the time of `import sympy` (benchmarks/startup.py).
+    writer.keep_standard_numbers()
+    code = _exit_code(sys.argv[1:])
+    writer.finish()
+    os._exit(code)
 
 
 def _exit_code(words: list[str]) -> int:

@@ -92,8 +92,9 @@ FORMULA is a bare expression, split into one node per operation, or a program of
   gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2
   gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
 
-Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin cos tan tanh sigmoid relu
-abs max min softplus (ln is log). Constants: pi e. Comments start with #.
+Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin tanh sigmoid relu max clip
+and more (ln is log): --functions lists every one with its local derivative, domain and kinks.
+Constants: pi e. Comments start with #.
 
 More examples: a program file with the check; a kink, which the check reports; JSON; a program
 on standard input.
@@ -321,6 +322,9 @@ FULL = typer.Option(
 )
 DEBUG = typer.Option("--debug", help="Show the traceback of an internal error.")
 VERSION = typer.Option("--version", help="Show the version and exit.")
+FUNCTIONS = typer.Option(
+    "--functions", help="List the functions and operators, each with its local derivative, domain and kinks, and exit."
+)
 
 
 @app.command(
@@ -363,6 +367,7 @@ def main(
     full: Annotated[bool, FULL] = False,
     debug: Annotated[bool, DEBUG] = False,
     version: Annotated[bool, VERSION] = False,
+    functions: Annotated[bool, FUNCTIONS] = False,
 ) -> typer.Context:
     """The options as typer parsed them, for read_line to make the Request from (once)."""
     return ctx
@@ -383,6 +388,12 @@ def read_line(words: list[str], *, cell: str | None = None, notebook: bool = Fal
     if parsed.params["version"]:
         writer.require_stdout("the version", hint="run it without >&-")
         writer.say(f"gradexplain {__version__}")
+        return 0
+    if parsed.params["functions"]:
+        from gradexplain.render.functions import render_functions
+
+        writer.require_stdout("the list of functions", hint="run it without >&-")
+        writer.say(render_functions().rstrip("\n"))
         return 0
     return _request(parsed.params, _typed(parsed), split, notebook)
 

@@ -42,7 +42,7 @@ def internal_error(what: str = "the command you ran") -> str:
 def run(request: Request) -> Outcome:
     """Explain the request's formula, add the views it asks for, say the warnings, then run the
     quiz or write the output (a magic without -o writes nothing: the result shows itself)."""
-    from gradexplain.explain import explain
+    from gradexplain.pipeline import explain
 
     if request.quiz is not None:
         from gradexplain.shell.quiz import require_streams

@@ -54,6 +54,15 @@ def error(text: str) -> None:
     _to_stderr(text + "\n")
 
 
+def finish() -> None:
+    """Flush what is still buffered on stdout and stderr before the command leaves (it does not
+    wait for Python's own flush at exit); a stream that cannot take it has had its say."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+
+
 def stderr_open() -> bool:
     return sys.stderr is not None
 

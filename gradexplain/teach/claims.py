@@ -264,7 +264,7 @@ def _compile(
             continue
         operation = "neg" if isinstance(expr, Unary) else expr.op if isinstance(expr, Binary) else expr.function  # type: ignore[union-attr]
         primitive = BY_NAME[operation]
-        for default in primitive.defaults[len(below) - primitive.fewest :]:  # leaky_relu(z): its 0.01
+        for default in primitive.defaults[len(below) - primitive.fewest :]:  # an argument left out: its default
             tape.append((_CONSTANT, default))
             constant.append(True)
         arity = primitive.arity
