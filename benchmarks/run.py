@@ -71,7 +71,7 @@ def work_gradexplain(network: Network, program: Path) -> dict:
         file.write(render_text(explanation, "json").encode("utf-8"))
     end = time.perf_counter()
     stages = {name: (marks[i + 1][1] if i + 1 < len(marks) else end) - at for i, (name, at) in enumerate(marks)}
-    gradients = sum(stages[s] for s in ("parse", "build", "compile", "forward", "backward"))
+    gradients = sum(stages[s] for s in ("parse", "build", "forward", "backward"))
     return {"stages": stages, "gradients": gradients, "total": end - start, "peak_mb": _peak_mb()}
 
 

@@ -15,7 +15,7 @@ from functools import partial
 import sympy as sp
 
 from gradexplain.engine.interpreter import Interpreter, LocalDerivativeError, Sum
-from gradexplain.engine.kernels import Kernel
+from gradexplain.engine.kernels import Kernel, compile_kernels
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.graph import Graph
 from gradexplain.numbers import Number
@@ -26,12 +26,21 @@ NOT_WRITTEN_OUT = "(too large to write out)"
 class LocalFormulas:
     """How each edge's local derivative is written: SymPy's derivative of its node's shape
     (a kernel), over the node's arguments' names. Made once per backward pass and asked per
-    edge; the text depends only on the derivative and the names it mentions, so it is printed once."""
+    edge; the text depends only on the derivative and the names it mentions, so it is printed
+    once. The kernels are compiled when first asked for: the gradients never need SymPy."""
 
-    def __init__(self, graph: Graph, kernels: Sequence[Kernel | None]) -> None:
-        self.graph, self.kernels = graph, kernels
+    def __init__(self, graph: Graph, kernels: Sequence[Kernel | None] | None = None) -> None:
+        self.graph = graph
+        self._kernels = kernels
         self._texts: dict[tuple[int, int, tuple[str, ...]], str] = {}
         self._names: dict[int, tuple[str, ...]] = {}
+
+    @property
+    def kernels(self) -> Sequence[Kernel | None]:
+        """Every node's kernel (None for inputs); an InputError where one cannot be written out."""
+        if self._kernels is None:
+            self._kernels = compile_kernels(self.graph)
+        return self._kernels
 
     def names(self, node: int) -> tuple[str, ...]:
         found = self._names.get(node)
@@ -107,30 +116,31 @@ Step = EdgeStep | SumStep
 class BackwardPass:
     steps: tuple[Step, ...]
     gradients: tuple[Number | None, ...]  # ∂output/∂node; None where no wanted input lies below
+    formulas: LocalFormulas  # how its steps' local derivatives are written (and the graph's kernels)
 
 
 def backward(
     interpreter: Interpreter,
-    kernels: Sequence[Kernel | None],
     values: Sequence[Number],
     wanted: Sequence[int],
-    formulas: bool = True,
+    formulas: bool | LocalFormulas = True,
 ) -> BackwardPass:
     """The chain rule, edge by edge, each local derivative written out when shown; `formulas=False`
-    leaves them unwritten (numbers only: claims re-run it at other points, where nothing is shown)."""
+    leaves them unwritten (numbers only: claims re-run it at other points, where nothing is shown),
+    and a LocalFormulas given shares its kernels."""
     graph = interpreter.graph
-    written = LocalFormulas(graph, kernels)
+    written = formulas if isinstance(formulas, LocalFormulas) else LocalFormulas(graph)
     try:
         gradients, steps = interpreter.backward(
             values, wanted, record=partial(EdgeStep, formulas=written if formulas else None)
         )
     except LocalDerivativeError as error:
         node = error.node
-        if len(node.args) == 1 and kernels[node.index] is not None:
+        if len(node.args) == 1:
             names = graph.argument_names(node)
             error.message = (
                 f"the local derivative ∂{node.name}/∂{names[0]} = {written.text(node.index, 0)} cannot be computed "
                 f"at {error.point}: {error.problem}"
             )
         raise
-    return BackwardPass(tuple(steps), tuple(gradients))
+    return BackwardPass(tuple(steps), tuple(gradients), written)

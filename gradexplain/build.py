@@ -21,7 +21,7 @@ from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_
 from gradexplain.engine.systems import Exact
 from gradexplain.engine.tape import CONSTANT, IDENTITY, SLOT, Instruction, Recipe, single
 from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
-from gradexplain.graph import Graph, Node, Piece, Ref, slot
+from gradexplain.graph import Graph, Node, Piece, Ref
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
 from gradexplain.numbers import Number, literal_size, read_literal
@@ -155,10 +155,14 @@ def _names_in(expr: Expr, variables: frozenset[str] = frozenset()) -> list[Name]
     stack: list[Expr] = [expr]
     while stack:
         item = stack.pop()
-        if isinstance(item, Name):
-            if item.name not in CONSTANTS or item.name in variables:
-                found.append(item)
-        else:
+        kind = type(item)
+        if kind is Name:
+            if item.name not in CONSTANTS or item.name in variables:  # type: ignore[union-attr]
+                found.append(item)  # type: ignore[arg-type]
+        elif kind is Binary:
+            stack.append(item.right)  # type: ignore[union-attr]
+            stack.append(item.left)  # type: ignore[union-attr]
+        elif kind is not Num:
             stack.extend(reversed(_children(item)))
     return found
 
@@ -175,21 +179,6 @@ def _operation(expr: Expr) -> str:
 @dataclass(frozen=True, slots=True)
 class _NodeRef:
     index: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Symbolic:
-    expr: sp.Expr
-
-
-@dataclass(frozen=True, slots=True)
-class _Chain:
-    """A chain a + b - c … or a * b / c … being collected, so SymPy builds one Add or Mul at the
-    end instead of re-flattening a growing one at every term (quadratic: one assignment of
-    3,000 factors took a minute)."""
-
-    operation: str  # "+" or "*"
-    terms: list[sp.Expr]
 
 
 class _Builder:
@@ -211,18 +200,16 @@ class _Builder:
         self.nodes: list[Node] = []
         self.reserved: set[str] = set()
         self.counter = 0
-        self.slots_of_statement: dict[int, int] = {}  # node index → slot, in a program statement
         self.recipes: dict[tuple[Any, ...], Recipe] = {}  # one per operation written alike
 
-    def walk(self, root: Expr) -> Constant | _NodeRef | _Symbolic | _Chain:
-        results: dict[int, Constant | _NodeRef | _Symbolic | _Chain] = {}
+    def walk(self, root: Expr) -> Constant | _NodeRef:
+        """A bare expression's nodes, or a constant's value, from its syntax tree."""
+        results: dict[int, Constant | _NodeRef] = {}
         for expr, children in _post_order(root):
             results[id(expr)] = self.combine(expr, [results.pop(id(child)) for child in children])
         return results[id(root)]
 
-    def combine(
-        self, expr: Expr, parts: list[Constant | _NodeRef | _Symbolic | _Chain]
-    ) -> Constant | _NodeRef | _Symbolic | _Chain:
+    def combine(self, expr: Expr, parts: list[Constant | _NodeRef]) -> Constant | _NodeRef:
         if isinstance(expr, Num):
             value = self.literal(expr)
             return Constant(None, value, self.source, expr.span, True)
@@ -230,33 +217,29 @@ class _Builder:
             if expr.name in CONSTANTS and expr.name not in self.variables:
                 constant = CONSTANTS[expr.name]
                 return Constant(constant, float(constant.evalf(30)), self.source, expr.span, True)
-            return self.reference(expr)
+            return _NodeRef(self.input_for(expr))
         if isinstance(expr, Unary) and expr.op == "+":
             return parts[0]
         operation = _operation(expr)
         parts = parts + self.defaults(expr)
-        if operation == "**" and isinstance(parts[1], Constant) and abs(parts[1].value) > self.limits.exponent:
+        self.check_constant_operands(expr, operation, parts)
+        if all(isinstance(part, Constant) for part in parts):
+            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
+        return self.operation_node(expr, operation, parts)
+
+    def check_constant_operands(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef | None]) -> None:
+        """A constant exponent within the limit, a constant divisor other than 0 (None: not a constant)."""
+        right = parts[1] if len(parts) > 1 else None
+        if not isinstance(right, Constant):
+            return
+        if operation == "**" and abs(right.value) > self.limits.exponent:
             raise InputError(
-                f"the exponent {brief(parts[1].text)} is larger than the limit of {self.limits.exponent}",
+                f"the exponent {brief(right.text)} is larger than the limit of {self.limits.exponent}",
                 span=expr.right.span,  # type: ignore[union-attr]
                 hint=self.limits.hint("exponent"),
             )
-        if all(isinstance(part, Constant) for part in parts):
-            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
-        if operation == "**" and isinstance(parts[1], Constant) and not self.bare:
-            self.check_power_growth(parts[0], parts[1], expr)
-        if operation == "/" and isinstance(parts[1], Constant) and parts[1].value == 0:
+        if operation == "/" and right.value == 0 and not all(isinstance(part, Constant) for part in parts):
             raise EvaluationError("division by zero", span=expr.right.span, hint="divide by a non-zero number")
-        if self.bare:
-            return self.operation_node(expr, operation, parts)
-        if operation in ("+", "-", "*", "/"):
-            left, right = parts
-            kind = "+" if operation in ("+", "-") else "*"
-            terms = left.terms if isinstance(left, _Chain) and left.operation == kind else [self.symbolic(left)]
-            term = self.symbolic(right)
-            terms.append({"+": term, "-": -term, "*": term, "/": sp.Pow(term, -1)}[operation])
-            return _Chain(kind, terms)
-        return _Symbolic(BY_NAME[operation].symbolic(*(self.symbolic(part) for part in parts)))
 
     def defaults(self, expr: Expr) -> list[Constant]:
         """The values of the arguments a call leaves out (a default fills what the user left out)."""
@@ -278,45 +261,13 @@ class _Builder:
             )
         return read_literal(number.text)
 
-    def check_power_growth(
-        self, base: Constant | _NodeRef | _Symbolic | _Chain, exponent: Constant, expr: Expr
-    ) -> None:
-        """SymPy writes (c*w)**n as c**n * w**n: refuse before it builds a number too large to use."""
-        if not isinstance(base, _Symbolic) or not isinstance(exponent.value, Fraction):
-            return
-        bits = max((max(abs(r.p), r.q).bit_length() for r in base.expr.atoms(sp.Rational)), default=0)
-        if bits * abs(exponent.value) > MAX_FORMULA_BITS:
-            raise InputError(
-                f"writing out {brief(_text(self.source, expr.span))} needs numbers of more than "
-                f"{MAX_FORMULA_BITS:,} bits",
-                span=expr.span,
-                hint="give the base its own assignment (c = ...; then c**n)",
-            )
-
-    def symbolic(self, part: Constant | _NodeRef | _Symbolic | _Chain) -> sp.Expr:
-        if isinstance(part, Constant):
-            return part.exact
-        if isinstance(part, _Symbolic):
-            return part.expr
-        if isinstance(part, _Chain):
-            return sp.Add(*part.terms) if part.operation == "+" else sp.Mul(*part.terms)
-        if part.index not in self.slots_of_statement:
-            self.slots_of_statement[part.index] = len(self.slots_of_statement)
-        return slot(self.slots_of_statement[part.index])
-
     def input_for(self, name: Name) -> int:
         """The node a name stands for: a new input the first time a name never assigned is used."""
         index = self.names.get(name.name)
         if index is None:
-            index = self.add(Node(len(self.nodes), name.name, "input", (), None, (), name.span))
+            index = self.add(Node(len(self.nodes), name.name, "input", (), (), name.span))
             self.names[name.name] = index
         return index
-
-    def reference(self, name: Name) -> _NodeRef | _Symbolic:
-        index = self.input_for(name)
-        if self.bare:
-            return _NodeRef(index)
-        return _Symbolic(self.symbolic(_NodeRef(index)))
 
     def add(self, node: Node) -> int:
         if len(self.nodes) >= self.limits.nodes:
@@ -335,10 +286,9 @@ class _Builder:
             if name not in self.reserved:
                 return name
 
-    def operation_node(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef | _Symbolic]) -> _NodeRef:
+    def operation_node(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef]) -> _NodeRef:
         primitive = BY_NAME[operation]
         args: list[int] = []
-        operands: list[sp.Expr] = []
         recipe: list[tuple[str, Any, sp.Expr | None]] = []
         shown: list[str | Ref] = []
         # Where a negative value needs parentheses: not as the left operand of + - * /,
@@ -347,7 +297,6 @@ class _Builder:
         for position, part in enumerate(parts):
             needs_paren = operation not in FUNCTION_NAMES and not (left_free and position == 0)
             if isinstance(part, Constant):
-                operands.append(part.exact)
                 recipe.append((CONSTANT, part.value, part.exact))
                 wrap = not _parenthesised(part.text) and (
                     not part.atomic or (needs_paren and part.text.startswith("-"))
@@ -355,13 +304,11 @@ class _Builder:
                 shown.append(f"({part.text})" if wrap else part.text)
             else:
                 assert isinstance(part, _NodeRef)
-                operands.append(slot(len(args)))
                 recipe.append((SLOT, len(args), None))
                 shown.append(Ref(len(args), needs_paren))
                 args.append(part.index)
         written = _children(expr)
         pieces = _fill(_as_written(primitive.template(len(written)), operation, self.source, expr.span), shown)
-        template = primitive.symbolic(*operands)
         arguments = [child for child, part in zip(written, parts, strict=False) if isinstance(part, _NodeRef)]
         slot_of_child = {id(child): position for position, child in enumerate(arguments)}
         latex = definition_pieces(expr, lambda subtree: slot_of_child.get(id(subtree)))
@@ -370,7 +317,6 @@ class _Builder:
             self.fresh_name(),
             operation,
             tuple(args),
-            template,
             pieces,
             expr.span,
             latex,
@@ -401,13 +347,17 @@ class _Builder:
                 results[id(expr)] = None  # constant so far: folded whole by whatever uses it
                 continue
             operands = []
+            constants: list[Constant | None] = []
             for child, position in zip(children, positions, strict=True):
+                constant = None
                 if position is None:
                     constant = self.walk(child)
                     assert isinstance(constant, Constant)
                     steps.append(Instruction(CONSTANT, value=constant.value, exact=constant.exact))
                     position = len(steps) - 1
                 operands.append(position)
+                constants.append(constant)
+            self.check_constant_operands(expr, _operation(expr), constants)  # type: ignore[arg-type]
             if isinstance(expr, Unary) and expr.op == "+":
                 results[id(expr)] = operands[0]
                 continue
@@ -460,26 +410,45 @@ def _fill(template: str, shown: list[str | Ref]) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
-def _program_pieces(source: str, span: Span, names: list[Name], slot_of: dict[str, int]) -> tuple[Piece, ...]:
+def _program_pieces(
+    source: str,
+    span: Span,
+    names: list[Name],
+    slot_of: dict[str, int],
+    written: dict[tuple[tuple[str, ...], tuple[int, ...]], tuple[tuple[Piece, ...], tuple[str | int, ...]]],
+) -> tuple[tuple[Piece, ...], tuple[str | int, ...]]:
     """A statement's right-hand side as written, with Refs where its names are (`names` in the
-    order they are written, as `_names_in` finds them)."""
-    pieces: list[Piece] = []
+    order they are written, as `_names_in` finds them), and its shape (the pieces with slots for
+    Refs). The pieces depend only on the text between the names and on their slots, so statements
+    written alike (p_0 = w_0*x_0, p_1 = w_1*x_1, …) share them: `written` keeps them by those."""
+    betweens: list[str] = []
     position = span.start
     for name in names:
-        before = _shown_source(source[position : name.span.start])
+        betweens.append(source[position : name.span.start])
+        position = name.span.end
+    betweens.append(source[position : span.end])
+    key = (tuple(betweens), tuple(slot_of[name.name] for name in names))
+    found = written.get(key)
+    if found is None:
+        pieces = _pieces_between(*key)
+        found = written[key] = pieces, tuple(piece if isinstance(piece, str) else piece.slot for piece in pieces)
+    return found
+
+
+def _pieces_between(betweens: tuple[str, ...], slots: tuple[int, ...]) -> tuple[Piece, ...]:
+    """The pieces of a right-hand side from the text between its names: a Ref's value needs
+    parentheses when negative unless it leads (at the start, or after "(" or ",") and is not
+    raised to a power."""
+    pieces: list[Piece] = []
+    for position, argument in enumerate(slots):
+        before = _shown_source(betweens[position])
         if before:
             pieces.append(before)
-        before = name.span.start - 1  # the nearest characters around the name, skipping spaces
-        while before >= span.start and source[before].isspace():
-            before -= 1
-        after = name.span.end
-        while after < span.end and source[after].isspace():
-            after += 1
-        leading = before < span.start or source[before] in "(,"
-        power = source.startswith(("**", "^"), after, span.end)
-        pieces.append(Ref(slot_of[name.name], not leading or power))
-        position = name.span.end
-    rest = _shown_source(source[position : span.end])
+        text = betweens[position].rstrip()
+        leading = text[-1:] in ("(", ",") if text else position == 0
+        power = betweens[position + 1].lstrip().startswith(("**", "^"))
+        pieces.append(Ref(argument, not leading or power))
+    rest = _shown_source(betweens[-1])
     if rest:
         pieces.append(rest)
     if pieces and isinstance(pieces[0], str):
@@ -523,7 +492,6 @@ def build(
                 output_name,
                 "formula",
                 (node.index,),
-                slot(0),
                 only,
                 node.span,
                 only,
@@ -542,7 +510,8 @@ def build(
 def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
     source = program.text
     assigned_later = {s.target for s in program.statements if s.target is not None}
-    shapes: dict[tuple[str | int, ...], tuple[sp.Expr, Recipe]] = {}
+    shapes: dict[tuple[str | int, ...], Recipe] = {}
+    written: dict[tuple[tuple[str, ...], tuple[int, ...]], tuple[tuple[Piece, ...], tuple[str | int, ...]]] = {}
     for statement in program.statements:
         target = statement.target or next(
             n for n in ("J", "f", "out", "output") if n not in assigned_later and n not in builder.names
@@ -562,7 +531,7 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 raise InputError(f"{name.name} is used before it is assigned", span=name.span, hint=hint)
         span = statement.expr.span
         if not names:  # no names on the right: an input with this value
-            index = builder.add(Node(len(builder.nodes), target, "input", (), None, (), statement.target_span))
+            index = builder.add(Node(len(builder.nodes), target, "input", (), (), statement.target_span))
             builder.names[target] = index
             value = _literal(statement.expr, builder)
             defaults[index] = builder.walk(statement.expr).value if value is None else value  # type: ignore[union-attr]
@@ -577,24 +546,14 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
                 span=span,
                 hint="split it into several assignments, or " + builder.limits.hint("statement_names"),
             )
-        pieces = _program_pieces(source, span, names, {name: slot for slot, name in enumerate(first)})
-        # Statements written alike (w_0*x_0, w_1*x_1, …) have the same template: build it once.
-        shape = tuple(piece if isinstance(piece, str) else piece.slot for piece in pieces)
-        known = shapes.get(shape)
-        if known is None:
-            builder.slots_of_statement = {}
-            template = builder.symbolic(builder.walk(statement.expr))  # type: ignore[arg-type]
-            assert list(builder.slots_of_statement) == [builder.names[name] for name in first]
-            recipe = builder.record(statement.expr, {name: position for position, name in enumerate(first)})
-            shapes[shape] = template, recipe
-        else:
-            template, recipe = known
-            for name in first.values():  # what the walk would do: a name never assigned is an input
-                builder.input_for(name)
-        args = tuple(builder.names[name] for name in first)
-        node = Node(
-            len(builder.nodes), target, "formula", args, template, pieces, span, syntax=statement.expr, recipe=recipe
-        )
+        slot_of = {name: slot for slot, name in enumerate(first)}
+        pieces, shape = _program_pieces(source, span, names, slot_of, written)
+        # Statements written alike (w_0*x_0, w_1*x_1, …) have the same recipe: record it once.
+        recipe = shapes.get(shape)
+        if recipe is None:
+            recipe = shapes[shape] = builder.record(statement.expr, slot_of)
+        args = tuple(builder.input_for(name) for name in first.values())  # a name never assigned: an input
+        node = Node(len(builder.nodes), target, "formula", args, pieces, span, syntax=statement.expr, recipe=recipe)
         index = builder.add(node)
         builder.names[target] = index
 
@@ -643,7 +602,9 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
                 needed[arg] = True
     new_index: dict[int, int] = {}
     kept: list[Node] = []
-    for node in nodes:
+    if all(needed):  # the common case: the output needs every node, which keep their places
+        kept, new_index = nodes, dict(enumerate(range(len(nodes))))
+    for node in nodes if kept is not nodes else ():
         if needed[node.index]:
             new_index[node.index] = len(kept)
             args = tuple(new_index[a] for a in node.args)

@@ -1,8 +1,9 @@
 """The computation graph: inputs and operation nodes in topological order (built by build.py).
 
-Every operation node holds a SymPy *template*: its expression in terms of slot symbols _0, _1, …
-(one per argument edge), so `w*w` has two edges and `v1 + b` stays `v1 + b`. Identical templates
-are differentiated once, however many nodes share them.
+Every operation node holds a *recipe*: its formula as written, a tape over slots _0, _1, … (one
+per argument edge, so `w*w` has two edges and `v1 + b` stays `v1 + b`). The interpreter computes
+values and local derivatives from it; SymPy's form of it, the node's template, is made from it
+only when formulas are shown (engine/kernels.py), once per shape however many nodes share it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ class Node:
     name: str
     operation: str  # "input", a primitive's name ("*", "exp"), or "formula" for an assignment
     args: tuple[int, ...]  # one node index per slot
-    template: sp.Expr | None  # in slot(0), slot(1), …; None for inputs
     pieces: tuple[Piece, ...]  # the definition, with Refs where arguments go
     span: Span | None  # where the user wrote it
     latex: tuple[Piece, ...] = ()  # the definition in LaTeX, with Refs where arguments go …

@@ -43,8 +43,12 @@ def read_literal(text: str) -> Fraction:
     """A decimal literal as written ("0.5", "1e-3", ".5") as an exact fraction. Check its
     `literal_size` first: the number itself is built here. (Through Decimal, which, unlike int,
     has no limit on the digits it reads.)"""
-    if not _LITERAL.match(text):
+    match = _LITERAL.match(text)
+    if not match:
         raise ValueError(f"not a decimal literal: {text!r}")
+    if match[2] is None and len(text) < 19:  # a short literal without an exponent: its digits over a power of ten
+        whole, _, places = match[1].partition(".")
+        return Fraction(int(whole + places or "0"), 10 ** len(places))
     return Fraction(Decimal(text))
 
 

@@ -7,10 +7,13 @@ The record itself (Explanation, Cost) lives in gradexplain.explanation and is re
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gradexplain.accuracy import audit
 from gradexplain.arguments import ValueLike, check_arguments, to_number
@@ -18,13 +21,12 @@ from gradexplain.backward import BackwardPass, EdgeStep, Step, backward
 from gradexplain.build import build, shadowed_constants
 from gradexplain.check import run_checks
 from gradexplain.engine.interpreter import Interpreter
-from gradexplain.engine.kernels import compile_kernels
 from gradexplain.engine.primitives import CONSTANTS
 from gradexplain.engine.sympy_functions import step_notes
 from gradexplain.engine.systems import Exact
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief, listing
 from gradexplain.explanation import Cost, Explanation
-from gradexplain.forward import Note, forward
+from gradexplain.forward import ForwardPass, Note, forward
 from gradexplain.graph import Graph
 from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
@@ -60,8 +62,8 @@ def explain(
     `values` maps input names to numbers or number strings ("1/3", "-0.5"); they override values
     assigned in the program. `origin` names where `source` came from (a file), for messages.
     `check_only` nudges just these inputs (all of `wrt` still get gradients; implies `check`).
-    `on_stage(name)` is called as each stage starts (parse, build, compile, forward, backward, audit,
-    symbolic, check), for progress displays and timings. `cost` adds the measured cost of
+    `on_stage(name)` is called as each stage starts (parse, build, forward, backward, audit, compile,
+    symbolic, claims, check), for progress displays and timings. `cost` adds the measured cost of
     backprop against nudging every input (Explanation.cost). `claims` are the user's gradients
     to check, such as "dJ/dw = x*(w*x + b - y)" (Explanation.claims: each decided, and a wrong
     one diagnosed); a ClaimText says where one was written, for error messages.
@@ -74,85 +76,38 @@ def explain(
     limits = limits or Limits()
     stage = on_stage or _ignore
     check = check or bool(check_only)
-    with too_deep_as_input_error():
-        if len(source) > limits.source:
-            raise InputError(
-                f"the formula is {len(source)} characters long, more than the limit of {limits.source}",
-                hint=limits.hint("source"),
-            )
-        try:
-            stage("parse")
-            program = parse(source, limits.depth)
-            stage("build")
-            graph = build(program, target, limits, given=values or ())
-        except GradexplainError as error:
-            raise error.located(source, origin) from None
+    with too_deep_as_input_error(), _collector_paused():
+        program, graph = _program(source, origin, target, limits, values or {}, stage)
         warnings: list[str] = _shadowing(program, graph, values or {})
         inputs = _input_values(graph, dict(values or {}), warnings, limits)
         if claims:  # only a run with claims loads their module
             from gradexplain.teach.claims import read_claims
-            from gradexplain.teach.deciding import decide_claims
         readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
         warnings.extend(lookalike_warnings(node.name for node in graph.nodes))
         if graph.unused:
             warnings.append(f"not used by {brief(graph.nodes[graph.output].name)}: {listing(graph.unused)}")
         wanted = _wrt(graph, wrt)
-        nudged = _wrt(graph, check_only, "--check-only") if check_only else wanted
-        without_gradient = [graph.nodes[i].name for i in set(nudged).difference(wanted)]
-        if without_gradient:
-            raise InputError(
-                f"--check-only {listing(sorted(without_gradient))}: no gradient to check, they are not in --wrt",
-                hint="add them to --wrt, or check only inputs that --wrt names",
-            )
+        nudged = _nudged(graph, wanted, check_only, check, central, limits)
         step = _eps(eps, limits)
-        if check and len(nudged) > limits.nudges:
-            raise InputError(
-                f"--check would nudge {len(nudged)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
-                f"the limit is {limits.nudges}",
-                hint="pick the inputs to check with --check-only, or " + limits.hint("nudges"),
-            )
-        computed = len(graph.nodes) - len(graph.inputs)
-        passes = 2 if central else 1
-        if check and passes * len(nudged) * computed > limits.check_work:
-            raise InputError(
-                f"--check would nudge {len(nudged):,} inputs, each rerunning up to {computed:,} nodes "
-                f"({passes * len(nudged) * computed:,} evaluations), more than the limit of {limits.check_work:,}",
-                hint="pick the inputs to check with --check-only, or " + limits.hint("check_work"),
-            )
-        stage("compile")
-        kernels = compile_kernels(graph)
         interpreter = Interpreter(graph, Exact(limits.exact_bits))
         try:
-            stage("forward")
-            started = time.perf_counter()
-            forward_pass = forward(interpreter, inputs)
-            forward_seconds = time.perf_counter() - started
-            stage("backward")
-            started = time.perf_counter()
-            backward_pass: BackwardPass = backward(interpreter, kernels, forward_pass.values, wanted)
-            backward_seconds = time.perf_counter() - started
+            passes = _passes(interpreter, inputs, wanted, stage)
+            forward_pass, backward_pass = passes.forward, passes.backward
+            stage("audit")
+            audited = audit(graph, forward_pass.values, backward_pass.gradients, wanted)
+            stage("compile")  # SymPy's forms of the nodes, for the formulas shown: the numbers are known
+            kernels = backward_pass.formulas.kernels
+            stage("symbolic")
+            symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
+            decided = None
+            if readings is not None:
+                stage("claims")
+                from gradexplain.teach.deciding import decide_claims
+
+                done = backward_pass if len(wanted) == len(graph.inputs) else None
+                decided = decide_claims(readings, interpreter, kernels, forward_pass.values, done, symbolic_limit)
         except GradexplainError as error:
             raise error.located(source, origin) from None
-        stage("audit")
-        audited = audit(graph, forward_pass.values, backward_pass.gradients, wanted)
-        defined = _step_definitions(backward_pass.steps)
-        stage("symbolic")
-        symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
-        decided = None
-        if readings is not None:
-            stage("claims")
-            try:
-                everything = len(wanted) == len(graph.inputs)
-                decided = decide_claims(
-                    readings,
-                    interpreter,
-                    kernels,
-                    forward_pass.values,
-                    backward_pass if everything else None,
-                    symbolic_limit,
-                )
-            except GradexplainError as error:
-                raise error.located(source, origin) from None
         checks = None
         if check:
             stage("check")
@@ -167,19 +122,107 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=forward_pass.notes + audited + defined,
+            notes=forward_pass.notes + audited + _step_definitions(backward_pass.steps),
             warnings=tuple(warnings),
-            cost=Cost(
-                computed=len(graph.nodes) - len(graph.inputs),
-                inputs=len(wanted),
-                steps=sum(isinstance(s, EdgeStep) for s in backward_pass.steps),
-                backward_seconds=backward_seconds,
-                forward_seconds=forward_seconds,
-            )
-            if cost
-            else None,
+            cost=passes.cost(graph, wanted) if cost else None,
             claims=decided,
         )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a graph is built and run: the many objects a
+    large graph makes all live on, so the collector's passes over them would free nothing (they
+    took a quarter of the time of a 10,000-node run). It is turned on again after, unless it
+    was off before (also when another thread's explain() turned it off: that one turns it on)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _program(
+    source: str, origin: str | None, target: str | None, limits: Limits, given: Mapping[str, ValueLike], stage: Any
+) -> tuple[Program, Graph]:
+    """The source parsed and built into a graph, errors pointing into it."""
+    if len(source) > limits.source:
+        raise InputError(
+            f"the formula is {len(source)} characters long, more than the limit of {limits.source}",
+            hint=limits.hint("source"),
+        )
+    try:
+        stage("parse")
+        program = parse(source, limits.depth)
+        stage("build")
+        return program, build(program, target, limits, given=given)
+    except GradexplainError as error:
+        raise error.located(source, origin) from None
+
+
+def _nudged(
+    graph: Graph,
+    wanted: list[int],
+    check_only: list[str] | tuple[str, ...] | None,
+    check: bool,
+    central: bool,
+    limits: Limits,
+) -> list[int]:
+    """The inputs --check nudges (all that get gradients, or those --check-only names), within the limits."""
+    nudged = _wrt(graph, check_only, "--check-only") if check_only else wanted
+    without_gradient = [graph.nodes[i].name for i in set(nudged).difference(wanted)]
+    if without_gradient:
+        raise InputError(
+            f"--check-only {listing(sorted(without_gradient))}: no gradient to check, they are not in --wrt",
+            hint="add them to --wrt, or check only inputs that --wrt names",
+        )
+    if check and len(nudged) > limits.nudges:
+        raise InputError(
+            f"--check would nudge {len(nudged)} inputs, each a forward pass through {len(graph.nodes)} nodes; "
+            f"the limit is {limits.nudges}",
+            hint="pick the inputs to check with --check-only, or " + limits.hint("nudges"),
+        )
+    computed = len(graph.nodes) - len(graph.inputs)
+    passes = 2 if central else 1
+    if check and passes * len(nudged) * computed > limits.check_work:
+        raise InputError(
+            f"--check would nudge {len(nudged):,} inputs, each rerunning up to {computed:,} nodes "
+            f"({passes * len(nudged) * computed:,} evaluations), more than the limit of {limits.check_work:,}",
+            hint="pick the inputs to check with --check-only, or " + limits.hint("check_work"),
+        )
+    return nudged
+
+
+@dataclass(frozen=True, slots=True)
+class _Passes:
+    """The forward and backward passes, and how long each took (for --cost)."""
+
+    forward: ForwardPass
+    backward: BackwardPass
+    forward_seconds: float
+    backward_seconds: float
+
+    def cost(self, graph: Graph, wanted: list[int]) -> Cost:
+        return Cost(
+            computed=len(graph.nodes) - len(graph.inputs),
+            inputs=len(wanted),
+            steps=sum(isinstance(s, EdgeStep) for s in self.backward.steps),
+            backward_seconds=self.backward_seconds,
+            forward_seconds=self.forward_seconds,
+        )
+
+
+def _passes(interpreter: Interpreter, inputs: list[Number | None], wanted: list[int], stage: Any) -> _Passes:
+    stage("forward")
+    started = time.perf_counter()
+    forward_pass = forward(interpreter, inputs)
+    forward_seconds = time.perf_counter() - started
+    stage("backward")
+    started = time.perf_counter()
+    backward_pass = backward(interpreter, forward_pass.values, wanted)
+    return _Passes(forward_pass, backward_pass, forward_seconds, time.perf_counter() - started)
 
 
 def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:

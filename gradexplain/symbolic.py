@@ -151,7 +151,7 @@ def written_out(graph: Graph, kernels: Sequence[Kernel | None]) -> list[sp.Expr]
         if kernel is None:
             expressions.append(sp.Symbol(node.name, real=True))
         else:
-            expressions.append(node.template.xreplace(_arguments(kernel, node.args, expressions)))
+            expressions.append(kernel.template.xreplace(_arguments(kernel, node.args, expressions)))
     return expressions
 
 

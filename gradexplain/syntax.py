@@ -175,6 +175,7 @@ _SIMPLE_LINE = re.compile(
     rf"[ \t]*(?P<target>{_NAME})[ \t]*=[ \t]*(?:"
     rf"(?P<minus>-[ \t]*)?(?P<number>{_NUMBER})"
     rf"|(?P<left>{_NAME})[ \t]*(?P<op>\*\*|[-+*/^])[ \t]*(?P<right>{_NAME})"
+    rf"|(?P<chain>{_NAME}(?:[ \t]*[-+][ \t]*{_NAME}){{2,}})"
     rf"|(?P<function>{_NAME})\([ \t]*(?P<argument>{_NAME})[ \t]*(?P<close>\))"
     rf"|(?P<name>{_NAME})"
     rf")[ \t]*"
@@ -203,6 +204,11 @@ def _simple_line(text: str, start: int, end: int) -> Statement | None:
         left_expr, right_expr = Name(left, Span(*line.span("left"))), Name(right, Span(*line.span("right")))
         op = "**" if line["op"] == "^" else line["op"]
         expr = Binary(op, left_expr, right_expr, Span(left_expr.span.start, right_expr.span.end))
+    elif line["chain"] is not None:  # a + b - c + …: the sum of an unrolled layer
+        chained = _chain(text, line.start("chain"), line.end("chain"))
+        if chained is None:
+            return None
+        expr = chained
     elif line["function"] is not None:
         function, argument = function_named(line["function"]), line["argument"]
         if function is None or BY_NAME[function].fewest != 1 or function_named(argument) is not None:
@@ -217,6 +223,22 @@ def _simple_line(text: str, start: int, end: int) -> Statement | None:
             return None
         expr = Name(name, Span(*line.span("name")))
     return Statement(target=target, target_span=Span(*line.span("target")), expr=expr)
+
+
+_TERM = re.compile(rf"[ \t]*([-+]?)[ \t]*({_NAME})")
+
+
+def _chain(text: str, start: int, end: int) -> Expr | None:
+    """`a + b - c + …` as the left-leaning tree the general parser makes, or None when a term is
+    a function's name (the general parser says what is wrong with it)."""
+    expr: Expr | None = None
+    for term in _TERM.finditer(text, start, end):
+        name = term[2]
+        if function_named(name) is not None or _dunder(name):
+            return None
+        operand = Name(name, Span(*term.span(2)))
+        expr = operand if expr is None else Binary(term[1], expr, operand, Span(expr.span.start, operand.span.end))
+    return expr
 
 
 def _dunder(name: str) -> bool:

@@ -181,7 +181,7 @@ def test_check_only_rejects_names_that_are_not_inputs():
 def test_stages_are_reported_in_order():
     stages: list[str] = []
     explain("w*x", {"w": 2, "x": 3}, check=True, on_stage=stages.append)
-    assert stages == ["parse", "build", "compile", "forward", "backward", "audit", "symbolic", "check"]
+    assert stages == ["parse", "build", "forward", "backward", "audit", "compile", "symbolic", "check"]
 
 
 def test_cost_counts_backprop_steps_against_nudging_every_input():

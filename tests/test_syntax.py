@@ -155,6 +155,9 @@ _RIGHT = st.one_of(
         lambda t: t[0] + t[1]
     ),
     st.tuples(_SIMPLE, st.sampled_from(["*", "+", "-", "/", "**", "^", " * ", "**  "]), _SIMPLE).map("".join),
+    st.lists(st.tuples(st.sampled_from(["+", "-", " + ", "- "]), _SIMPLE), min_size=2, max_size=5).map(
+        lambda terms: "a" + "".join(op + name for op, name in terms)
+    ),
     st.tuples(_SIMPLE, st.sampled_from(["(", "( "]), _SIMPLE, st.sampled_from([")", " )"])).map("".join),
     _SIMPLE,
 )

@@ -1,8 +1,11 @@
 """Each distinct node shape, prepared once: its SymPy template and local derivatives, for show.
 
-A graph of 100,000 multiplications has one `_0*_1` kernel: SymPy derives its local derivatives
-once and every node reuses them. Numbers never come from SymPy's forms (which SymPy may have
-rewritten, see tape.py) but from the node's recipe, run as written by the interpreter.
+The template is the node's recipe run in SymPy: each primitive's symbolic form applied to slot
+symbols and to the constants' exact forms, a run of + and - (or * and /) written as one sum (or
+product). A graph of 100,000 multiplications has one `_0*_1` kernel: SymPy derives its local
+derivatives once and every node reuses them. Numbers never come from SymPy's forms (which SymPy
+may have rewritten, see tape.py) but from the recipe, run as written by the interpreter; so
+kernels are made only when formulas are shown, after the gradients are known.
 
 SymPy's derivatives are only for showing formulas, and they are bounded: an assignment with
 thousands of names (`J = w0*w1*…*w2999`) would need thousands of formulas thousands of terms
@@ -14,11 +17,15 @@ are the same either way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import sympy as sp
 
+from gradexplain.engine.arithmetic import DomainError
 from gradexplain.engine.primitives import heads
-from gradexplain.engine.tape import Recipe
+from gradexplain.engine.tape import CONSTANT, SLOT, Recipe
+from gradexplain.errors import InputError, brief
 from gradexplain.graph import Graph, slot
 
 # Template size × arguments above which local derivative formulas are not written out (a sum
@@ -105,6 +112,45 @@ def make_kernel(template: sp.Expr, arity: int) -> Kernel:
     )
 
 
+@dataclass(slots=True)
+class _Run:
+    """A run of + and - (or * and /) being collected into one SymPy sum (or product)."""
+
+    kind: str
+    terms: list[sp.Expr]
+
+
+def _expression(value: sp.Expr | _Run) -> sp.Expr:
+    if isinstance(value, _Run):
+        return sp.Add(*value.terms) if value.kind == "+" else sp.Mul(*value.terms)
+    return value
+
+
+@lru_cache(maxsize=4096)
+def template_of(recipe: Recipe) -> sp.Expr:
+    """The node's formula in SymPy, over slot(0), slot(1), …: its recipe run symbolically.
+    Raises DomainError where writing it out would need numbers too large to use ((c*w)**n)."""
+    values: list[Any] = []
+    for step in recipe.steps:
+        if step.operation == SLOT:
+            values.append(slot(step.slot))
+        elif step.operation == CONSTANT:
+            exact = step.exact
+            values.append(exact if exact is not None else sp.Rational(step.value.numerator, step.value.denominator))  # type: ignore[union-attr]
+        else:
+            primitive = step.primitive
+            operands = [values[i] for i in step.operands]
+            if primitive.chain is not None:  # type: ignore[union-attr]
+                kind, enters = primitive.chain  # type: ignore[union-attr]
+                left, right = operands
+                run = left if isinstance(left, _Run) and left.kind == kind else _Run(kind, [_expression(left)])
+                run.terms.append(enters(_expression(right)))
+                values.append(run)
+            else:
+                values.append(primitive.symbolic(*(_expression(operand) for operand in operands)))  # type: ignore[union-attr]
+    return _expression(values[-1])
+
+
 def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
     """One kernel per operation node (None for inputs), shared between nodes of the same shape."""
     cache: dict[Recipe, Kernel] = {}
@@ -115,6 +161,14 @@ def compile_kernels(graph: Graph) -> tuple[Kernel | None, ...]:
             continue
         kernel = cache.get(node.recipe)  # equal recipes have equal templates
         if kernel is None:
-            kernel = cache[node.recipe] = make_kernel(node.template, node.recipe.arity)  # type: ignore[arg-type]
+            try:
+                template = template_of(node.recipe)
+            except DomainError as problem:
+                raise InputError(
+                    f"writing out {brief(graph.definition(node))} {problem}",
+                    span=node.span,
+                    hint="give the base its own assignment (c = ...; then c**n)",
+                ) from None
+            kernel = cache[node.recipe] = make_kernel(template, node.recipe.arity)
         kernels.append(kernel)
     return tuple(kernels)

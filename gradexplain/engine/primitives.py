@@ -77,6 +77,19 @@ def _tan(x: Number) -> float:
     return math.tan(value)
 
 
+# SymPy writes (c*w)**n as c**n * w**n: a formula that would need numbers larger than this is not written.
+MAX_FORMULA_BITS = 100_000
+
+
+def _symbolic_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """base**exponent in SymPy, refused (DomainError) before it builds a number too large to use."""
+    if exponent.is_Rational and base.free_symbols:
+        bits = max((max(abs(r.p), r.q).bit_length() for r in base.atoms(sp.Rational)), default=0)
+        if bits * abs(exponent) > MAX_FORMULA_BITS:
+            raise DomainError(f"needs numbers of more than {MAX_FORMULA_BITS:,} bits")
+    return base**exponent
+
+
 def _root(f: Any, x: Fraction) -> Number | None:
     return exact_power(x, HALF, None, f.bits)
 
@@ -106,6 +119,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=lambda a, b: to_float(a) + to_float(b),
         precise=lambda ctx, a, b: a + b,
         partials=(lambda f, a, b, r: f.one, lambda f, a, b, r: f.one),
+        chain=("+", lambda term: term),
         plain="{0} + {1}",
         latex="{0} + {1}",
     ),
@@ -118,6 +132,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=lambda a, b: to_float(a) - to_float(b),
         precise=lambda ctx, a, b: a - b,
         partials=(lambda f, a, b, r: f.one, lambda f, a, b, r: -f.one),
+        chain=("+", lambda term: -term),
         plain="{0} - {1}",
         latex="{0} - {1}",
     ),
@@ -130,6 +145,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         double=lambda a, b: underflowed(to_float(a) * to_float(b), a, b),
         precise=lambda ctx, a, b: a * b,
         partials=(lambda f, a, b, r: b, lambda f, a, b, r: a),
+        chain=("*", lambda term: term),
         plain="{0}*{1}",
         latex=r"{0} \cdot {1}",
     ),
@@ -145,6 +161,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         domain="divisor ≠ 0",
         undefined=lambda a, b: str(zero_divisor(b)) if b == 0 else None,
         pole_side=lambda a, b: (b > 0,),
+        chain=("*", lambda term: sp.Pow(term, -1)),
         plain="{0}/{1}",
         latex=r"\frac{{{0}}}{{{1}}}",
     ),
@@ -152,7 +169,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "**",
         2,
         "arithmetic",
-        lambda a, b: a**b,
+        _symbolic_power,
         exact=lambda f, a, b: exact_power(a, b, f.notes, f.bits),
         double=double_power,
         precise=lambda ctx, a, b: ctx.power(a, b),

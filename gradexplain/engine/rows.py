@@ -42,6 +42,9 @@ class Primitive:
     plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)
     latex: str = ""  # default \operatorname{name}\left({0}, …\right)
     parameters: tuple[str, ...] = ()  # its arguments' names where they say something (clip's lo, hi)
+    # How a run of it (a + b - c …, a*b/c …) is written as one SymPy sum or product: that kind,
+    # and how its right operand enters it (one Add at the end, not one per term: quadratic).
+    chain: tuple[str, Rule] | None = None
     # The lab page's judge computes answers in JavaScript (render/lab.js): this function, over its
     # number system `n` (exact rationals {n, d} and doubles {f}), as the rules above compute it.
     js: str = ""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # On a terminal, a table longer than this shows its first and last rows (--full shows all).
 TERMINAL_ROWS = 60
 # Stages as explain() reports them, then the shell's own; a progress bar walks through them.
-STAGES = ("parse", "build", "compile", "forward", "backward", "audit", "symbolic", "claims", "check", "output")
+STAGES = ("parse", "build", "forward", "backward", "audit", "compile", "symbolic", "claims", "check", "output")
 # Sources this large take long enough to deserve a progress bar (on a terminal only).
 PROGRESS_FROM_CHARACTERS = 100_000
 

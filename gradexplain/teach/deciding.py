@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gradexplain.backward import BackwardPass, backward
+from gradexplain.backward import BackwardPass, LocalFormulas, backward
 from gradexplain.engine.interpreter import Interpreter
 from gradexplain.engine.kernels import Kernel
 from gradexplain.errors import GradexplainError
@@ -48,7 +48,7 @@ def _sample(
     local derivative has no value there)."""
     every = [node.index for node in interpreter.graph.inputs]
     values = forward(interpreter, inputs, notes=False).values
-    passed = backward(interpreter, kernels, values, every, formulas=formulas)
+    passed = backward(interpreter, values, every, LocalFormulas(interpreter.graph, kernels) if formulas else False)
     return Sample.of(values, passed.gradients, passed.steps), passed
 
 

@@ -30,6 +30,8 @@ from fractions import Fraction
 import sympy as sp
 
 from gradexplain.backward import EdgeStep, Step
+from gradexplain.engine.arithmetic import DomainError
+from gradexplain.engine.kernels import template_of
 from gradexplain.formulas import formula_text, with_names
 from gradexplain.graph import Graph, slot
 from gradexplain.numbers import Number
@@ -429,9 +431,12 @@ class _Constants:
 
     def _find_own(self, key: Key) -> tuple[Fraction, Fraction, str] | None:
         node = self.graph.nodes[key[0]]
-        if node.template is None:
+        if node.recipe is None:
             return None
-        constant, rest = node.template.as_coeff_Mul()
+        try:
+            constant, rest = template_of(node.recipe).as_coeff_Mul()
+        except DomainError:  # too large to write out: no constant to explain
+            return None
         if not constant.is_Rational or abs(constant) in (0, 1):
             return None
         inner = _coefficient(sp.diff(rest, slot(key[1])))
