@@ -10,6 +10,7 @@ never "no such file"; look-alike names get a warning).
     python benchmarks/fuzz.py --budget 400 --seed 1 [--kinds a,b] [--jobs 2] [--light]
     python benchmarks/fuzz.py --replay 1:long_flat:3      # rerun one case and show everything
     python benchmarks/fuzz.py --budget 40 --list          # the command lines, without running them
+    python benchmarks/fuzz.py --budget 40 --each          # also every case's time and peak memory
 
 A campaign is reproducible from (seed, budget, kinds, light): case n of a kind is drawn from
 random.Random(f"{seed}/{kind}/{n}/{attempt}"). `--light` (used by tests/test_fuzz.py) lowers the
@@ -41,7 +42,9 @@ import mpmath
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fuzz_cases import KINDS, Case, Draw, File  # noqa: E402
+from benchmarks.fuzz_cases import KINDS as CASE_KINDS  # noqa: E402
+from benchmarks.fuzz_cases import Case, Draw, File  # noqa: E402
+from benchmarks.fuzz_numbers import KINDS as NUMBER_KINDS  # noqa: E402
 from benchmarks.fuzz_runner import MEMORY_LIMIT, TIME_LIMIT, Measurement, measure, problems  # noqa: E402
 
 sys.set_int_max_str_digits(0)  # the harness reads gradexplain's exact values, however long
@@ -49,6 +52,8 @@ sys.set_int_max_str_digits(0)  # the harness reads gradexplain's exact values, h
 # A note or warning that admits lost precision (or a value too small to show) excuses a wrong value.
 PRECISION_NOTE = re.compile(r"precision|accura|cancel|digits|underflow|too small|rounded|lost", re.IGNORECASE)
 RELATIVE_ERROR = 1e-6
+KINDS = {**CASE_KINDS, **NUMBER_KINDS}
+STRICT_ERROR = 1e-13  # a double's precision, with room for the last digits of a long computation
 
 
 # ── generating ───────────────────────────────────────────────────────────────────────────────
@@ -182,14 +187,26 @@ def expectations(case: Case, m: Measurement) -> list[str]:
     for text in expect.not_in_stderr:
         if text in stderr:
             found.append(f"the message says {text!r}, which is not true here")
+    stdout = m.stdout.decode("utf-8", "replace") if not case.binary_stdout else ""
+    for text in expect.in_output:
+        if text not in stdout and text not in stderr:
+            found.append(f"the output does not say {text!r}")
+    if expect.most_digits is not None:
+        longest = max((len(d.lstrip("0")) for d in _mantissas(stdout)), default=0)
+        if longest > expect.most_digits:
+            found.append(f"a number shows {longest} significant digits, more than {expect.most_digits}")
     document = _json(m) if m.exit_code in (0, 1) else None
     if document is None:
         return found
     notes = " ".join(n.get("text", "") for n in document.get("notes") or []) + " " + stderr
     if expect.value is not None:
-        wrong = _wrong_value(document, expect.value)
-        if wrong and not PRECISION_NOTE.search(notes):
-            found.append(wrong + ", and nothing says precision was lost")
+        wrong = _wrong_value(document, expect.value, STRICT_ERROR if expect.strict else RELATIVE_ERROR)
+        if wrong and (expect.strict or not PRECISION_NOTE.search(notes)):
+            found.append(
+                wrong
+                + (", a double's precision was asked for" if expect.strict else ", and nothing says precision was lost")
+            )
+    found += _wrong_gradients(document, expect.gradients)
     found += _dishonest_checks(document)
     inputs = set(document.get("inputs") or {})
     for a, b in expect.warn_lookalikes:
@@ -225,18 +242,42 @@ def _number(value: object, exact: object) -> mpmath.mpf | None:
     return None
 
 
-def _wrong_value(document: dict, true_text: str) -> str | None:
+def _wrong_value(document: dict, true_text: str, tolerance: float = RELATIVE_ERROR) -> str | None:
     output = document.get("output") or {}
+    got = _number(output.get("value"), output.get("value_exact"))
+    return _off(f"{output.get('name', 'J')} = ", got, true_text, tolerance)
+
+
+def _off(label: str, got: mpmath.mpf | None, true_text: str, tolerance: float) -> str | None:
+    """Why `got` is not the true value within `tolerance` (relatively), or None."""
     with mpmath.workdps(60):
-        got, true = _number(output.get("value"), output.get("value_exact")), mpmath.mpf(true_text)
+        true = mpmath.mpf(true_text)
         if got is None:
             return None
-        shown = f"J = {mpmath.nstr(got, 12)} but the true value is {mpmath.nstr(true, 12)}"
-        if got == 0 and true != 0:
-            return shown
-        if abs(got - true) > RELATIVE_ERROR * abs(true):
+        shown = f"{label}{mpmath.nstr(got, 16)} but the true value is {mpmath.nstr(true, 16)}"
+        if (got == 0) != (true == 0) or abs(got - true) > tolerance * abs(true):
             return shown
     return None
+
+
+def _wrong_gradients(document: dict, gradients: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each gradient the generator knows, to a double's precision."""
+    found = []
+    for name, true_text in gradients:
+        got = _number((document.get("gradients") or {}).get(name), (document.get("gradients_exact") or {}).get(name))
+        if got is None:
+            found.append(f"no gradient for {name} in the output")
+        elif (wrong := _off(f"∂J/∂{name} = ", got, true_text, STRICT_ERROR)) is not None:
+            found.append(wrong)
+    return found
+
+
+NUMBER = re.compile(r"(?<![\w.])-?(\d+(?:\.\d+)?)(?:e-?\d+)?(?![\w.])")
+
+
+def _mantissas(text: str) -> list[str]:
+    """The digits of every decimal number in `text` (1.2345e-7 gives 12345)."""
+    return [match[1].replace(".", "") for match in NUMBER.finditer(text)]
 
 
 def _dishonest_checks(document: dict) -> list[str]:
@@ -365,6 +406,19 @@ def report(outcomes: list[Outcome], kinds: list[str], replay_flags: str = "") ->
     return "\n".join(lines)
 
 
+def each_case(outcomes: list[Outcome]) -> str:
+    """One line per case: its identity, exit code, wall time and peak memory (--each)."""
+    lines = [f"{'case':<24} {'exit':>4} {'time':>8} {'peak':>8}"]
+    for o in outcomes:
+        m = o.measurement
+        if m is None:
+            lines.append(f"{o.numbered.ident:<24} skipped: {o.skipped}")
+            continue
+        code = str(m.exit_code) if m.exit_code is not None else f"sig{m.signal}"
+        lines.append(f"{o.numbered.ident:<24} {code:>4} {m.seconds:>7.2f}s {m.peak_rss / 1e6:>5,.0f} MB")
+    return "\n".join(lines)
+
+
 def show(outcome: Outcome) -> str:
     """Everything about one run, for --replay."""
     m = outcome.measurement
@@ -406,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--light", action="store_true", help="smaller heavy cases, against lowered limits (CI)")
     parser.add_argument("--list", action="store_true", help="print the cases' command lines, run nothing")
     parser.add_argument("--replay", metavar="SEED:KIND:N", help="run one case and show everything it did")
+    parser.add_argument("--each", action="store_true", help="also print every case's exit code, time and peak memory")
     args = parser.parse_args(argv)
     flags = " --light" if args.light else ""
     if args.replay:
@@ -433,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{MEMORY_LIMIT / 1e9:g} GB per case\n"
     )
     print(report(outcomes, kinds, flags))
+    if args.each:
+        print("\n" + each_case(outcomes))
     return 1 if any(o.misbehaved for o in outcomes) else 0
 
 

@@ -43,6 +43,7 @@ class Expect:
 
     exits: the exit codes that are right (a formula undefined at the point must exit 2).
     value: the true output J (an mpmath number, decimal string), checked on JSON output.
+    gradients, strict, in_output, most_digits: see the fields (the number kinds of fuzz_numbers).
     not_in_stderr: texts a correct message cannot contain (a false "no such file").
     warn_lookalikes: inputs whose names look identical must get a warning.
     """
@@ -52,6 +53,10 @@ class Expect:
     not_in_stderr: tuple[str, ...] = ()
     warn_lookalikes: tuple[tuple[str, str], ...] = ()
     why: str = ""  # said when `exits` is not met
+    gradients: tuple[tuple[str, str], ...] = ()  # (input, its true gradient), checked on JSON output
+    strict: bool = False  # value and gradients right to a double's precision, whatever the notes say
+    in_output: tuple[str, ...] = ()  # texts stdout or stderr must contain (a note, a message)
+    most_digits: int | None = None  # no number in stdout may show more significant digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +223,32 @@ FUNCTIONS: dict[str, Callable[..., mpmath.mpf]] = {
     "max": max,
     "min": min,
     "softplus": lambda x: mpmath.log(1 + mpmath.exp(_moderate(x, 1e12))),
+    "atan": mpmath.atan,
+    "asin": lambda x: mpmath.asin(_within(x, -1, 1)),
+    "acos": lambda x: mpmath.acos(_within(x, -1, 1)),
+    "sinh": lambda x: mpmath.sinh(_moderate(x, 1e12)),
+    "cosh": lambda x: mpmath.cosh(_moderate(x, 1e12)),
+    "log2": lambda x: mpmath.log(_positive(x), 2),
+    "log10": lambda x: mpmath.log10(_positive(x)),
+    "log1p": lambda x: mpmath.log1p(_positive(x + 1) - 1),
+    "expm1": lambda x: mpmath.expm1(_moderate(x, 1e12)),
+    "erf": mpmath.erf,
+    "gelu": lambda x: x * (1 + mpmath.erf(x / mpmath.sqrt(2))) / 2,
+    "silu": lambda x: x / (1 + mpmath.exp(-_moderate(x, 1e12))),
+    "elu": lambda x: x if x > 0 else mpmath.expm1(_moderate(x, 1e12)),
+    "leaky_relu": lambda x, a=None: x if x > 0 else (mpmath.mpf("0.01") if a is None else a) * x,
+    "clip": lambda x, low, high: min(max(x, low), high) if low <= high else _undefined("clip's lo above its hi"),
 }
+
+
+def _within(x: mpmath.mpf, low: int, high: int) -> mpmath.mpf:
+    if not low <= x <= high:
+        raise UndefinedError(f"outside [{low}, {high}]")
+    return x
+
+
+def _undefined(why: str) -> mpmath.mpf:
+    raise UndefinedError(why)
 
 
 def call(name: str, *args: F | int) -> F:

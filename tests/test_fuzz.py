@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import fuzz
-from benchmarks.fuzz_cases import KINDS, Case, Expect, File
+from benchmarks.fuzz import KINDS
+from benchmarks.fuzz_cases import Case, Expect, File
 from benchmarks.fuzz_runner import Measurement, measure, problems
 
 SEED = 14
@@ -48,6 +49,15 @@ def test_a_campaign_is_reproducible_from_its_seed_and_covers_every_kind():
     assert [c.case for c in first] != [c.case for c in other]
     assert {c.case.kind for c in first} == set(KINDS)
     assert len({(c.case.argv, c.case.stdin, c.case.files) for c in first}) == 48
+
+
+def test_the_number_kinds_know_the_meaning_of_every_function_of_the_language():
+    from benchmarks.fuzz_cases import FUNCTIONS
+    from gradexplain.engine.primitives import FUNCTION_NAMES
+
+    assert set(FUNCTION_NAMES) <= set(FUNCTIONS)
+    drawn = {c.case.argv[0].split("(")[0] for c in fuzz.kind_cases(1, "primitives", 200)}
+    assert set(FUNCTION_NAMES) <= drawn
 
 
 def test_replaying_a_case_draws_the_same_case():
@@ -160,10 +170,32 @@ def ran(document: dict, exit_code: int = 0, stderr: bytes = b"") -> Measurement:
     return Measurement(1.0, 1, exit_code, None, False, False, (), out, len(out), stderr, len(stderr), None, None)
 
 
+def test_a_strict_case_wants_a_double_s_precision_whatever_the_notes_say():
+    truth = Expect(value="2.718281828459045", gradients=(("w", "0.5"),), strict=True)
+    case = Case("primitives", ("x",), expect=truth)
+    noted = [{"text": "floating point lost 8 digits of precision here"}]
+    close = {"output": {"value": 2.71828182845, "name": "J"}, "gradients": {"w": 0.5}, "notes": noted}
+    (found,) = fuzz.expectations(case, ran(close))
+    assert found.startswith("J = 2.71828182845 but the true value is 2.718281828459045")
+    right = {"output": {"value": 2.718281828459045}, "gradients": {"w": 0.5000000000000001}}
+    assert fuzz.expectations(case, ran(right)) == []
+    wrong = {"output": {"value": 2.718281828459045}, "gradients": {"w": 0.0}, "gradients_exact": {"w": "0"}}
+    assert fuzz.expectations(case, ran(wrong)) == ["∂J/∂w = 0.0 but the true value is 0.5"]
+
+
+def test_what_the_output_must_say_and_how_many_digits_it_may_show_are_judged():
+    case = Case("float_edges", ("x",), expect=Expect(in_output=("nearest double",), most_digits=15))
+    shown = Measurement(1.0, 1, 0, None, False, False, (), b"J = 0.731058578630005", 21, b"", 0, None, None)
+    assert fuzz.expectations(case, shown) == ["the output does not say 'nearest double'"]
+    long = b"nearest double: 0.73105857863000489604843323832"
+    too_long = Measurement(1.0, 1, 0, None, False, False, (), long, len(long), b"", 0, None, None)
+    assert fuzz.expectations(case, too_long) == ["a number shows 29 significant digits, more than 15"]
+
+
 def test_a_wrong_value_is_flagged_unless_a_note_admits_lost_precision():
     case = Case("cancellation", ("x",), expect=Expect(value="2.718281828459045"))
     wrong = {"output": {"value": 3.035}, "notes": []}
-    assert fuzz.expectations(case, ran(wrong))[0].startswith("J = 3.035 but the true value is 2.71828182846")
+    assert fuzz.expectations(case, ran(wrong))[0].startswith("J = 3.035 but the true value is 2.718281828459045")
     noted = {"output": {"value": 3.035}, "notes": [{"text": "floating point lost 8 digits of precision here"}]}
     assert fuzz.expectations(case, ran(noted)) == []
     assert fuzz.expectations(case, ran({"output": {"value": 2.718281828459045}})) == []
