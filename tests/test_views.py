@@ -179,6 +179,33 @@ def test_plot_is_not_drawn_across_a_pole():
     assert len(tangent.curve) == 2
 
 
+def _one_branch_per_piece(plot, pole):
+    """No piece of the curve crosses `pole` or runs from far above to far below (a vertical line)."""
+    for piece in plot.curve:
+        xs, ys = [x for x, _ in piece], [y for _, y in piece]
+        assert max(xs) <= pole or min(xs) >= pole
+        assert not (max(ys) > 1e6 and min(ys) < -1e6)
+
+
+def test_plot_breaks_at_a_pole_where_the_divisor_does_not_change_sign():
+    """1/(w-1)**2: the divisor touches 0 at 1 and stays positive; the curve must not be joined
+    across (issue 19), nor may a smooth dip of a divisor (1/(w²+1) at 0) be taken for a pole."""
+    for source, value, pole in [("1/(w-1)**2", "1.2", 1.0), ("1/(w-pi)**2", "3", math.pi), ("1/sin(w)**2", "3", math.pi)]:
+        plot = with_views(explain(source, {"w": value}), plot="w").views.plot
+        assert plot.poles == pytest.approx((pole,)), source
+        _one_branch_per_piece(plot, pole)
+    for source in ["1/(w**2 + 1)", "1/(2 + sin(10*w))", "exp(-w**2)/(w**2 + 0.01)"]:
+        plot = with_views(explain(source, {"w": "0.5"}), plot="w").views.plot
+        assert (plot.poles, plot.undefined, len(plot.curve)) == ((), (), 1), source
+
+
+def test_plot_of_tan_has_no_vertical_line_at_its_pole():
+    """The double nearest π/2 has tan = +1.6e16: it belongs to the left branch, not the right."""
+    plot = with_views(explain("tan(w)", {"w": 1}), plot="w").views.plot
+    _one_branch_per_piece(plot, math.pi / 2)
+    assert "no value for w from" not in render_text(with_views(explain("1/w**4", {"w": 1}), plot="w"), "text")
+
+
 def test_plot_ends_where_the_formula_stops_being_defined():
     plot = with_views(explain("sqrt(w)", {"w": "0.25"}), plot="w").views.plot
     assert plot.undefined == ((-0.75, 0.0),)

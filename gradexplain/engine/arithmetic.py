@@ -127,7 +127,7 @@ def power_undefined(base: Number, exponent: Number) -> str | None:
         if exponent < 0:
             return str(zero_divisor(base))
         return None
-    integral = type(exponent) is Fraction and exponent.denominator == 1
+    integral = exponent.denominator == 1 if type(exponent) is Fraction else float(exponent).is_integer()
     if not integral and base < 0:
         if exponent == HALF:
             return f"square root of a negative number ({format_number(base)})"

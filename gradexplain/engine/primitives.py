@@ -160,7 +160,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         partials=(lambda f, a, b, r: f.div(f.one, b), lambda f, a, b, r: -f.div(r, b)),
         domain="divisor ≠ 0",
         undefined=lambda a, b: str(zero_divisor(b)) if b == 0 else None,
-        pole_side=lambda a, b: (b > 0,),
+        pole_divisors=lambda a, b: (b,),
         chain=("*", lambda term: sp.Pow(term, -1)),
         plain="{0}/{1}",
         latex=r"\frac{{{0}}}{{{1}}}",
@@ -179,7 +179,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         ),
         domain="base > 0, or an integer exponent (negative only with a base ≠ 0)",
         undefined=power_undefined,
-        pole_side=lambda a, b: (a > 0,) if b < 0 else (),
+        pole_divisors=lambda a, b: (a,) if b < 0 else (),
         plain="{0}**{1}",
         latex="{{{0}}}^{{{1}}}",
     ),
@@ -331,7 +331,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, x: ctx.tan(x),
         partials=(lambda f, x, r: 1 + r * r,),
         domain="cos x ≠ 0",
-        pole_side=lambda x: (math.floor(float(x) / math.pi + 0.5),),
+        pole_divisors=lambda x: (math.cos(to_float(x)),),  # tan = sin/cos: its sign flips with cos's
         latex=r"\tan\left({0}\right)",
         js=(
             "function (x) { if (n.exactZero(x)) return x; var v = n.toFloat(x); "

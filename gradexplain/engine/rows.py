@@ -36,7 +36,7 @@ class Primitive:
     kink: str | None = None  # where it is not differentiable, and the convention used there
     at_kink: Rule | None = None  # (*args) → a sentence when the arguments sit on a kink
     kink_side: Rule | None = None  # (*args) → which side of each kink (the plot refines where it changes)
-    pole_side: Rule | None = None  # (*args) → which side of each pole (the plot never joins across one)
+    pole_divisors: Rule | None = None  # (*args) → what is 0 at each pole: the plot never joins across one
     selects: bool = False  # the result is one of the arguments (or 0): exact for arguments of any kind
     defaults: tuple[Fraction, ...] = ()  # values of trailing arguments that may be left out
     plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)

@@ -128,7 +128,10 @@ def plot_table(explanation: Explanation, plot: Plot, shown: Shown) -> Table:
         f"{out} jumps at {name} = {format_number(x, 4)} (a pole): the curve is not drawn across it" for x in plot.poles
     ]
     notes += [
-        f"{out} has no value for {name} from {format_number(a, 4)} to {format_number(b, 4)}" for a, b in plot.undefined
+        f"{out} has no value at {name} = {format_number(a, 4)}"
+        if format_number(a, 4) == format_number(b, 4)
+        else f"{out} has no value for {name} from {format_number(a, 4)} to {format_number(b, 4)}"
+        for a, b in plot.undefined
     ]
     if plot.steps:
         notes.append("the numbers are gradient descent's steps, in order (--descend)")

@@ -4,8 +4,12 @@ The data of the picture, not the picture (render/ draws it, as characters or wit
 The curve is sampled in doubles, and drawn as it is: never a line across a pole or a jump
 (1/w at 0, tan at π/2), a corner exactly where a kink is (relu, abs, max, min), and an end
 exactly where the formula stops being defined (log and sqrt at 0). Each sample records the
-branch every kink-making and pole-making operation took; where two neighbours differ, the
-switch is found by bisection, and the curve gets a corner there (a kink) or a break (a pole).
+branch every kink-making operation took and the value that is 0 at each pole (a divisor, cos
+for tan); where two neighbours differ in a branch or in a divisor's sign, the switch is found
+by bisection, and the curve gets a corner there (a kink) or a break (a pole). A divisor that
+touches 0 without changing sign (1/(w-1)**2) shows as a dip in its size between samples: the
+dip's bottom is searched for, and a divisor that falls there by DIP orders of magnitude below
+its neighbours' (or to 0) is a pole as well.
 
 At the scale of the curve the ε secant of --check and the tangent coincide (their slopes
 differ by about ε·J″/2), so the data also holds a zoom: J minus its tangent line near the
@@ -34,6 +38,9 @@ if TYPE_CHECKING:
 SAMPLES = 401  # odd: the point is the middle sample
 ZOOM_SAMPLES = 81
 BISECTIONS = 60  # halvings to find a kink, a pole or an edge between two samples (to a double's precision)
+DIPS = 8  # dips of a divisor searched for an even pole, the deepest first
+DIP_PROBES = 150  # samples each search may take: enough to narrow a window to neighbouring doubles
+DIP = 1e-20  # a divisor this many times smaller than beside the dip is taken to reach 0 there
 WIDEST = 4  # descent steps widen the window up to this many times its usual width
 
 Point = tuple[float, float]
@@ -74,7 +81,12 @@ class _Sample:
     x: float
     y: float | None  # None: no value here
     kinks: tuple[bool, ...] = ()  # the branch of each kink-making operation
-    poles: tuple[Any, ...] = ()  # the branch of each pole-making operation
+    divisors: tuple[float, ...] = ()  # what is 0 at each pole-making operation's pole
+
+    @property
+    def sides(self) -> tuple[bool, ...]:
+        """Which side of each pole the sample is on."""
+        return tuple(d > 0 for d in self.divisors)
 
 
 def make_plot(
@@ -85,7 +97,7 @@ def make_plot(
     graph = explanation.graph
     evaluator = Evaluator.of(graph, explanation.values, limits)
     order = downstream(consumers_of(graph), name)
-    check_work("--plot", (SAMPLES + ZOOM_SAMPLES + 4 * BISECTIONS) * max(1, len(order)), limits)
+    check_work("--plot", (SAMPLES + ZOOM_SAMPLES + 4 * BISECTIONS + DIPS * DIP_PROBES) * max(1, len(order)), limits)
     x0, y0 = explanation.values[name], explanation.output_value
     gradient = explanation.node_gradients[name]
     assert gradient is not None
@@ -109,7 +121,7 @@ def make_plot(
     sampler = _Sampler(evaluator, name, order)
     xs = [low + (high - low) * k / (SAMPLES - 1) for k in range(SAMPLES)]
     xs = sorted({*xs, float(x0)})
-    curve, kinks, poles, undefined = _trace([sampler(x) for x in xs], sampler)
+    curve, kinks, poles, undefined = _trace(_with_even_poles([sampler(x) for x in xs], sampler), sampler)
     values = [y for piece in curve for _, y in piece]
     if not values:
         raise InputError("--plot: the formula has no value anywhere in the window", hint="choose another point")
@@ -161,24 +173,60 @@ class _Sampler:
         if not math.isfinite(y):
             return _Sample(x, None)
         kinks: list[bool] = []
-        poles: list[Any] = []
+        divisors: list[float] = []
         for position, (_, entries) in zip(self.order, found, strict=True):
             recipe = self.evaluator.graph.nodes[position].recipe
             assert recipe is not None
             for step in recipe.steps:
-                _branches(step, [entries[i] for i in step.operands], kinks, poles)
-        return _Sample(x, y, tuple(kinks), tuple(poles))
+                _branches(step, [entries[i] for i in step.operands], kinks, divisors)
+        return _Sample(x, y, tuple(kinks), tuple(divisors))
 
 
-def _branches(step: Instruction, operands: list[Any], kinks: list[Any], poles: list[Any]) -> None:
-    """The branch an operation took: which side of its kinks, and of its poles."""
+def _branches(step: Instruction, operands: list[Any], kinks: list[Any], divisors: list[float]) -> None:
+    """The branch an operation took at its kinks, and its value that is 0 at its poles."""
     primitive = step.primitive
     if primitive is None:
         return
     if primitive.kink_side is not None:
         kinks.extend(primitive.kink_side(*operands))
-    if primitive.pole_side is not None:
-        poles.extend(primitive.pole_side(*operands))
+    if primitive.pole_divisors is not None:
+        divisors.extend(float(d) for d in primitive.pole_divisors(*operands))
+
+
+def _with_even_poles(samples: list[_Sample], sampler: _Sampler) -> list[_Sample]:
+    """The samples with a valueless one added at each pole where no divisor changes sign, which
+    the tracing then breaks the curve at (see the module's doc)."""
+    dips = []
+    for a, b, c in zip(samples, samples[1:], samples[2:], strict=False):
+        if None in (a.y, b.y, c.y) or not a.sides == b.sides == c.sides:
+            continue
+        for k, (left, middle, right) in enumerate(zip(a.divisors, b.divisors, c.divisors, strict=True)):
+            if abs(middle) < abs(left) and abs(middle) <= abs(right):
+                dips.append((abs(middle) / max(abs(left), abs(right)), a, b, c, k))
+    poles = [_pole_in_dip(a, b, c, k, sampler) for *_, a, b, c, k in sorted(dips, key=lambda dip: dip[0])[:DIPS]]
+    found = [_Sample(x, None) for x in poles if x is not None]
+    return sorted([*samples, *found], key=lambda sample: sample.x) if found else samples
+
+
+def _pole_in_dip(a: _Sample, b: _Sample, c: _Sample, k: int, sampler: _Sampler) -> float | None:
+    """Where divisor k reaches 0 between samples a and c (b between them is lower than both), or
+    None where its lowest point stays away from 0. Halving the wider side each time keeps the
+    lowest sample found between two higher ones."""
+    floor = DIP * min(abs(a.divisors[k]), abs(c.divisors[k]))
+    low, best, high = a, b, c
+    for _ in range(DIP_PROBES):
+        x = (low.x + best.x) / 2 if best.x - low.x > high.x - best.x else (best.x + high.x) / 2
+        if x in (low.x, best.x, high.x):
+            break
+        sample = sampler(x)
+        if sample.y is None or sample.sides != b.sides:
+            return x  # no value here, or a sign change after all: the tracing finds its edge
+        if abs(sample.divisors[k]) < abs(best.divisors[k]):
+            low, high = (low, best) if x < best.x else (best, high)
+            best = sample
+        else:
+            low, high = (sample, high) if x < best.x else (low, sample)
+    return best.x if abs(best.divisors[k]) <= floor else None
 
 
 def _bisect(a: _Sample, b: _Sample, sampler: _Sampler, same: Any) -> tuple[_Sample, _Sample]:
@@ -213,8 +261,8 @@ def _trace(
         current.append((samples[0].x, samples[0].y))
     for a, b in itertools.pairwise(samples):
         if valid(a) and valid(b):
-            if a.poles != b.poles:
-                left, right = _bisect(a, b, sampler, lambda p, q: valid(q) and q.poles == p.poles)
+            if a.sides != b.sides:
+                left, right = _bisect(a, b, sampler, lambda p, q: valid(q) and q.sides == p.sides)
                 if left.y is not None:
                     current.append((left.x, left.y))
                 poles.append(right.x)
