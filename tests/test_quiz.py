@@ -48,6 +48,13 @@ def test_an_answer_that_is_no_number_is_said_to_be_unreadable():
     assert not verdict.right and verdict.kind == "unreadable" and "not a number" in verdict.message
 
 
+def test_an_answer_nested_too_deeply_is_told_so_and_one_just_within_is_read():
+    assert judge(box(LECTURE, VALUE, "c"), "(" * 99 + "-4" + ")" * 99).right
+    verdict = judge(box(LECTURE, VALUE, "c"), "(" * 150 + "-4" + ")" * 150)
+    assert not verdict.right and verdict.kind == "unreadable"
+    assert verdict.message.endswith("nests more than 100 levels deep: write the number, or a shorter formula")
+
+
 def test_inexact_values_are_right_within_the_stated_tolerance_and_exact_ones_exactly():
     rounded = explain("J = exp(w)", {"w": 1})
     assert judge(box(rounded, VALUE, "J"), "2.718").right and not judge(box(rounded, VALUE, "J"), "2.7").right

@@ -77,6 +77,7 @@
 
   // ── the answer's numbers, as gradexplain computes a value (numeric.py, build._fold) ──
   function Unreadable() {}
+  function TooDeep() {}  // an answer nested deeper than gradexplain's parser takes
   function fail() { throw new Unreadable(); }
   function toFloat(v) {  // numeric._float: out of a double's range is an error, not inf or 0
     if (!exact(v)) return v.f;
@@ -306,7 +307,7 @@
     var has = Object.prototype.hasOwnProperty;
     return function read(text) {
       var list = tokens(text), at = 0;
-      if (nesting(list) > limits.depth) fail();
+      if (nesting(list) > limits.depth) throw new TooDeep();
       function peek() { return list[at]; }
       function take(kind) {
         var token = list[at];
@@ -431,10 +432,12 @@
     function judge(index, text) {
       var box = boxes[index], stripped = pyStrip(String(text)), answer;
       try { answer = read(stripped); } catch (problem) {
-        if (!(problem instanceof Unreadable) && !(problem instanceof RangeError)) throw problem;
+        var deep = problem instanceof TooDeep;
+        if (!deep && !(problem instanceof Unreadable) && !(problem instanceof RangeError)) throw problem;
         var points = Array.from(stripped);
         var echoed = points.length <= ECHO ? stripped : points.slice(0, ECHO - 1).join("") + "…";
-        return {right: false, kind: "unreadable", message: words.unreadable.replace("{text}", pyRepr(echoed))};
+        var message = (deep ? words.tooDeep : words.unreadable).replace("{text}", pyRepr(echoed));
+        return {right: false, kind: "unreadable", message: message};
       }
       if (rules.fills(answer.value, box.answer, answer.how)) {
         return {right: true, kind: "", message: words.right.replace("{shown}", box.shown)};

@@ -34,7 +34,7 @@ from gradexplain.render.html import NO_PICTURE, inline_svg, page_head
 from gradexplain.render.report import BLANK, RenderOptions, Shown
 from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
-from gradexplain.teach.tolerance import page_policy
+from gradexplain.teach.tolerance import ANSWER_DEPTH, page_policy
 
 if TYPE_CHECKING:
     from gradexplain.explanation import Explanation
@@ -111,6 +111,7 @@ def lab_data(
         "words": {
             "right": quiz.RIGHT,
             "unreadable": quiz.UNREADABLE,
+            "tooDeep": quiz.TOO_DEEP.replace("{depth}", str(ANSWER_DEPTH)),
             "close": quiz.CLOSE,
             "other": quiz.OTHER,
             "noHint": quiz.NO_HINT,

@@ -35,7 +35,7 @@ from gradexplain.teach.mistakes import (
     Path,
     Sample,
 )
-from gradexplain.teach.tolerance import agrees, close, fills, read_answer
+from gradexplain.teach.tolerance import ANSWER_DEPTH, agrees, close, fills, read_answer
 
 if TYPE_CHECKING:
     from gradexplain.explanation import Explanation
@@ -69,6 +69,7 @@ KINDS = {
 RIGHT = "right: {shown}"
 SHOWN = "answer: {shown}"  # after show, or when the tries run out: the pipe protocol says this line
 UNREADABLE = "{text} is not a number: write one such as -4, 0.5, 1/2 or 2*(-2)"  # text: the answer's repr
+TOO_DEEP = "{text} nests more than {depth} levels deep: write the number, or a shorter formula"
 CLOSE = "close, but the exact value is wanted: write it as a fraction or a formula"
 OTHER = "not that: {hint}"
 NO_HINT = "redo the step"
@@ -141,9 +142,11 @@ def judge(box: Box, text: str) -> Verdict:
     stripped = text.strip()
     try:
         answer, how = read_answer(stripped)
-    except GradexplainError:
-        echoed = stripped if len(stripped) <= ECHO else stripped[: ECHO - 1] + "…"
-        return Verdict(False, "unreadable", UNREADABLE.format(text=repr(echoed)))
+    except GradexplainError as error:
+        echoed = repr(stripped if len(stripped) <= ECHO else stripped[: ECHO - 1] + "…")
+        if error.message.startswith("the formula nests deeper than"):
+            return Verdict(False, "unreadable", TOO_DEEP.format(text=echoed, depth=ANSWER_DEPTH))
+        return Verdict(False, "unreadable", UNREADABLE.format(text=echoed))
     if fills(answer, box.answer, how):
         return Verdict(True, "", RIGHT.format(shown=box.shown))
     if close(answer, box.answer, how):
