@@ -8,6 +8,7 @@ as a SymPy formula over the arguments' names) only when a format shows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -136,10 +137,12 @@ def backward(
         )
     except LocalDerivativeError as error:
         node = error.node
-        if len(node.args) == 1:
+        formula = written.text(node.index, 0) if len(node.args) == 1 else None
+        # SymPy writes some as nan (0**w's 0**w*log(0)): the node's own definition says more then
+        if formula is not None and not re.search(r"\b(nan|zoo|oo)\b", formula):
             names = graph.argument_names(node)
             error.message = (
-                f"the local derivative ∂{node.name}/∂{names[0]} = {written.text(node.index, 0)} cannot be computed "
+                f"the local derivative ∂{node.name}/∂{names[0]} = {formula} cannot be computed "
                 f"at {error.point}: {error.problem}"
             )
         raise

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -24,7 +25,7 @@ from gradexplain.errors import EvaluationError, InputError, Span, brief, listing
 from gradexplain.graph import Graph, Node, Piece, Ref
 from gradexplain.latex import definition_pieces
 from gradexplain.limits import Limits
-from gradexplain.numbers import Number, literal_size, read_literal
+from gradexplain.numbers import Number, format_number, literal_size, read_literal
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Program, Unary, parse_expression
 from gradexplain.syntax import children as _children
 from gradexplain.syntax import post_order as _post_order
@@ -96,11 +97,19 @@ def _accurately(expr: sp.Expr, source: str, span: Span) -> float:
     if not math.isfinite(value) or (value == 0) != (precise == 0) or (value != 0 and abs(value) < sys.float_info.min):
         size = "large" if abs(precise) > 1 else "small"
         raise EvaluationError(
-            f"{brief(_text(source, span))} is too {size} for floating point ({sp.N(precise, 6)})",
+            f"{brief(_text(source, span))} is too {size} for floating point ({_shown(precise)})",
             span=span,
-            hint="change the constant so that it has a value between 2.2e-308 and 1.8e308 in size",
+            hint=RANGE_HINT,
         )
     return value
+
+
+RANGE_HINT = "change the constant so that it has a value between 2.2e-308 and 1.8e308 in size"
+
+
+def _shown(number: sp.Expr) -> str:
+    """A SymPy number beyond floating point's range as every value is shown (3.66787e-348)."""
+    return format_number(Fraction(Decimal(str(sp.Float(number, 20)))))
 
 
 def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
@@ -111,10 +120,12 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     try:
         value = Exact(exact_bits).value(primitive, [c.value for c in operands])
     except DomainError as problem:
+        text, why = brief(_text(source, span)), str(problem)
+        out_of_range = why.endswith("for floating point") or "for floating point (" in why
         raise EvaluationError(
-            f"cannot compute {brief(_text(source, span))}: {problem}",
+            why if why.startswith(text) else f"cannot compute {text}: {why}",
             span=span,
-            hint="change the constant so that it has a real value",
+            hint=RANGE_HINT if out_of_range else "change the constant so that it has a real value",
         ) from None
     atomic = operation == "neg" and operands[0].atomic and not operands[0].text.startswith("-")
     if isinstance(value, Fraction) and all(c.rational for c in operands):  # the common case, quickly
@@ -472,6 +483,7 @@ def build(
     variables = shadowed_constants(program, given)
     builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits, variables=variables)
     defaults: dict[int, Number] = {}
+    written: dict[int, str] = {}
     if program.is_bare_expression:
         statement = program.statements[0]
         builder.reserved = {name.name for name in _names_in(statement.expr, variables)}
@@ -501,13 +513,15 @@ def build(
         else:
             builder.nodes[result.index] = replace(node, name=output_name)
     else:
-        _build_program(program, builder, defaults)
+        _build_program(program, builder, defaults, written)
     nodes = builder.nodes
     output = _choose_output(program, nodes, builder.names, target)
-    return _prune(source, nodes, output, defaults, bare=program.is_bare_expression)
+    return _prune(source, nodes, output, defaults, written, bare=program.is_bare_expression)
 
 
-def _build_program(program: Program, builder: _Builder, defaults: dict[int, Number]) -> None:
+def _build_program(
+    program: Program, builder: _Builder, defaults: dict[int, Number], rounded_texts: dict[int, str]
+) -> None:
     source = program.text
     assigned_later = {s.target for s in program.statements if s.target is not None}
     shapes: dict[tuple[str | int, ...], Recipe] = {}
@@ -535,6 +549,8 @@ def _build_program(program: Program, builder: _Builder, defaults: dict[int, Numb
             builder.names[target] = index
             value = _literal(statement.expr, builder)
             defaults[index] = builder.walk(statement.expr).value if value is None else value  # type: ignore[union-attr]
+            if isinstance(defaults[index], float):  # exp(1): only the formula gives this double back
+                rounded_texts[index] = source[span.start : span.end]
             continue
         first: dict[str, Name] = {}  # each name at its first use: slots are numbered in this order
         for name in names:
@@ -592,7 +608,9 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
     return index
 
 
-def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Number], bare: bool) -> Graph:
+def _prune(
+    source: str, nodes: list[Node], output: int, defaults: dict[int, Number], written: dict[int, str], bare: bool
+) -> Graph:
     """Keep only what the output depends on; renumber in the same (topological) order."""
     needed = [False] * len(nodes)
     needed[output] = True
@@ -619,5 +637,6 @@ def _prune(source: str, nodes: list[Node], output: int, defaults: dict[int, Numb
             hint="use names for the quantities, as in w*x + b",
         )
     kept_defaults = tuple((new_index[i], v) for i, v in defaults.items() if needed[i])
+    kept_written = tuple((new_index[i], text) for i, text in written.items() if needed[i])
     by_name = {node.name: node.index for node in kept}
-    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name, unreached)
+    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name, unreached, kept_written)

@@ -14,7 +14,9 @@ difference (J(x+ε) - J(x-ε))/(2ε) by about ε²·|J'''|/6. A check passes whe
 
 plus, when the values are floating point, room for rounding: 64·u·n·max(1, |J|)/ε with
 u = 2⁻⁵³ and n nodes. So -3.998 passes against -4 at ε = 0.001 while 1 against 0 (relu at its
-kink) fails. Strong curvature can also fail a correct gradient; a smaller ε or the central
+kink) fails. When values are floating point the slope is taken from them as shown, rounded to
+15 significant digits, so a reader redoing it from the table gets the same estimate (the rounding
+is well inside the room above). Strong curvature can also fail a correct gradient; a smaller ε or the central
 difference tells the two apart.
 
 A check whose tolerance is at least half the gradient's scale, max(1, |gradient|), could not
@@ -27,13 +29,13 @@ vanishes in rounding and the rounding room swallows everything.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from gradexplain.engine.interpreter import Interpreter, consumers_of, downstream
 from gradexplain.errors import GradexplainError
-from gradexplain.numbers import Number, format_number, is_exact
+from gradexplain.numbers import Number, as_shown, format_number, is_exact
 
 TOLERANCE_FACTOR = 10
 FLOAT_UNIT = Fraction(1, 2**53)
@@ -96,6 +98,19 @@ def better_eps(method: str, gradient: Number, output: Number, exact: bool, nodes
     return eps if conclusive(tolerance(method, eps, gradient, output, exact, nodes), gradient) else None
 
 
+def rise(high: Number, low: Number) -> Number:
+    """high - low, exactly when both are exact, else from their shown digits as a float."""
+    if isinstance(high, Fraction) and isinstance(low, Fraction):
+        return high - low
+    if not (math.isfinite(high) and math.isfinite(low)):
+        return float(high) - float(low)
+    return float(_shown(high) - _shown(low))
+
+
+def _shown(value: Number) -> Fraction:
+    return value if isinstance(value, Fraction) else as_shown(value)
+
+
 def slope(rise: Number, run: Number) -> Number:
     """rise/run, floating point if rise is, without letting a tiny run underflow to a zero division."""
     if isinstance(rise, float):
@@ -126,10 +141,12 @@ def run_checks(
     wanted: Sequence[int],
     eps: Number,
     central: bool,
+    rerun: Callable[[Sequence[Number], dict[int, Number], Sequence[int]], Number] | None = None,
 ) -> tuple[Check, ...]:
     """Nudge each wanted input by ε (both ways when `central`) and compare the slope with the
     gradient; `values` are the forward pass's, at the unnudged point."""
     graph = interpreter.graph
+    output_at = rerun or interpreter.output_at  # the audit's, where it has corrected the doubles
     method = "central" if central else "forward"
     output = values[graph.output]
     consumers = consumers_of(graph)
@@ -144,12 +161,12 @@ def run_checks(
         problem: str | None = None
         order = downstream(consumers, index)
         try:
-            upper = interpreter.output_at(values, {index: value + eps}, order)
+            upper = output_at(values, {index: value + eps}, order)
             if central:
-                lower = interpreter.output_at(values, {index: value - eps}, order)
-                estimate = slope(upper - lower, 2 * eps)
+                lower = output_at(values, {index: value - eps}, order)
+                estimate = slope(rise(upper, lower), 2 * eps)
             else:
-                estimate = slope(upper - output, eps)
+                estimate = slope(rise(upper, output), eps)
         except GradexplainError as error:
             problem = error.message
         exact = all(is_exact(v) for v in (upper, lower, output) if v is not None)

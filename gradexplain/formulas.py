@@ -12,7 +12,8 @@ from gradexplain.numbers import terminating_decimal
 
 
 class _Printer(StrPrinter):
-    """SymPy's str printer, but e for Euler's number and 0.5 rather than 1/2 when it terminates."""
+    """SymPy's str printer, but e for Euler's number, 0.5 rather than 1/2 when it terminates, and
+    the language's names (min, max, step) for SymPy's (Min, Max, Heaviside)."""
 
     def _print_Exp1(  # noqa: N802 - SymPy's printer dispatches on this name
         self, expr: sp.Expr
@@ -27,6 +28,16 @@ class _Printer(StrPrinter):
         if at_zero == 0:
             return f"step({self._print(argument)})"
         return f"step({self._print(argument)}, {self._print(at_zero)})"
+
+    def _print_Min(  # noqa: N802 - min and max as the formula language writes them
+        self, expr: sp.Min
+    ) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Max(  # noqa: N802
+        self, expr: sp.Max
+    ) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Rational(  # noqa: N802
         self, expr: sp.Rational

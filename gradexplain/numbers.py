@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 Number = Fraction | float
@@ -19,6 +20,9 @@ Number = Fraction | float
 DEFAULT_DIGITS = 6
 # A terminating decimal is shown in full while it has at most this many significant digits.
 FULL_DECIMAL_DIGITS = 15
+# A double holds about 16 decimal digits: one is never shown with more significant digits than
+# this, whatever --digits asks (the rest would be the binary fraction's noise, not the value's).
+DOUBLE_DIGITS = 15
 # Exact values whose numerator or denominator need more bits than this become floats.
 EXACT_BITS_LIMIT = 1024
 
@@ -136,12 +140,24 @@ def format_number(value: Number, digits: int = DEFAULT_DIGITS) -> str:
         return "0"
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return _rounded(value, digits)
+    return _rounded(value, min(digits, DOUBLE_DIGITS))
+
+
+def double_text(value: float) -> str:
+    """A double's shortest exact name (2.718281828459045, 3.1415926535897933e22): the digits
+    that read back as this double and no other."""
+    return repr(value).replace("e+", "e")
 
 
 def shown_value(text: str) -> Fraction:
     """The exact value of a number as shown ("1.87825", "-3.5e-7"): what a reader redoes sums with."""
     return Fraction(Decimal(text))
+
+
+def as_shown(value: float) -> Fraction:
+    """A finite double as a reader sees it at full precision, DOUBLE_DIGITS significant digits,
+    exactly: what a slope read off the table is redone with."""
+    return shown_value(_rounded(value, DOUBLE_DIGITS))
 
 
 def _last_digit(text: str) -> Fraction:
@@ -162,11 +178,13 @@ def digits_that_add_up(
     wanted, unit = shown_value(target), _last_digit(target)
     # Exact decimals that are shown in full elsewhere (9.006001, the lecture's J after) stay in full.
     start = max([digits] + [_significant_digits(format_number(o)) for o in operands if _shown_in_full(o)])
-    for more in range(start, start + 25):
+    # Doubles show at most DOUBLE_DIGITS digits: where their sum cancels more, it cannot be redone.
+    most = start + 25 if all(isinstance(o, Fraction) for o in operands) else max(start, DOUBLE_DIGITS)
+    for more in range(start, most):
         redone = combine([shown_value(format_rounded(operand, more)) for operand in operands])
         if abs(redone - wanted) <= unit:
             return more
-    return start + 25
+    return most
 
 
 def _shown_in_full(value: Number) -> bool:
@@ -209,6 +227,13 @@ def json_pair(value: Number) -> tuple[int | float, str | None]:
         return value, None
     if value.denominator == 1:
         return value.numerator, None
+    return _exact_pair(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _exact_pair(value: Fraction) -> tuple[float, str | None]:
+    """A fraction's JSON number and exact text: the same values recur all over a document (each
+    input's value is the local derivative of every product it enters), so each is written once."""
     number = value.numerator / value.denominator
     text = exact_text(value)
     return number, None if repr(number) == text else text

@@ -30,7 +30,7 @@ from gradexplain.forward import ForwardPass, Note, forward
 from gradexplain.graph import Graph
 from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
-from gradexplain.numbers import Number, format_number
+from gradexplain.numbers import Number, double_text, format_number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, symbolic_gradients
 from gradexplain.syntax import Program, parse
 
@@ -79,7 +79,8 @@ def explain(
     with too_deep_as_input_error(), _collector_paused():
         program, graph = _program(source, origin, target, limits, values or {}, stage)
         warnings: list[str] = _shadowing(program, graph, values or {})
-        inputs = _input_values(graph, dict(values or {}), warnings, limits)
+        written = dict(graph.written)
+        inputs = _input_values(graph, dict(values or {}), warnings, limits, written)
         if claims:  # only a run with claims loads their module
             from gradexplain.teach.claims import read_claims
         readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
@@ -94,27 +95,30 @@ def explain(
             passes = _passes(interpreter, inputs, wanted, stage)
             forward_pass, backward_pass = passes.forward, passes.backward
             stage("audit")
-            audited = audit(graph, forward_pass.values, backward_pass.gradients, wanted)
+            audited = audit(graph, forward_pass.values, backward_pass, wanted)
+            values, backward_pass = audited.values, audited.backward
             stage("compile")  # SymPy's forms of the nodes, for the formulas shown: the numbers are known
             kernels = backward_pass.formulas.kernels
             stage("symbolic")
-            symbolic = symbolic_gradients(graph, kernels, forward_pass.values, wanted, symbolic_limit)
+            symbolic = symbolic_gradients(graph, kernels, values, wanted, symbolic_limit)
             decided = None
             if readings is not None:
                 stage("claims")
                 from gradexplain.teach.deciding import decide_claims
 
                 done = backward_pass if len(wanted) == len(graph.inputs) else None
-                decided = decide_claims(readings, interpreter, kernels, forward_pass.values, done, symbolic_limit)
+                decided = decide_claims(readings, interpreter, kernels, values, done, symbolic_limit)
         except GradexplainError as error:
             raise error.located(source, origin) from None
         checks = None
         if check:
             stage("check")
-            checks = run_checks(interpreter, forward_pass.values, backward_pass.gradients, nudged, step, central)
+            checks = run_checks(
+                interpreter, values, backward_pass.gradients, nudged, step, central, rerun=audited.rerun
+            )
         return Explanation(
             graph=graph,
-            values=forward_pass.values,
+            values=values,
             wrt=tuple(wanted),
             steps=backward_pass.steps,
             node_gradients=backward_pass.gradients,
@@ -122,10 +126,14 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=forward_pass.notes + audited + _step_definitions(backward_pass.steps),
+            notes=_rounded_inputs(graph, inputs, written)
+            + forward_pass.notes
+            + audited.notes
+            + _step_definitions(backward_pass.steps),
             warnings=tuple(warnings),
             cost=passes.cost(graph, wanted) if cost else None,
             claims=decided,
+            written=tuple(sorted(written.items())),
         )
 
 
@@ -245,8 +253,10 @@ def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
 
 
 def _input_values(
-    graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits
+    graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits, written: dict[int, str]
 ) -> list[Number | None]:
+    """Every input's value, by node index (None for the others); `written` gains the text of each
+    given value that is a rounded double (2*pi) and loses the program's where one is given."""
     values: list[Number | None] = [None] * len(graph.nodes)
     for index, value in graph.defaults:
         values[index] = value
@@ -264,6 +274,9 @@ def _input_values(
             (unaffecting if name in graph.unreached else ignored).append(name)
             continue
         values[index] = number
+        written.pop(index, None)
+        if isinstance(number, float) and isinstance(raw, str):
+            written[index] = raw.strip()
     output = brief(graph.nodes[graph.output].name)
     missing = [node.name for node in graph.inputs if values[node.index] is None]
     cases = _case_note(ignored, [*(node.name for node in graph.inputs), *graph.unreached])
@@ -287,6 +300,19 @@ def _input_values(
             + (f" ({cases})" if cases else "")
         )
     return values
+
+
+def _rounded_inputs(graph: Graph, values: Sequence[Number | None], written: dict[int, str]) -> tuple[Note, ...]:
+    """A note for each input whose value is a double rounded from a formula: a value that looks
+    typed-in exactly (1e22*pi + 0.5) is not, and what depends on it is floating point."""
+    return tuple(
+        Note(
+            index,
+            f"{graph.nodes[index].name} = {text} has no exact form here, so it is the nearest double, "
+            f"{double_text(values[index])}, and what depends on it is floating point",  # type: ignore[arg-type]
+        )
+        for index, text in sorted(written.items())
+    )
 
 
 def _shadowing(program: Program, graph: Graph, given: Mapping[str, ValueLike]) -> list[str]:

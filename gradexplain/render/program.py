@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def exact_text(value: Number) -> str:
-    """A value as the parser reads it back exactly: 2, -0.5, 1/3, or a float's shortest repr. A
-    decimal of more than 20 places is written as a fraction, which reads as well and is shorter."""
+    """A value as the parser reads it back exactly: 2, -0.5, 1/3, or a float's shortest repr (a
+    float input is written as its formula instead, Explanation.written). A decimal of more than
+    20 places is written as a fraction, which reads as well and is shorter."""
     if isinstance(value, float):
         return repr(value)
     value = Fraction(value)
@@ -36,10 +37,11 @@ def _leading_comments(source: str) -> list[str]:
 
 def render(explanation: Explanation, options: RenderOptions | None = None) -> str:
     graph = explanation.graph
+    written = dict(explanation.written)  # exp(1): its shortest decimal would read back exact
     lines = _leading_comments(graph.source)
     for node in graph.nodes:
         if node.is_input:
-            lines.append(f"{node.name} = {exact_text(explanation.values[node.index])}")
+            lines.append(f"{node.name} = {written.get(node.index) or exact_text(explanation.values[node.index])}")
         else:
             lines.append(f"{node.name} = {graph.definition(node)}")
     if graph.output != graph.nodes[-1].index:

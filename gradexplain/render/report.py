@@ -16,7 +16,7 @@ from gradexplain.check import INCONCLUSIVE, MISMATCH, TOLERANCE_FACTOR, Check
 from gradexplain.errors import listing
 from gradexplain.graph import Graph, Node, Ref
 from gradexplain.latex import definition_pieces, latex_expr, latex_name, latex_number, node_pieces
-from gradexplain.numbers import Number
+from gradexplain.numbers import DOUBLE_DIGITS, Number
 from gradexplain.render.table import (
     BLANK,
     BLANK_MATH,
@@ -466,10 +466,12 @@ def _inexact(explanation: Explanation) -> bool:
 def _summary(explanation: Explanation, shown: Shown) -> tuple[Cell, ...]:
     lines: list[Cell] = []
     if _inexact(explanation):
+        digits = min(shown.digits, DOUBLE_DIGITS)
+        held = f" (a double holds no more than {DOUBLE_DIGITS})" if shown.digits > DOUBLE_DIGITS else ""
         lines.append(
             Cell(
-                f"Values that are not exact (exp, sin, irrational roots, ...) are rounded to {shown.digits} "
-                "significant digits (--digits); exact ones are shown in full.",
+                f"Values that are not exact (exp, sin, irrational roots, ...) are rounded to {digits} "
+                f"significant digits{held} (--digits); exact ones are shown in full.",
                 "dim",
             )
         )
