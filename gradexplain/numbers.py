@@ -80,7 +80,7 @@ def _decimal_places(value: Fraction) -> int | None:
     rest = denominator >> twos
     if rest == 1:
         return twos
-    fives = round(rest.bit_length() / 2.321928094887362)  # log2(5)
+    fives = round(rest.bit_length() / 2.321928094887362)  # the logarithm of 5 to base 2
     for candidate in (fives - 1, fives, fives + 1):
         if candidate > 0 and 5**candidate == rest:
             return max(twos, candidate)

@@ -26,7 +26,7 @@ class Primitive:
     arity: int
     group: str  # the banner it stands under in --functions
     symbolic: Callable[..., sp.Expr]  # its SymPy form, from which SymPy derives formulas for show
-    # (a SymPy function where it has one; log2, log1p and their kin as the formulas they are)
+    # (a SymPy function where it has one; logarithms to other bases and their kin as the formulas they are)
     exact: Rule  # (f, *args) → the exact value, or None when it is not rational there
     double: Rule  # (*args) → a double
     precise: Rule  # (ctx, *args) → an mpmath number
@@ -41,7 +41,7 @@ class Primitive:
     defaults: tuple[Fraction, ...] = ()  # values of trailing arguments that may be left out
     plain: str = ""  # display template, arguments as {0}, {1}; default name({0}, …)
     latex: str = ""  # default \operatorname{name}\left({0}, …\right)
-    parameters: tuple[str, ...] = ()  # its arguments' names where they say something (clip's lo, hi)
+    parameters: tuple[str, ...] = ()  # its arguments' names where they say something (lo, hi)
     # How a run of it (a + b - c …, a*b/c …) is written as one SymPy sum or product: that kind,
     # and how its right operand enters it (one Add at the end, not one per term: quadratic).
     chain: tuple[str, Rule] | None = None
@@ -137,7 +137,7 @@ def unit_interval(name: str) -> Rule:
 
 
 def log_of(base: int | None) -> Rule:
-    """log, log2 or log10 as a double, also of exact numbers beyond a double's range (10**400)."""
+    """A logarithm (natural, or to `base`) as a double, also of exact numbers beyond a double's range (10**400)."""
     scale = 1.0 if base is None else math.log(base)
 
     def evaluate(x: Number) -> float:
@@ -149,7 +149,7 @@ def log_of(base: int | None) -> Rule:
 
 
 def exact_log(base: int) -> Rule:
-    """log2 and log10 of an exact power of their base: exactly its exponent (log2(1/8) = -3)."""
+    """A logarithm to `base` of an exact power of the base: exactly its exponent (-3 for 1/8 in base 2)."""
 
     def evaluate(f: Any, x: Fraction) -> Fraction | None:
         for top, bottom, sign in ((x.numerator, x.denominator, 1), (x.denominator, x.numerator, -1)):

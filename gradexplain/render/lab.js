@@ -163,7 +163,7 @@
       if (!isFinite(result) || Math.abs(result) < MIN_NORMAL) fail();
       return F(result);
     }
-    function logarithm(x, base) {  // log2 and log10: the exponent itself of an exact power of the base
+    function logarithm(x, base) {  // to base 2 or 10: the exponent itself of an exact power of the base
       if (sign(x) <= 0) fail();
       if (!exact(x)) return real(base === 2n ? Math.log2(x.f) : Math.log10(x.f));
       var top = x.d === 1n ? x.n : x.n === 1n ? x.d : 0n, exponent = 0n;
@@ -354,7 +354,7 @@
             take(")");
             var takes = arity[token.v];
             if (args.length < takes.fewest || args.length > takes.most) fail();
-            args = args.concat(takes.defaults.slice(args.length - takes.fewest));  // leaky_relu(x): its 0.01
+            args = args.concat(takes.defaults.slice(args.length - takes.fewest));  // an argument left out: its default
             return functions[token.v].apply(null, args);
           }
           if (has.call(constants, token.v)) return constants[token.v];

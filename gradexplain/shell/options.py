@@ -92,8 +92,8 @@ FORMULA is a bare expression, split into one node per operation, or a program of
   gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2
   gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
 
-Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin tanh sigmoid relu max clip
-and more (ln is log): --functions lists every one with its local derivative, domain and kinks.
+Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin tanh sigmoid relu max and
+more (ln is log): --functions lists every one with its local derivative, domain and kinks.
 Constants: pi e. Comments start with #.
 
 More examples: a program file with the check; a kink, which the check reports; JSON; a program
