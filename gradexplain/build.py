@@ -146,10 +146,23 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
     return Constant(expr, value, source, span, atomic, size)
 
 
+def compile_formula(
+    root: Expr, source: str, slot_of: dict[str, int], limits: Limits, variables: frozenset[str] = frozenset()
+) -> Recipe | Number:
+    """A formula over named values (slot_of: name → slot) as the recipe an assignment with this
+    right side gets, or its value when it names none: how the claims compile theirs."""
+    builder = _Builder(source, names={}, bare=False, limits=limits, variables=variables)
+    if not slot_of:
+        constant = builder.walk(root)
+        assert isinstance(constant, Constant)
+        return constant.value
+    return builder.record(root, slot_of)
+
+
 def read_value(text: str, limits: Limits | None = None) -> Number:
     """A value typed by the user ("2", "-0.5", "1/3", "2*pi") as an exact number where possible."""
     expr = parse_expression(text)
-    if _names_in(expr):
+    if names_in(expr):
         raise InputError(f"{brief(repr(text))} is not a number", hint="give a number such as 2, -0.5, 1/3 or 2*pi")
     constant = _Builder(text, names={}, bare=False, limits=limits).walk(expr)
     assert isinstance(constant, Constant)
@@ -159,7 +172,7 @@ def read_value(text: str, limits: Limits | None = None) -> Number:
 # ── building ───────────────────────────────────────────────────────────────────────────────
 
 
-def _names_in(expr: Expr, variables: frozenset[str] = frozenset()) -> list[Name]:
+def names_in(expr: Expr, variables: frozenset[str] = frozenset()) -> list[Name]:
     """Every name in `expr` that is not a constant (or is one shadowed by a variable, in
     `variables`), left to right (iteratively)."""
     found: list[Name] = []
@@ -429,7 +442,7 @@ def _program_pieces(
     written: dict[tuple[tuple[str, ...], tuple[int, ...]], tuple[tuple[Piece, ...], tuple[str | int, ...]]],
 ) -> tuple[tuple[Piece, ...], tuple[str | int, ...]]:
     """A statement's right-hand side as written, with Refs where its names are (`names` in the
-    order they are written, as `_names_in` finds them), and its shape (the pieces with slots for
+    order they are written, as `names_in` finds them), and its shape (the pieces with slots for
     Refs). The pieces depend only on the text between the names and on their slots, so statements
     written alike (p_0 = w_0*x_0, p_1 = w_1*x_1, …) share them: `written` keeps them by those."""
     betweens: list[str] = []
@@ -486,7 +499,7 @@ def build(
     written: dict[int, str] = {}
     if program.is_bare_expression:
         statement = program.statements[0]
-        builder.reserved = {name.name for name in _names_in(statement.expr, variables)}
+        builder.reserved = {name.name for name in names_in(statement.expr, variables)}
         result = builder.walk(statement.expr)
         if isinstance(result, Constant):
             raise InputError(
@@ -536,7 +549,7 @@ def _build_program(
                 span=statement.target_span,
                 hint="each name is assigned once; pick a new name for the new value",
             )
-        names = _names_in(statement.expr, builder.variables)
+        names = names_in(statement.expr, builder.variables)
         for name in names:
             if name.name in assigned_later and name.name not in builder.names:
                 hint = f"move the line that assigns {name.name} above this one"

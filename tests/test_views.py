@@ -190,7 +190,8 @@ def _one_branch_per_piece(plot, pole):
 def test_plot_breaks_at_a_pole_where_the_divisor_does_not_change_sign():
     """1/(w-1)**2: the divisor touches 0 at 1 and stays positive; the curve must not be joined
     across (issue 19), nor may a smooth dip of a divisor (1/(w²+1) at 0) be taken for a pole."""
-    for source, value, pole in [("1/(w-1)**2", "1.2", 1.0), ("1/(w-pi)**2", "3", math.pi), ("1/sin(w)**2", "3", math.pi)]:
+    poles = [("1/(w-1)**2", "1.2", 1.0), ("1/(w-pi)**2", "3", math.pi), ("1/sin(w)**2", "3", math.pi)]
+    for source, value, pole in poles:
         plot = with_views(explain(source, {"w": value}), plot="w").views.plot
         assert plot.poles == pytest.approx((pole,)), source
         _one_branch_per_piece(plot, pole)

@@ -5,8 +5,10 @@ Reading (`read_claims`): a claim is parsed by the project's own parser (`syntax.
 nothing is ever run as Python). Its left side names a gradient of the output, `dJ/dw`, `∂J/∂w`,
 the course labs' `dJ_dw` or the lectures' `dw`; its right side is a number or a formula over the
 program's names, inputs and intermediates alike. Every problem is an input error with a span.
-The right side becomes a postfix tape (`_compile`) that `_value` computes at any point, and how it
-is written (a rounded decimal, or a formula) decides its tolerance (teach/tolerance.py).
+The right side is compiled by the builder that compiles programs (`build.compile_formula`) into
+the recipe an assignment with that right side gets, which the interpreter computes at any point
+(`claimed_value`); how it is written (a rounded decimal, or a formula) decides its tolerance
+(teach/tolerance.py).
 """
 
 from __future__ import annotations
@@ -15,21 +17,22 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gradexplain.build import compile_formula, names_in
 from gradexplain.engine.arithmetic import DomainError
-from gradexplain.engine.primitives import BY_NAME, CONSTANTS
-from gradexplain.engine.systems import Exact
+from gradexplain.engine.interpreter import Interpreter
+from gradexplain.engine.primitives import CONSTANTS
+from gradexplain.engine.tape import Recipe
 from gradexplain.errors import GradexplainError, InputError, ParseError, Span, brief, listing
 from gradexplain.graph import Graph
 from gradexplain.limits import Limits
-from gradexplain.numbers import Number, literal_size, read_literal
-from gradexplain.syntax import Binary, Expr, Name, Num, Unary, parse_equation, post_order
+from gradexplain.numbers import Number
+from gradexplain.syntax import Expr, Name, parse_equation
 from gradexplain.teach.mistakes import Diagnosis
 from gradexplain.teach.tolerance import Written, written
 from gradexplain.tokens import Token
 
 NUMERIC, SYMBOLIC = "numeric", "symbolic"
 
-_CONSTANT, _NODE = "constant", "node"
 _PARTIAL = "∂"
 
 
@@ -83,7 +86,8 @@ class Reading:
     text: str
     node: int
     formula: Expr
-    tape: tuple[tuple[str, object], ...]  # postfix: (_CONSTANT, value), (_NODE, index), (operation, arity)
+    recipe: Recipe | Number  # the right side over its nodes (a Recipe), or its value when it names none
+    args: tuple[int, ...]  # the node in each of the recipe's slots
     uses: tuple[int, ...]  # the nodes the right side names, once per use
     operations: int  # operations in the right side, its names not written out
     written: Written  # how precisely the right side is written: its tolerance
@@ -144,9 +148,10 @@ def _read(text: str, graph: Graph, limits: Limits) -> Reading:
             error.hint = "a claim has one '=': dJ/dw = formula"
         raise
     node = _gradient_named(left, graph)
-    tape, uses, operations = _compile(right, graph, limits, text)
+    recipe, args, uses = _compile(right, graph, limits, text)
+    operations = sum(step.primitive is not None for step in recipe.steps) if isinstance(recipe, Recipe) else 0
     as_typed = text[left[0].span.start : right.span.end]  # without a trailing comment
-    return Reading(as_typed, node, right, tape, uses, operations, written(right))
+    return Reading(as_typed, node, right, recipe, args, uses, operations, written(right))
 
 
 def _output_name(graph: Graph) -> str:
@@ -228,73 +233,30 @@ def _names_hint(name: str, graph: Graph, gradient: bool = False) -> str:
 
 def _compile(
     root: Expr, graph: Graph, limits: Limits, text: str
-) -> tuple[tuple[tuple[str, object], ...], tuple[int, ...], int]:
-    """The right side as a postfix tape, parts without names folded into constants (so a
-    constant that cannot be computed, 1/0, is an error here, as in a formula)."""
-    tape: list[tuple[str, object]] = []
-    constant: list[bool] = []  # for each operand on the stack: is it a constant?
+) -> tuple[Recipe | Number, tuple[int, ...], tuple[int, ...]]:
+    """The right side as the builder compiles an assignment's (parts without names folded into
+    constants, so a constant that cannot be computed, 1/0, is an error here, as in a formula):
+    the recipe or value, the node in each slot, and the nodes named, once per use."""
+    variables = frozenset(name for name in CONSTANTS if graph.index_of(name) is not None)  # e assigned
+    slot_of: dict[str, int] = {}
+    args: list[int] = []
     uses: list[int] = []
-    operations = 0
-    for expr, below in post_order(root):
-        if isinstance(expr, Num):
-            size = literal_size(expr.text)
-            if size > limits.number_digits:
-                raise InputError(
-                    f"the number {brief(expr.text)} spans {size:,} digits, more than the limit of "
-                    f"{limits.number_digits:,}",
-                    span=expr.span,
-                    hint=limits.hint("number_digits"),
-                )
-            tape.append((_CONSTANT, read_literal(expr.text)))
-            constant.append(True)
-            continue
-        if isinstance(expr, Name):
-            index = graph.index_of(expr.name)
-            if index is not None:
-                tape.append((_NODE, index))
-                uses.append(index)
-                constant.append(False)
-            elif expr.name in CONSTANTS:
-                tape.append((_CONSTANT, float(CONSTANTS[expr.name].evalf(30))))
-                constant.append(True)
-            else:
-                raise _unknown_name(expr, graph)
-            continue
-        if isinstance(expr, Unary) and expr.op == "+":
-            continue
-        operation = "neg" if isinstance(expr, Unary) else expr.op if isinstance(expr, Binary) else expr.function  # type: ignore[union-attr]
-        primitive = BY_NAME[operation]
-        for default in primitive.defaults[len(below) - primitive.fewest :]:  # an argument left out: its default
-            tape.append((_CONSTANT, default))
-            constant.append(True)
-        arity = primitive.arity
-        folded = constant[-arity:]
-        del constant[-arity:]
-        if operation == "**" and folded[1] and abs(tape[-1][1]) > limits.exponent:  # type: ignore[arg-type]
-            raise InputError(
-                f"the exponent in {brief(text[expr.span.start : expr.span.end])} is larger than the limit of "
-                f"{limits.exponent}",
-                span=expr.span,
-                hint=limits.hint("exponent"),
-            )
-        if all(folded):
-            operands = [value for _, value in tape[-arity:]]
-            del tape[-arity:]
-            try:
-                value = Exact(limits.exact_bits).value(primitive, operands)  # type: ignore[arg-type]
-            except DomainError as problem:
-                raise InputError(
-                    f"cannot compute {brief(text[expr.span.start : expr.span.end])} in the claim: {problem}",
-                    span=expr.span,
-                    hint="change the constant so that it has a real value",
-                ) from None
-            tape.append((_CONSTANT, value))
-            constant.append(True)
-        else:
-            tape.append((operation, arity))
-            constant.append(False)
-            operations += 1
-    return tuple(tape), tuple(uses), operations
+    for name in names_in(root, variables):
+        index = graph.index_of(name.name)
+        if index is None:
+            raise _unknown_name(name, graph)
+        uses.append(index)
+        if name.name not in slot_of:
+            slot_of[name.name] = len(args)
+            args.append(index)
+    try:
+        recipe = compile_formula(root, text, slot_of, limits, variables)
+    except GradexplainError as error:
+        if error.message.startswith("cannot compute ") and ": " in error.message:
+            what, _, why = error.message.partition(": ")
+            error.message = f"{what} in the claim: {why}"
+        raise
+    return recipe, tuple(args), tuple(uses)
 
 
 def _unknown_name(name: Name, graph: Graph) -> InputError:
@@ -309,20 +271,13 @@ def _unknown_name(name: Name, graph: Graph) -> InputError:
     )
 
 
-def _value(tape: Sequence[tuple[str, object]], values: Sequence[Number], bits: int) -> tuple[Number | None, str | None]:
+def claimed_value(
+    reading: Reading, values: Sequence[Number], interpreter: Interpreter
+) -> tuple[Number | None, str | None]:
     """A claim's right side at a point (the nodes' values there), or None and why it has none."""
-    stack: list[Number] = []
+    if not isinstance(reading.recipe, Recipe):
+        return reading.recipe, None
     try:
-        for operation, payload in tape:
-            if operation == _CONSTANT:
-                stack.append(payload)  # type: ignore[arg-type]
-            elif operation == _NODE:
-                stack.append(values[payload])  # type: ignore[index]
-            else:
-                arity: int = payload  # type: ignore[assignment]
-                operands = stack[-arity:]
-                del stack[-arity:]
-                stack.append(Exact(bits).value(BY_NAME[operation], operands))
+        return interpreter.value(reading.recipe, [values[arg] for arg in reading.args]), None
     except DomainError as problem:
         return None, str(problem)
-    return stack[-1], None

@@ -24,7 +24,7 @@ from gradexplain.errors import GradexplainError
 from gradexplain.forward import forward
 from gradexplain.graph import Graph
 from gradexplain.numbers import Number, is_exact
-from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim, Reading, _value
+from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim, Reading, claimed_value
 from gradexplain.teach.mistakes import NONE, Catalogue, Diagnosis, Sample
 from gradexplain.teach.proving import _Symbols
 from gradexplain.teach.tolerance import agrees, close
@@ -80,7 +80,7 @@ def decide_claims(
 ) -> tuple[Claim, ...]:
     """Decide every claim at the point (`values`, the forward pass's) and, for symbolic claims,
     at other points. `done` is the backward pass already run there, if it covered every input."""
-    graph, bits = interpreter.graph, interpreter.system.bits
+    graph = interpreter.graph
     if done is None:  # the backward pass ran for some inputs only (--wrt): run it for all
         sample, passed = _sample(interpreter, kernels, values, formulas=True)
     else:
@@ -96,7 +96,7 @@ def decide_claims(
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
     symbols = _Symbols(graph, kernels, symbolic_limit)
-    context = _Context(graph, tuple(samples), symbols, bits, Catalogue.of(graph, passed.steps, sample))
+    context = _Context(graph, tuple(samples), symbols, interpreter, Catalogue.of(graph, passed.steps, sample))
     return tuple(_decide(reading, context) for reading in readings)
 
 
@@ -107,7 +107,7 @@ class _Context:
     graph: Graph
     samples: tuple[Sample, ...]  # the user's point first
     symbols: _Symbols
-    bits: int
+    interpreter: Interpreter  # in exact arithmetic: what computes a claim's right side
     catalogue: Catalogue
 
 
@@ -115,13 +115,13 @@ def _decide(reading: Reading, context: _Context) -> Claim:
     graph, samples, node, how = context.graph, context.samples, reading.node, reading.written
     truth = samples[0].gradients[node]
     assert truth is not None
-    claimed, undefined = _value(reading.tape, samples[0].values, context.bits)
+    claimed, undefined = claimed_value(reading, samples[0].values, context.interpreter)
     compared: list[tuple[Sample, Number]] = []  # the points where the claim has a value
     if claimed is not None:
         compared.append((samples[0], claimed))
     if reading.kind == SYMBOLIC:
         for sample in samples[1:]:
-            value, _ = _value(reading.tape, sample.values, context.bits)
+            value, _ = claimed_value(reading, sample.values, context.interpreter)
             if value is not None:
                 compared.append((sample, value))
     inexact = any(not (is_exact(value) and is_exact(s.gradients[node])) for s, value in compared)  # type: ignore[arg-type]
