@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
+from mpmath.ctx_mp_python import _mpf  # the type every mpmath context's real numbers derive from
+
 from gradexplain.backward import BackwardPass, EdgeStep, Step, SumStep
 from gradexplain.engine.interpreter import Edge, Interpreter
 from gradexplain.engine.systems import AUDIT_DIGITS, Precise
@@ -154,36 +156,34 @@ def _corrected(
     at_fifty: tuple[list[Any], list[Any]],
     label: Callable[[int, str], str],
 ) -> Audit:
-    """The run's numbers from a recomputation at 100 digits that agrees with the one at 50."""
-    system, precise, adjoints = precise_pass(graph, values, CONFIRM_DIGITS)
+    """The run's numbers where the doubles are wrong, from a recomputation at 100 digits that
+    agrees with the one at 50; the doubles within CORRECTED_BEYOND of it stay."""
+    system = Precise(CONFIRM_DIGITS)
     ctx = system.ctx
+    interpreter = Interpreter(graph, system)
+    precise, _ = interpreter.forward(
+        [system.input(values[node.index]) if node.is_input else None for node in graph.nodes], notes=False
+    )
+    adjoints, edges = interpreter.backward(precise, wanted, record=Edge)
+    fifty_system = Precise(AUDIT_DIGITS)
     notes: list[Note] = []
     lost: list[tuple[int, str, Any]] = []  # tiny values along the way, which no double holds
     settled: dict[tuple[str, int], Any] = {}
     for index, double, kind in checked:
-        fifty = at_fifty[0][index] if kind == "value" else at_fifty[1][index]
         hundred = precise[index] if kind == "value" else adjoints[index]
+        if _within(double, hundred):
+            continue
+        fifty = at_fifty[0][index] if kind == "value" else at_fifty[1][index]
         better = _settled(fifty, hundred, system)
         if better is None:
-            grows = system.real(hundred) and system.real(fifty) and abs(hundred) > abs(fifty)
-            raise EvaluationError(
-                f"{label(index, kind)} has no stable value here: {format_number(double)} in doubles, "
-                f"{_nstr(ctx, fifty)} with {AUDIT_DIGITS} digits, {_nstr(ctx, hundred)} with {CONFIRM_DIGITS}: "
-                + (
-                    "the point is at (or next to) a pole, where rounding decides the value"
-                    if grows
-                    else "rounding decides the value here, even with 100 digits"
-                ),
-                span=graph.nodes[index].span,
-                hint="choose a point away from it",
-            )
+            raise _unstable(label(index, kind), double, fifty, hundred, system, graph.nodes[index].span)
         settled[kind, index] = better
         shown = index == graph.output if kind == "value" else index in wanted
         if not shown and better != 0 and abs(better) < sys.float_info.min:
             lost.append((index, kind, better))  # the results asked for do not need it: it shows as 0
         else:
             _as_double(better, ctx, label(index, kind), graph.nodes[index].span)
-        if _error(double, better) > RELATIVE_ERROR and (index == graph.output or index in wanted):
+        if _error(double, better) > RELATIVE_ERROR and shown:
             vanished = " and 100 (it vanishes as the digits grow)" if better == 0 and hundred != 0 else ""
             notes.append(
                 Note(
@@ -195,17 +195,22 @@ def _corrected(
             )
     if lost:
         notes.append(_below_doubles(lost, ctx, label))
-    new_values = tuple(_better(values[i], settled.get(("value", i), precise[i]), ctx) for i in range(len(values)))
-    interpreter = Interpreter(graph, system)
-    _, edges = interpreter.backward(precise, wanted, record=Edge)
-    fifty_system = Precise(AUDIT_DIGITS)
-    _, coarse = Interpreter(graph, fifty_system).backward(at_fifty[0], wanted, record=Edge)
-    steps = tuple(
-        _step(step, edge, rough, system) for step, edge, rough in zip(backward.steps, edges, coarse, strict=True)
+    new_values = tuple(
+        float(settled["value", i]) if ("value", i) in settled else value for i, value in enumerate(values)
     )
     gradients = tuple(
-        None if g is None else _better(g, settled.get(("gradient", i), adjoints[i]), ctx)
-        for i, g in enumerate(backward.gradients)
+        float(settled["gradient", i]) if ("gradient", i) in settled else gradient
+        for i, gradient in enumerate(backward.gradients)
+    )
+    coarse: list[Any] = []  # the steps at 50 digits, made only if a step's double is wrong
+
+    def fifty_digit_edges() -> list[Any]:
+        if not coarse:
+            coarse.extend(Interpreter(graph, fifty_system).backward(at_fifty[0], wanted, record=Edge)[1])
+        return coarse
+
+    steps = tuple(
+        _step(step, position, edges, fifty_digit_edges, system) for position, step in enumerate(backward.steps)
     )
 
     def rerun(base: Sequence[Any], changed: dict[int, Number], order: Sequence[int]) -> Number:
@@ -226,10 +231,41 @@ def _corrected(
     return Audit(tuple(notes), new_values, BackwardPass(steps, gradients, backward.formulas), rerun)
 
 
+def _within(double: float, precise: Any) -> bool:
+    """Whether a double is within CORRECTED_BEYOND of a precise real value (so it stays)."""
+    if not isinstance(precise, _mpf):
+        return False
+    nearest = float(precise)
+    if nearest == 0 or not math.isfinite(nearest) or abs(nearest) < sys.float_info.min:
+        return double == nearest == precise
+    return abs(double - nearest) <= CORRECTED_BEYOND * abs(nearest)
+
+
+def _unstable(what: str, double: float, fifty: Any, hundred: Any, system: Precise, span: Any) -> EvaluationError:
+    """The error for a value 50 and 100 digits disagree on: a pole where it grows with the digits."""
+    ctx = system.ctx
+    grows = system.real(hundred) and system.real(fifty) and abs(hundred) > abs(fifty)
+    return EvaluationError(
+        f"{what} has no stable value here: {format_number(double)} in doubles, "
+        f"{_nstr(ctx, fifty)} with {AUDIT_DIGITS} digits, {_nstr(ctx, hundred)} with {CONFIRM_DIGITS}: "
+        + (
+            "the point is at (or next to) a pole, where rounding decides the value"
+            if grows
+            else "rounding decides the value here, even with 100 digits"
+        ),
+        span=span,
+        hint="choose a point away from it",
+    )
+
+
 def _settled(fifty: Any, hundred: Any, system: Precise) -> Any | None:
     """The value 50 and 100 digits agree on; 0 where it vanishes as the digits grow (sin(pi*w) at
     w = 1 is about 1e-51 with 50 digits and 1e-102 with 100: pi is rounded, sin(pi) is 0); None
     where the two disagree otherwise (a pole, where rounding decides the value)."""
+    if isinstance(hundred, _mpf) and isinstance(fifty, _mpf):  # the usual case, quickly: the same double
+        double = float(hundred)
+        if double == float(fifty) and double != 0 and math.isfinite(double):
+            return hundred
     if not system.real(hundred) or not system.real(fifty):
         return None
     if abs(fifty - hundred) <= STABLE * abs(hundred):
@@ -267,28 +303,27 @@ def _as_double(value: Any, ctx: Any, label: str, span: Any) -> float:
     return double
 
 
-def _better(number: Number, precise: Any, ctx: Any) -> Number:
-    """An exact number as it is; a double as the precise value's nearest double."""
-    if isinstance(number, Fraction):
-        return number
-    return float(precise)
+def _step(step: Step, position: int, edges: list[Any], coarse: Callable[[], list[Any]], system: Precise) -> Step:
+    """A step with each double the 100-digit recomputation finds wrong replaced (0 where the
+    value vanishes with the digits, which the step at 50 digits tells)."""
+    edge = edges[position]
 
-
-def _step(step: Step, edge: Any, rough: Any, system: Precise) -> Step:
-    """A step with its doubles replaced by the 100-digit values (0 where they vanish)."""
-    ctx = system.ctx
-
-    def better(number: Number, hundred: Any, fifty: Any) -> Number:
-        settled = _settled(fifty, hundred, system)
-        return _better(number, hundred if settled is None else settled, ctx)
+    def better(number: Number, hundred: Any, part: Callable[[Any], Any]) -> Number:
+        if isinstance(number, Fraction) or _within(number, hundred):
+            return number
+        settled = _settled(part(coarse()[position]), hundred, system)
+        return float(hundred if settled is None else settled)
 
     if isinstance(step, SumStep):
-        terms = tuple(better(t, h, f) for t, h, f in zip(step.terms, edge.terms, rough.terms, strict=True))
-        return SumStep(step.node, terms, better(step.total, edge.total, rough.total))
+        terms = tuple(
+            better(term, hundred, lambda rough, k=k: rough.terms[k])
+            for k, (term, hundred) in enumerate(zip(step.terms, edge.terms, strict=True))
+        )
+        return SumStep(step.node, terms, better(step.total, edge.total, lambda rough: rough.total))
     assert isinstance(step, EdgeStep)
-    return replace(
-        step,
-        local_value=better(step.local_value, edge.local_value, rough.local_value),
-        upstream=better(step.upstream, edge.upstream, rough.upstream),
-        product=better(step.product, edge.product, rough.product),
-    )
+    local = better(step.local_value, edge.local_value, lambda rough: rough.local_value)
+    upstream = better(step.upstream, edge.upstream, lambda rough: rough.upstream)
+    product = better(step.product, edge.product, lambda rough: rough.product)
+    if (local, upstream, product) == (step.local_value, step.upstream, step.product):
+        return step
+    return replace(step, local_value=local, upstream=upstream, product=product)
