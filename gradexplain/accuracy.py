@@ -4,15 +4,20 @@ Exact numbers are exact, but once a value is floating point rounding can eat eve
 (1 + 1/w)**w at w = 1e15 is 3.03504 in doubles, while the true value is e = 2.71828. Nothing in
 the double-precision run can tell. So whenever a value or a gradient is floating point, the
 whole forward and backward pass runs again through the same recipes in mpmath at 50 digits (a
-context of its own: mpmath's global precision is never touched, so threads are safe).
+context of its own: mpmath's global precision is never touched, so threads are safe), and every
+double of the run — values, gradients, and each step's local derivative and product — is
+compared with its 50-digit value.
 
-Where a double is off by more than a few units in its last place, the run's numbers are taken
-from the recomputation instead: at 100 digits, each rounded to the nearest double (exact values
-stay exact), so every digit shown is right; a note says so where the doubles were visibly wrong.
-Where no double can hold a result asked for (3.7e-348), where 50 and 100 digits disagree (a
-pole, where rounding decides the value: tan at π/2), or where a value is not real, the run is
-refused with the reason. A value along the way too small for a double (a gradient through
-3,000 steps of a recurrence) shows as 0, with a note.
+A double within CORRECTED_BEYOND of it (a few units in its last place) stands. One off by more,
+but by no more than CONFIRMED_BEYOND, is replaced by the 50-digit value rounded to a double: the
+computation amplified rounding by at most 2¹³ for the doubles to stay that close, so it cost
+the 50 digits no more than four of them. One off by more than that (cancellation, a pole) sends
+the whole run to 100 digits: where 50 and 100 digits agree, that value is shown, rounded to a
+double; where it vanishes as the digits grow it is 0 (sin(pi) with pi rounded); where the two
+disagree otherwise (a pole, where rounding decides the value: tan at π/2) the run is refused with
+the reason, as it is where no double can hold a result asked for (3.7e-348) or a value is not
+real. A value along the way too small for a double (a gradient through 3,000 steps of a
+recurrence) shows as 0. Notes say where the doubles were visibly wrong.
 """
 
 from __future__ import annotations
@@ -21,15 +26,14 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any
 
 from mpmath.ctx_mp_python import _mpf  # the type every mpmath context's real numbers derive from
 
-from gradexplain.backward import BackwardPass, EdgeStep, Step, SumStep
+from gradexplain.backward import BackwardPass, EdgeStep, SumStep
 from gradexplain.engine.interpreter import Edge, Interpreter
 from gradexplain.engine.systems import AUDIT_DIGITS, Precise
-from gradexplain.errors import EvaluationError, brief
+from gradexplain.errors import EvaluationError, Span, brief
 from gradexplain.forward import Note
 from gradexplain.graph import Graph
 from gradexplain.numbers import Number, format_number
@@ -39,7 +43,9 @@ AUDIT_NODES = 20_000
 # A double further than this from the true value (relatively) is replaced by the true value
 # rounded to a double: a few units in its last place, so that the 15 digits shown are right.
 CORRECTED_BEYOND = 2.0**-50
-# … and a note says so where it is off by more than this: a digit of the 6 shown may be wrong.
+# … from the 50-digit value while it is off by no more than this; beyond, from 100 digits.
+CONFIRMED_BEYOND = 2.0**-40
+# A note says so where a double is off by more than this: a digit of the 6 shown may be wrong.
 RELATIVE_ERROR = 1e-6
 # The digits the second recomputation uses, and how far the two may differ (relatively) before
 # the value is said to depend on the precision it is computed with, as at a pole: well within
@@ -49,40 +55,102 @@ STABLE = 2.0**-60
 # A value that shrinks this much from 50 digits to 100 is 0 (rounding's residue, which halves
 # its digits' worth each time the digits double), not a tiny number.
 VANISHES = 1e-30
+SMALLEST = sys.float_info.min  # the smallest normal double: below it a double keeps fewer digits
 
 
 @dataclass(frozen=True, slots=True)
 class Audit:
-    """The audit's verdict: notes, and the run's numbers (the 50-digit ones where doubles were wrong)."""
+    """The audit's verdict: notes, and the run's numbers (the recomputed ones where doubles were wrong)."""
 
     notes: tuple[Note, ...]
     values: tuple[Number, ...]
     backward: BackwardPass
-    # The output with inputs moved, computed as precisely as the values (for --check), or None
-    # when the doubles stand.
-    rerun: Callable[[Sequence[Any], dict[int, Number], Sequence[int]], Number] | None = None
+    # The output with some inputs moved, computed at 100 digits (for --check), or None when the
+    # doubles stand or were off by a few units only.
+    rerun: Callable[[dict[int, Number], Sequence[int]], Number] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrecisePass:
+    """A forward and a backward pass at some digits: every node's value and ∂output/∂node, and
+    the backward pass's steps (Edge and Sum, in the order of the run's) when they were asked for."""
+
+    system: Precise
+    interpreter: Interpreter
+    values: list[Any]
+    adjoints: list[Any]
+    steps: list[Any]
+
+    def output_at(self, changed: dict[int, Number], order: Sequence[int]) -> Any:
+        """The output with the inputs in `changed` moved (`order`: the nodes downstream of them)."""
+        moved = {index: self.system.input(value) for index, value in changed.items()}
+        return self.interpreter.output_at(self.values, moved, order)
 
 
 def precise_pass(
-    graph: Graph, values: Sequence[Number], digits: int = AUDIT_DIGITS
-) -> tuple[Precise, list[Any], list[Any]]:
-    """The forward and backward passes at `digits` digits, from the inputs' values (the computed
-    ones are recomputed): the system, every node's value and ∂output/∂node."""
+    graph: Graph, values: Sequence[Number], digits: int = AUDIT_DIGITS, wanted: Sequence[int] | None = None
+) -> PrecisePass:
+    """The passes at `digits` digits from the inputs' values (the computed ones are recomputed);
+    with `wanted`, the backward pass is the run's for those inputs, its steps recorded."""
     system = Precise(digits)
     interpreter = Interpreter(graph, system)
     precise, _ = interpreter.forward(
         [system.input(values[node.index]) if node.is_input else None for node in graph.nodes], notes=False
     )
-    adjoints, _ = interpreter.backward(precise)
-    return system, precise, adjoints
+    if wanted is None:
+        adjoints, _ = interpreter.backward(precise)
+        return PrecisePass(system, interpreter, precise, adjoints, [])
+    adjoints, steps = interpreter.backward(precise, wanted, record=Edge)
+    return PrecisePass(system, interpreter, precise, adjoints, steps)
+
+
+# ── comparing a double with a precise value ────────────────────────────────────────────────
+
+
+def _as_float(precise: Any) -> float | None:
+    """A precise real as the nearest double, quickly (from its mantissa and exponent); None for
+    one that is not a finite real."""
+    if not isinstance(precise, _mpf):
+        return None
+    sign, mantissa, exponent, _ = precise._mpf_
+    if not mantissa:
+        value = float(precise)  # 0, or an infinity or nan
+        return value if math.isfinite(value) else None
+    try:
+        value = math.ldexp(float(mantissa), exponent)
+    except OverflowError:
+        return None
+    return -value if sign else value
+
+
+def _error(double: float, precise: Any) -> float:
+    """How far a double is from its precise value, relatively (all of it for a double 0 standing
+    for a nonzero value, or a value beyond a double's range)."""
+    nearest = _as_float(precise)
+    if nearest is not None and abs(nearest) >= SMALLEST:
+        return abs(double - nearest) / abs(nearest)
+    if precise == 0:
+        return 0.0 if double == 0 else math.inf
+    if nearest is None:
+        return math.inf
+    return float(abs(precise - double) / abs(precise))
+
+
+def better_double(double: float, precise: Any) -> float:
+    """The double, or where it is off by more than CORRECTED_BEYOND from a precise value a double
+    holds to full precision, that value's nearest double (for views that redo a computation)."""
+    nearest = _as_float(precise)
+    if nearest is None or (nearest != 0 and abs(nearest) < SMALLEST):
+        return double
+    return nearest if _error(double, precise) > CORRECTED_BEYOND else double
 
 
 def _shown(ctx: Any, precise: Any) -> str:
     """The precise value as a reader sees numbers, also beyond the range of doubles (5.2e-348)."""
-    value = float(precise)
-    if (value == 0 and precise != 0) or not ctx.isfinite(value):
+    nearest = _as_float(precise)
+    if nearest is None or (nearest == 0 and precise != 0):
         return _nstr(ctx, precise)
-    return format_number(value)
+    return format_number(nearest)
 
 
 def _nstr(ctx: Any, value: Any) -> str:
@@ -90,155 +158,212 @@ def _nstr(ctx: Any, value: Any) -> str:
     return ctx.nstr(value, 6).replace("e+", "e")
 
 
-def _error(double: float, precise: Any) -> float:
-    """How far a double is from its precise value, relatively (a double 0 for a nonzero value: all of it)."""
-    if precise == 0:
-        return 0.0 if double == 0 else math.inf
-    return float(abs(precise - double) / abs(precise))
+# ── the audit ────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a double stands in the run: a node's value or gradient, or part of a step."""
+
+    kind: str  # "value", "gradient" or "step"
+    index: int  # the node (a step's: the node it is about)
+    step: int = -1  # the step's position in the run
+    part: str = ""  # an edge's local_value or product, or a sum's term
+    term: int = 0  # which of the sum's terms
+
+
+class _Auditor:
+    """The doubles of one run against the precise passes: which are off, and their better values."""
+
+    def __init__(self, graph: Graph, values: Sequence[Number], backward: BackwardPass, wanted: Sequence[int]) -> None:
+        self.graph, self.values, self.backward, self.wanted = graph, values, backward, set(wanted)
+        self.output = graph.nodes[graph.output].name
+
+    def label(self, place: _Place) -> str:
+        name = brief(self.graph.nodes[place.index].name, 30)
+        if place.kind == "value":
+            return self.output if place.index == self.graph.output else name
+        if place.kind == "gradient":
+            return f"∂{self.output}/∂{name}"
+        return f"a step of ∂{self.output}/∂{name}"
+
+    def shown(self, place: _Place) -> bool:
+        """Whether the run was asked for this number: the output, or a wanted input's gradient."""
+        if place.kind == "value":
+            return place.index == self.graph.output
+        return place.kind == "gradient" and place.index in self.wanted
+
+    def doubles(self) -> list[tuple[_Place, float]]:
+        """Every double of the run, where it stands. A step's upstream is a node's gradient and a
+        sum's terms are products, so only local derivatives, products and totals are listed."""
+        found = [(_Place("value", i), v) for i, v in enumerate(self.values) if isinstance(v, float)]
+        found += [(_Place("gradient", i), g) for i, g in enumerate(self.backward.gradients) if isinstance(g, float)]
+        values, gradients, nodes = self.values, self.backward.gradients, self.graph.nodes
+        for position, step in enumerate(self.backward.steps):
+            if isinstance(step, EdgeStep):
+                local, product = step.local_value, step.product
+                # a local derivative that is an argument's value (w in ∂(w*x)/∂x), or a product
+                # that is the argument's whole gradient, is checked as that value or gradient
+                if isinstance(local, float) and not any(local is values[a] for a in nodes[step.node].args):
+                    found.append((_Place("step", step.node, position, "local_value"), local))
+                if isinstance(product, float) and product is not gradients[step.arg]:
+                    found.append((_Place("step", step.node, position, "product"), product))
+            else:
+                terms = step.terms
+                found += [(_Place("step", step.node, position, "terms", k), t) for k, t in enumerate(terms)]
+        return [(place, number) for place, number in found if isinstance(number, float)]
+
+    def precise(self, passed: PrecisePass, place: _Place) -> Any:
+        if place.kind == "value":
+            return passed.values[place.index]
+        if place.kind == "gradient":
+            return passed.adjoints[place.index]
+        step = passed.steps[place.step]
+        return step.terms[place.term] if place.part == "terms" else getattr(step, place.part)
+
+    def span(self, place: _Place) -> Span | None:
+        return self.graph.nodes[place.index].span
 
 
 def audit(graph: Graph, values: Sequence[Number], backward: BackwardPass, wanted: Sequence[int]) -> Audit:
     """The doubles checked against 50 digits; where they are wrong, the run's numbers corrected
     (or, where no double can hold the truth, an EvaluationError that says why)."""
     unchanged = Audit((), tuple(values), backward)
-    gradients = backward.gradients
-    checked = [
-        (index, number, kind)
-        for kind, numbers in (("value", values), ("gradient", gradients))
-        for index, number in enumerate(numbers)
-        if isinstance(number, float)
-    ]
-    if len(graph.nodes) > AUDIT_NODES or not checked:
+    auditor = _Auditor(graph, values, backward, wanted)
+    doubles = auditor.doubles()
+    if len(graph.nodes) > AUDIT_NODES or not doubles:
         return unchanged
     try:
-        system, precise, adjoints = precise_pass(graph, values)
+        fifty = precise_pass(graph, values, AUDIT_DIGITS, wanted)
     except (ValueError, TypeError, ArithmeticError):
-        return replace(
-            unchanged,
-            notes=(Note(graph.output, "floating point lost accuracy: the formula cannot be recomputed at 50 digits"),),
-        )
-    ctx = system.ctx
-    output = graph.nodes[graph.output].name
-
-    def label(index: int, kind: str) -> str:
-        return (
-            output
-            if kind == "value" and index == graph.output
-            else (
-                f"{brief(graph.nodes[index].name, 30)}"
-                if kind == "value"
-                else f"∂{output}/∂{brief(graph.nodes[index].name, 30)}"
-            )
-        )
-
-    worst = 0.0
-    for index, double, kind in checked:
-        better = precise[index] if kind == "value" else adjoints[index]
-        if not system.real(better):
+        note = Note(graph.output, "floating point lost accuracy: the formula cannot be recomputed at 50 digits")
+        return replace(unchanged, notes=(note,))
+    off: list[tuple[_Place, float, float]] = []  # where, the double, its error
+    for place, double in doubles:
+        better = auditor.precise(fifty, place)
+        if place.kind != "step" and not fifty.system.real(better):
             raise EvaluationError(
-                f"{label(index, kind)} has no real value: recomputed with {AUDIT_DIGITS} digits it is "
-                f"{_nstr(ctx, better)} (the doubles' rounding hid it)",
-                span=graph.nodes[index].span,
+                f"{auditor.label(place)} has no real value: recomputed with {AUDIT_DIGITS} digits it is "
+                f"{_nstr(fifty.system.ctx, better)} (the doubles' rounding hid it)",
+                span=auditor.span(place),
                 hint="choose values at which the formula is defined with some room to spare",
             )
-        worst = max(worst, _error(double, better))
-    if worst <= CORRECTED_BEYOND:
+        error = _error(double, better)
+        if error > CORRECTED_BEYOND:
+            off.append((place, double, error))
+    if not off:
         return unchanged
-    return _corrected(graph, values, backward, wanted, checked, (precise, adjoints), label)
+    if all(error <= CONFIRMED_BEYOND for _, _, error in off):  # a few units off: 50 digits are right
+        found = {place: _as_float(auditor.precise(fifty, place)) for place, _, _ in off}
+        return _replaced(auditor, found, (), None)  # type: ignore[arg-type]
+    return _confirmed(auditor, fifty, off)
 
 
-def _corrected(
-    graph: Graph,
-    values: Sequence[Number],
-    backward: BackwardPass,
-    wanted: Sequence[int],
-    checked: list[tuple[int, float, str]],
-    at_fifty: tuple[list[Any], list[Any]],
-    label: Callable[[int, str], str],
-) -> Audit:
-    """The run's numbers where the doubles are wrong, from a recomputation at 100 digits that
-    agrees with the one at 50; the doubles within CORRECTED_BEYOND of it stay."""
-    system = Precise(CONFIRM_DIGITS)
-    ctx = system.ctx
-    interpreter = Interpreter(graph, system)
-    precise, _ = interpreter.forward(
-        [system.input(values[node.index]) if node.is_input else None for node in graph.nodes], notes=False
-    )
-    adjoints, edges = interpreter.backward(precise, wanted, record=Edge)
-    fifty_system = Precise(AUDIT_DIGITS)
+def _confirmed(auditor: _Auditor, fifty: PrecisePass, off: list[tuple[_Place, float, float]]) -> Audit:
+    """The run's wrong doubles from a recomputation at 100 digits that agrees with the one at 50."""
+    graph = auditor.graph
+    hundred = precise_pass(graph, auditor.values, CONFIRM_DIGITS, sorted(auditor.wanted))
+    ctx = hundred.system.ctx
+    found: dict[_Place, float] = {}
     notes: list[Note] = []
-    lost: list[tuple[int, str, Any]] = []  # tiny values along the way, which no double holds
-    settled: dict[tuple[str, int], Any] = {}
-    for index, double, kind in checked:
-        hundred = precise[index] if kind == "value" else adjoints[index]
-        if _within(double, hundred):
-            continue
-        fifty = at_fifty[0][index] if kind == "value" else at_fifty[1][index]
-        better = _settled(fifty, hundred, system)
+    visible: list[_Place] = []  # wrong in the digits shown, along the way
+    lost: list[tuple[_Place, Any]] = []  # along the way, too small for a double: shown as 0
+    for place, double, _ in off:
+        coarse, fine = auditor.precise(fifty, place), auditor.precise(hundred, place)
+        better = _settled(coarse, fine, hundred.system)
         if better is None:
-            raise _unstable(label(index, kind), double, fifty, hundred, system, graph.nodes[index].span)
-        settled[kind, index] = better
-        shown = index == graph.output if kind == "value" else index in wanted
-        if not shown and better != 0 and abs(better) < sys.float_info.min:
-            lost.append((index, kind, better))  # the results asked for do not need it: it shows as 0
-        else:
-            _as_double(better, ctx, label(index, kind), graph.nodes[index].span)
-        if _error(double, better) > RELATIVE_ERROR and shown:
-            vanished = " and 100 (it vanishes as the digits grow)" if better == 0 and hundred != 0 else ""
+            raise _unstable(auditor.label(place), double, coarse, fine, hundred.system, auditor.span(place))
+        shown = auditor.shown(place)
+        if not shown and better != 0 and abs(better) < SMALLEST:
+            lost.append((place, better))
+            found[place] = 0.0
+            continue
+        found[place] = _as_double(better, ctx, auditor.label(place), auditor.span(place))
+        if _error(double, better) <= RELATIVE_ERROR:
+            continue
+        if shown:
+            vanished = " and 100 (it vanishes as the digits grow)" if better == 0 and fine != 0 else ""
             notes.append(
                 Note(
-                    index,
-                    f"floating point lost accuracy: {label(index, kind)} is {format_number(double)} in double "
+                    place.index,
+                    f"floating point lost accuracy: {auditor.label(place)} is {format_number(double)} in double "
                     f"precision but {_shown(ctx, better)} recomputed with {AUDIT_DIGITS} digits{vanished}; the "
                     "tables show the recomputed values",
                 )
             )
+        else:
+            visible.append(place)
+    if visible:
+        notes.append(_recomputed_along_the_way(auditor, visible))
     if lost:
-        notes.append(_below_doubles(lost, ctx, label))
-    new_values = tuple(
-        float(settled["value", i]) if ("value", i) in settled else value for i, value in enumerate(values)
-    )
-    gradients = tuple(
-        float(settled["gradient", i]) if ("gradient", i) in settled else gradient
-        for i, gradient in enumerate(backward.gradients)
-    )
-    coarse: list[Any] = []  # the steps at 50 digits, made only if a step's double is wrong
+        notes.append(_below_doubles(auditor, lost, ctx))
+    return _replaced(auditor, found, tuple(notes), _rerun(auditor, fifty, hundred))
 
-    def fifty_digit_edges() -> list[Any]:
-        if not coarse:
-            coarse.extend(Interpreter(graph, fifty_system).backward(at_fifty[0], wanted, record=Edge)[1])
-        return coarse
 
-    steps = tuple(
-        _step(step, position, edges, fifty_digit_edges, system) for position, step in enumerate(backward.steps)
-    )
+def _replaced(
+    auditor: _Auditor,
+    found: dict[_Place, float],
+    notes: tuple[Note, ...],
+    rerun: Callable[[dict[int, Number], Sequence[int]], Number] | None,
+) -> Audit:
+    """The run with the doubles at `found`'s places replaced by its values; a step's upstream
+    and a sum's total follow their node's corrected gradient."""
+    values = list(auditor.values)
+    gradients = list(auditor.backward.gradients)
+    steps = list(auditor.backward.steps)
+    terms: dict[int, dict[int, float]] = {}
+    for place, better in found.items():
+        if place.kind == "value":
+            values[place.index] = better
+        elif place.kind == "gradient":
+            gradients[place.index] = better
+        elif place.part == "terms":
+            terms.setdefault(place.step, {})[place.term] = better
+        else:
+            steps[place.step] = replace(steps[place.step], **{place.part: better})
+    corrected = {place.index for place in found if place.kind == "gradient"}
+    for position, step in enumerate(steps):
+        if isinstance(step, EdgeStep) and step.node in corrected:
+            steps[position] = replace(step, upstream=gradients[step.node])
+        elif isinstance(step, SumStep) and (step.node in corrected or position in terms):
+            better_terms = terms.get(position, {})
+            new_terms = tuple(better_terms.get(k, term) for k, term in enumerate(step.terms))
+            steps[position] = SumStep(step.node, new_terms, gradients[step.node])  # type: ignore[arg-type]
+    backward = BackwardPass(tuple(steps), tuple(gradients), auditor.backward.formulas)
+    return Audit(notes, tuple(values), backward, rerun)
 
-    def rerun(base: Sequence[Any], changed: dict[int, Number], order: Sequence[int]) -> Number:
+
+def _rerun(
+    auditor: _Auditor, fifty: PrecisePass, hundred: PrecisePass
+) -> Callable[[dict[int, Number], Sequence[int]], Number]:
+    output = auditor.output
+
+    def rerun(changed: dict[int, Number], order: Sequence[int]) -> Number:
         """The output with inputs moved, at 100 digits (settled against 50), as the nearest double
         (an EvaluationError where it has no value a double can hold)."""
         try:
-            hundred = interpreter.output_at(precise, {i: system.input(v) for i, v in changed.items()}, order)
-            moved = {i: fifty_system.input(v) for i, v in changed.items()}
-            fifty = Interpreter(graph, fifty_system).output_at(at_fifty[0], moved, order)
+            fine, coarse = hundred.output_at(changed, order), fifty.output_at(changed, order)
         except ArithmeticError as problem:
             raise EvaluationError(f"{output} cannot be computed there: {problem}") from None
-        better = _settled(fifty, hundred, system)
+        better = _settled(coarse, fine, hundred.system)
         if better is None:
             raise EvaluationError(f"{output} has no stable value there: rounding decides it")
-        return _as_double(better, ctx, output, None)
+        return _as_double(better, hundred.system.ctx, output, None)
 
-    output = graph.nodes[graph.output].name
-    return Audit(tuple(notes), new_values, BackwardPass(steps, gradients, backward.formulas), rerun)
+    return rerun
 
 
-def _within(double: float, precise: Any) -> bool:
-    """Whether a double is within CORRECTED_BEYOND of a precise real value (so it stays)."""
-    if not isinstance(precise, _mpf):
-        return False
-    nearest = float(precise)
-    if nearest == 0 or not math.isfinite(nearest) or abs(nearest) < sys.float_info.min:
-        return double == nearest == precise
-    return abs(double - nearest) <= CORRECTED_BEYOND * abs(nearest)
+def _settled(fifty: Any, hundred: Any, system: Precise) -> Any | None:
+    """The value 50 and 100 digits agree on; 0 where it vanishes as the digits grow (sin(pi*w) at
+    w = 1 is about 1e-51 with 50 digits and 1e-102 with 100: pi is rounded, sin(pi) is 0); None
+    where the two disagree otherwise (a pole, where rounding decides the value)."""
+    if not system.real(hundred) or not system.real(fifty):
+        return None
+    if abs(fifty - hundred) <= STABLE * abs(hundred):
+        return hundred
+    if abs(hundred) <= VANISHES * abs(fifty):
+        return system.ctx.mpf(0)
+    return None
 
 
 def _unstable(what: str, double: float, fifty: Any, hundred: Any, system: Precise, span: Any) -> EvaluationError:
@@ -258,72 +383,43 @@ def _unstable(what: str, double: float, fifty: Any, hundred: Any, system: Precis
     )
 
 
-def _settled(fifty: Any, hundred: Any, system: Precise) -> Any | None:
-    """The value 50 and 100 digits agree on; 0 where it vanishes as the digits grow (sin(pi*w) at
-    w = 1 is about 1e-51 with 50 digits and 1e-102 with 100: pi is rounded, sin(pi) is 0); None
-    where the two disagree otherwise (a pole, where rounding decides the value)."""
-    if isinstance(hundred, _mpf) and isinstance(fifty, _mpf):  # the usual case, quickly: the same double
-        double = float(hundred)
-        if double == float(fifty) and double != 0 and math.isfinite(double):
-            return hundred
-    if not system.real(hundred) or not system.real(fifty):
-        return None
-    if abs(fifty - hundred) <= STABLE * abs(hundred):
-        return hundred
-    if abs(hundred) <= VANISHES * abs(fifty):
-        return system.ctx.mpf(0)
-    return None
+def _recomputed_along_the_way(auditor: _Auditor, places: list[_Place]) -> Note:
+    """One note for the values along the way whose doubles were visibly wrong."""
+    first = auditor.label(places[0])
+    more = f" and {len(places) - 1} more" if len(places) > 1 else ""
+    return Note(
+        places[0].index,
+        f"floating point lost accuracy along the way: {first}{more} recomputed with {AUDIT_DIGITS} digits "
+        "differ from the doubles in the digits shown; the tables show the recomputed values",
+    )
 
 
-def _below_doubles(lost: list[tuple[int, str, Any]], ctx: Any, label: Callable[[int, str], str]) -> Note:
+def _below_doubles(auditor: _Auditor, lost: list[tuple[_Place, Any]], ctx: Any) -> Note:
     """One note for every value along the way too small for a double (a gradient through 3,000
     steps of a recurrence can be 1e-899), which the tables show as 0."""
-    index, kind, value = lost[0]
-    first = f"{label(index, kind)} is {_nstr(ctx, value)}"
+    place, value = lost[0]
+    first = f"{auditor.label(place)} is {_nstr(ctx, value)}"
     if len(lost) == 1:
-        return Note(index, f"{first}, below the smallest double (2.2e-308): the tables show 0")
+        return Note(place.index, f"{first}, below the smallest normal double (2.2e-308): the tables show 0")
     return Note(
-        index,
-        f"{len(lost)} values along the way are below the smallest double (2.2e-308), and the tables show 0 "
-        f"for them: {first}, for one (recomputed with {CONFIRM_DIGITS} digits); the results asked for are not",
+        place.index,
+        f"{len(lost):,} numbers along the way (gradients and their steps) are below the smallest normal double "
+        "(2.2e-308), and the tables "
+        f"show 0 for them: {first}, for one (recomputed with {CONFIRM_DIGITS} digits); the results asked for "
+        "are not",
     )
 
 
 def _as_double(value: Any, ctx: Any, label: str, span: Any) -> float:
-    """A precise value as the nearest double; an EvaluationError when no double can hold it."""
-    double = float(value)
-    if value != 0 and (double == 0 or abs(double) < sys.float_info.min or not math.isfinite(double)):
+    """A precise value as the nearest double; an EvaluationError when no double holds it to its
+    full precision (below the smallest normal double, a double keeps fewer digits)."""
+    nearest = _as_float(value)
+    if value != 0 and (nearest is None or abs(nearest) < SMALLEST):
         size = "small" if abs(value) < 1 else "large"
         raise EvaluationError(
             f"{label} is {_nstr(ctx, value)}, too {size} for floating point "
-            f"(recomputed with {CONFIRM_DIGITS} digits; in doubles it is lost)",
+            f"(recomputed with {CONFIRM_DIGITS} digits; doubles hold 2.2e-308 to 1.8e308 in size to full precision)",
             span=span,
             hint="choose values at which it stays between 2.2e-308 and 1.8e308 in size",
         )
-    return double
-
-
-def _step(step: Step, position: int, edges: list[Any], coarse: Callable[[], list[Any]], system: Precise) -> Step:
-    """A step with each double the 100-digit recomputation finds wrong replaced (0 where the
-    value vanishes with the digits, which the step at 50 digits tells)."""
-    edge = edges[position]
-
-    def better(number: Number, hundred: Any, part: Callable[[Any], Any]) -> Number:
-        if isinstance(number, Fraction) or _within(number, hundred):
-            return number
-        settled = _settled(part(coarse()[position]), hundred, system)
-        return float(hundred if settled is None else settled)
-
-    if isinstance(step, SumStep):
-        terms = tuple(
-            better(term, hundred, lambda rough, k=k: rough.terms[k])
-            for k, (term, hundred) in enumerate(zip(step.terms, edge.terms, strict=True))
-        )
-        return SumStep(step.node, terms, better(step.total, edge.total, lambda rough: rough.total))
-    assert isinstance(step, EdgeStep)
-    local = better(step.local_value, edge.local_value, lambda rough: rough.local_value)
-    upstream = better(step.upstream, edge.upstream, lambda rough: rough.upstream)
-    product = better(step.product, edge.product, lambda rough: rough.product)
-    if (local, upstream, product) == (step.local_value, step.upstream, step.product):
-        return step
-    return replace(step, local_value=local, upstream=upstream, product=product)
+    return 0.0 if nearest is None else nearest

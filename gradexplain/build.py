@@ -112,10 +112,13 @@ def _shown(number: sp.Expr) -> str:
     return format_number(Fraction(Decimal(str(sp.Float(number, 20)))))
 
 
-def _fold(operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int) -> Constant:
+def _fold(
+    operation: str, operands: list[Constant], source: str, span: Span, exact_bits: int, where: str = ""
+) -> Constant:
     """Apply a primitive to constants: checked numerically first, so 1/0 or log(-1) is an error
     rather than SymPy's complex infinity, and huge powers never reach SymPy's exact integers.
-    Values that are not rational are SymPy's, to full accuracy, not the floats' of the check."""
+    Values that are not rational are SymPy's, to full accuracy, not the floats' of the check.
+    `where` says where the constant stands in the message (" in the claim")."""
     primitive = BY_NAME[operation]
     try:
         value = Exact(exact_bits).value(primitive, [c.value for c in operands])
@@ -123,7 +126,7 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
         text, why = brief(_text(source, span)), str(problem)
         out_of_range = why.endswith("for floating point") or "for floating point (" in why
         raise EvaluationError(
-            why if why.startswith(text) else f"cannot compute {text}: {why}",
+            why if why.startswith(text) else f"cannot compute {text}{where}: {why}",
             span=span,
             hint=RANGE_HINT if out_of_range else "change the constant so that it has a real value",
         ) from None
@@ -147,11 +150,18 @@ def _fold(operation: str, operands: list[Constant], source: str, span: Span, exa
 
 
 def compile_formula(
-    root: Expr, source: str, slot_of: dict[str, int], limits: Limits, variables: frozenset[str] = frozenset()
+    root: Expr,
+    source: str,
+    slot_of: dict[str, int],
+    limits: Limits,
+    variables: frozenset[str] = frozenset(),
+    where: str = "",
 ) -> Recipe | Number:
     """A formula over named values (slot_of: name → slot) as the recipe an assignment with this
-    right side gets, or its value when it names none: how the claims compile theirs."""
+    right side gets, or its value when it names none: how the claims compile theirs (`where`
+    says where a constant that cannot be computed stands: " in the claim")."""
     builder = _Builder(source, names={}, bare=False, limits=limits, variables=variables)
+    builder.where = where
     if not slot_of:
         constant = builder.walk(root)
         assert isinstance(constant, Constant)
@@ -225,6 +235,7 @@ class _Builder:
         self.reserved: set[str] = set()
         self.counter = 0
         self.recipes: dict[tuple[Any, ...], Recipe] = {}  # one per operation written alike
+        self.where = ""  # where the formula stands, for messages about its constants (" in the claim")
 
     def walk(self, root: Expr) -> Constant | _NodeRef:
         """A bare expression's nodes, or a constant's value, from its syntax tree."""
@@ -248,7 +259,7 @@ class _Builder:
         parts = parts + self.defaults(expr)
         self.check_constant_operands(expr, operation, parts)
         if all(isinstance(part, Constant) for part in parts):
-            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits)  # type: ignore[arg-type]
+            return _fold(operation, parts, self.source, expr.span, self.limits.exact_bits, self.where)  # type: ignore[arg-type]
         return self.operation_node(expr, operation, parts)
 
     def check_constant_operands(self, expr: Expr, operation: str, parts: list[Constant | _NodeRef | None]) -> None:
@@ -496,7 +507,7 @@ def build(
     variables = shadowed_constants(program, given)
     builder = _Builder(source, names={}, bare=program.is_bare_expression, limits=limits, variables=variables)
     defaults: dict[int, Number] = {}
-    written: dict[int, str] = {}
+    formulas: dict[int, str] = {}  # inputs the program gives a rounded double: their formulas
     if program.is_bare_expression:
         statement = program.statements[0]
         builder.reserved = {name.name for name in names_in(statement.expr, variables)}
@@ -526,10 +537,10 @@ def build(
         else:
             builder.nodes[result.index] = replace(node, name=output_name)
     else:
-        _build_program(program, builder, defaults, written)
+        _build_program(program, builder, defaults, formulas)
     nodes = builder.nodes
     output = _choose_output(program, nodes, builder.names, target)
-    return _prune(source, nodes, output, defaults, written, bare=program.is_bare_expression)
+    return _prune(source, nodes, output, defaults, formulas, bare=program.is_bare_expression)
 
 
 def _build_program(
@@ -622,7 +633,7 @@ def _choose_output(program: Program, nodes: list[Node], names: dict[str, int], t
 
 
 def _prune(
-    source: str, nodes: list[Node], output: int, defaults: dict[int, Number], written: dict[int, str], bare: bool
+    source: str, nodes: list[Node], output: int, defaults: dict[int, Number], formulas: dict[int, str], bare: bool
 ) -> Graph:
     """Keep only what the output depends on; renumber in the same (topological) order."""
     needed = [False] * len(nodes)
@@ -650,6 +661,6 @@ def _prune(
             hint="use names for the quantities, as in w*x + b",
         )
     kept_defaults = tuple((new_index[i], v) for i, v in defaults.items() if needed[i])
-    kept_written = tuple((new_index[i], text) for i, text in written.items() if needed[i])
+    kept_formulas = tuple((new_index[i], text) for i, text in formulas.items() if needed[i])
     by_name = {node.name: node.index for node in kept}
-    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name, unreached, kept_written)
+    return Graph(source, tuple(kept), new_index[output], kept_defaults, unused, bare, by_name, unreached, kept_formulas)

@@ -141,12 +141,16 @@ def run_checks(
     wanted: Sequence[int],
     eps: Number,
     central: bool,
-    rerun: Callable[[Sequence[Number], dict[int, Number], Sequence[int]], Number] | None = None,
+    rerun: Callable[[dict[int, Number], Sequence[int]], Number] | None = None,
 ) -> tuple[Check, ...]:
     """Nudge each wanted input by ε (both ways when `central`) and compare the slope with the
-    gradient; `values` are the forward pass's, at the unnudged point."""
+    gradient; `values` are the forward pass's, at the unnudged point, and `rerun` the audit's
+    way of computing the output elsewhere, where it has corrected the doubles."""
     graph = interpreter.graph
-    output_at = rerun or interpreter.output_at  # the audit's, where it has corrected the doubles
+
+    def output_at(changed: dict[int, Number], order: Sequence[int]) -> Number:
+        return rerun(changed, order) if rerun is not None else interpreter.output_at(values, changed, order)
+
     method = "central" if central else "forward"
     output = values[graph.output]
     consumers = consumers_of(graph)
@@ -161,9 +165,9 @@ def run_checks(
         problem: str | None = None
         order = downstream(consumers, index)
         try:
-            upper = output_at(values, {index: value + eps}, order)
+            upper = output_at({index: value + eps}, order)
             if central:
-                lower = output_at(values, {index: value - eps}, order)
+                lower = output_at({index: value - eps}, order)
                 estimate = slope(rise(upper, lower), 2 * eps)
             else:
                 estimate = slope(rise(upper, output), eps)

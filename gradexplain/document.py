@@ -90,7 +90,7 @@ def document(explanation: Explanation) -> dict[str, Any]:
     if explanation.views is None:  # the views' modules are loaded only when a view was asked for
         document.update(dict.fromkeys(VIEW_KEYS))
     else:
-        from gradexplain.views.document import views_document
+        from gradexplain.views.in_json import views_document
 
         document.update(views_document(explanation))
     if explanation.cost is not None:  # only with --cost: its times vary from run to run

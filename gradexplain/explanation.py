@@ -71,7 +71,7 @@ class Explanation:
     display: Display | None = None  # how a notebook shows it (notation, digits, long tables); see with_display
     views: Views | None = None  # the derivative's views (plot, sweep, forward mode, descent): views.with_views
     claims: tuple[Claim, ...] | None = None  # the user's claims about gradients, decided; None when none were given
-    written: tuple[tuple[int, str], ...] = ()  # inputs whose value is a double rounded from a formula, as written
+    input_formulas: tuple[tuple[int, str], ...] = ()  # inputs whose value is a double rounded from a formula
 
     @property
     def source(self) -> str:

@@ -94,7 +94,7 @@ class Graph:
     bare: bool  # a bare expression (split per operation) rather than a program
     by_name: Mapping[str, int]  # name → node index, read-only (a NameIndex)
     unreached: tuple[str, ...] = ()  # inputs of the program that do not affect the output (pruned)
-    written: tuple[tuple[int, str], ...] = ()  # inputs whose program value is a rounded double, as written (exp(1))
+    input_formulas: tuple[tuple[int, str], ...] = ()  # inputs the program gives a rounded double (exp(1))
 
     def __post_init__(self) -> None:
         if not isinstance(self.by_name, NameIndex):

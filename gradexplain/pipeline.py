@@ -1,6 +1,7 @@
 """explain(): text and values in, an immutable Explanation out. The whole pipeline, in order:
 
-parse → build → forward → backward → symbolic gradients → ε-checks → Explanation
+parse → build → forward → backward → audit (50 digits) → compile (SymPy's formulas, for show)
+      → symbolic gradients → claims → ε-checks → Explanation
 
 The record itself (Explanation, Cost) lives in gradexplain.explanation and is re-exported here.
 """
@@ -79,8 +80,8 @@ def explain(
     with too_deep_as_input_error(), _collector_paused():
         program, graph = _program(source, origin, target, limits, values or {}, stage)
         warnings: list[str] = _shadowing(program, graph, values or {})
-        written = dict(graph.written)
-        inputs = _input_values(graph, dict(values or {}), warnings, limits, written)
+        formulas = dict(graph.input_formulas)
+        inputs = _input_values(graph, dict(values or {}), warnings, limits, formulas)
         if claims:  # only a run with claims loads their module
             from gradexplain.teach.claims import read_claims
         readings = read_claims(claims, graph, limits) if claims else None  # after: `--claim 3` for an input claim
@@ -106,8 +107,12 @@ def explain(
                 stage("claims")
                 from gradexplain.teach.deciding import decide_claims
 
-                done = backward_pass if len(wanted) == len(graph.inputs) else None
-                decided = decide_claims(readings, interpreter, kernels, values, done, symbolic_limit)
+                claimed = sorted({reading.node for reading in readings} | set(wanted))
+                done = backward_pass
+                if any(backward_pass.gradients[node] is None for node in claimed):  # --wrt left some out
+                    more = backward(interpreter, forward_pass.values, claimed, backward_pass.formulas)
+                    done = audit(graph, forward_pass.values, more, claimed).backward
+                decided = decide_claims(readings, interpreter, kernels, values, done, claimed, symbolic_limit)
         except GradexplainError as error:
             raise error.located(source, origin) from None
         checks = None
@@ -126,14 +131,14 @@ def explain(
             checks=checks,
             eps=step,
             method="central" if central else "forward",
-            notes=_rounded_inputs(graph, inputs, written)
+            notes=_rounded_inputs(graph, inputs, formulas)
             + forward_pass.notes
             + audited.notes
             + _step_definitions(backward_pass.steps),
             warnings=tuple(warnings),
             cost=passes.cost(graph, wanted) if cost else None,
             claims=decided,
-            written=tuple(sorted(written.items())),
+            input_formulas=tuple(sorted(formulas.items())),
         )
 
 
@@ -253,9 +258,9 @@ def _step_definitions(steps: tuple[Step, ...]) -> tuple[Note, ...]:
 
 
 def _input_values(
-    graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits, written: dict[int, str]
+    graph: Graph, given: dict[str, ValueLike], warnings: list[str], limits: Limits, formulas: dict[int, str]
 ) -> list[Number | None]:
-    """Every input's value, by node index (None for the others); `written` gains the text of each
+    """Every input's value, by node index (None for the others); `formulas` gains the text of each
     given value that is a rounded double (2*pi) and loses the program's where one is given."""
     values: list[Number | None] = [None] * len(graph.nodes)
     for index, value in graph.defaults:
@@ -274,9 +279,9 @@ def _input_values(
             (unaffecting if name in graph.unreached else ignored).append(name)
             continue
         values[index] = number
-        written.pop(index, None)
+        formulas.pop(index, None)
         if isinstance(number, float) and isinstance(raw, str):
-            written[index] = raw.strip()
+            formulas[index] = raw.strip()
     output = brief(graph.nodes[graph.output].name)
     missing = [node.name for node in graph.inputs if values[node.index] is None]
     cases = _case_note(ignored, [*(node.name for node in graph.inputs), *graph.unreached])
@@ -302,7 +307,7 @@ def _input_values(
     return values
 
 
-def _rounded_inputs(graph: Graph, values: Sequence[Number | None], written: dict[int, str]) -> tuple[Note, ...]:
+def _rounded_inputs(graph: Graph, values: Sequence[Number | None], formulas: dict[int, str]) -> tuple[Note, ...]:
     """A note for each input whose value is a double rounded from a formula: a value that looks
     typed-in exactly (1e22*pi + 0.5) is not, and what depends on it is floating point."""
     return tuple(
@@ -311,7 +316,7 @@ def _rounded_inputs(graph: Graph, values: Sequence[Number | None], written: dict
             f"{graph.nodes[index].name} = {text} has no exact form here, so it is the nearest double, "
             f"{double_text(values[index])}, and what depends on it is floating point",  # type: ignore[arg-type]
         )
-        for index, text in sorted(written.items())
+        for index, text in sorted(formulas.items())
     )
 
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gradexplain.engine.arithmetic import DomainError
-from gradexplain.engine.evaluation import compile_expression
+from gradexplain.engine.formula_values import compile_expression
 from gradexplain.engine.interpreter import relevant_nodes
 from gradexplain.engine.kernels import Kernel
 from gradexplain.formulas import formula_text
@@ -97,7 +97,7 @@ def _agrees(gradient: sp.Expr, oracle: sp.Expr, point: dict[sp.Symbol, Number]) 
     try:
         evaluate_difference = compile_expression(difference, symbols)
         evaluate_oracle = compile_expression(oracle, symbols)
-    except NotImplementedError:
+    except (NotImplementedError, DomainError):  # a formula SymPy writes as nan (0**w*log(0))
         return None
     tested = 0
     for shift in _SHIFTS:

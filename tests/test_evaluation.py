@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from gradexplain.engine.arithmetic import DomainError, power
-from gradexplain.engine.evaluation import compile_expression
+from gradexplain.engine.formula_values import compile_expression
 from gradexplain.engine.sympy_functions import relu, sigmoid, softplus, step
 
 a, b = sp.Symbol("_0", real=True), sp.Symbol("_1", real=True)

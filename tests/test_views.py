@@ -200,6 +200,25 @@ def test_plot_breaks_at_a_pole_where_the_divisor_does_not_change_sign():
         assert (plot.poles, plot.undefined, len(plot.curve)) == ((), (), 1), source
 
 
+def test_plot_breaks_where_a_divisor_touches_zero_to_first_order_and_nowhere_else():
+    """1/abs(w**2-2) has a pole at √2 (its divisor a V, not a parabola) and no corner there;
+    2**w has no pole where its exponent crosses 0; 1/tan(w) none where tan's divisor cos does;
+    (w-1)/(w-1) + w has one point without a value, a hole, and w/abs(w) a hole with a jump."""
+    pole = with_views(explain("1/abs(w**2-2)", {"w": "1.2"}), plot="w").views.plot
+    assert pole.poles == pytest.approx((math.sqrt(2),)) and pole.kinks == ()
+    _one_branch_per_piece(pole, math.sqrt(2))
+    for source, value in [("2**w", "0.3"), ("1/tan(w)", "1.2")]:
+        plot = with_views(explain(source, {"w": value}), plot="w").views.plot
+        assert all(abs(x - math.pi / 2) > 0.1 and abs(x) > 0.1 for x in plot.poles), source
+    hole = with_views(explain("(w-1)/(w-1) + w", {"w": "1.3"}), plot="w").views.plot
+    assert (hole.poles, hole.undefined, len(hole.curve)) == ((), ((1.0, 1.0),), 2)
+    jump = with_views(explain("w/abs(w)", {"w": "0.5"}), plot="w").views.plot
+    assert (jump.poles, jump.kinks, jump.undefined) == ((), (), ((0.0, 0.0),))
+    assert "J has no value at w = 1" in render_text(
+        with_views(explain("(w-1)/(w-1) + w", {"w": "1.3"}), plot="w"), "text"
+    )
+
+
 def test_plot_of_tan_has_no_vertical_line_at_its_pole():
     """The double nearest π/2 has tan = +1.6e16: it belongs to the left branch, not the right."""
     plot = with_views(explain("tan(w)", {"w": 1}), plot="w").views.plot

@@ -8,6 +8,6 @@ arithmetic.py       the honest arithmetic every system shares: settle, to_float,
 systems.py          the number systems: Exact (Fractions, then doubles), Double, Precise (mpmath)
 tape.py             a node's formula as written: Instruction, Recipe
 interpreter.py      forward, backward and re-runs of a graph, in any number system
-evaluation.py       SymPy's formulas at a point, through the same rows (the symbolic check)
+formula_values.py   SymPy's formulas at a point, through the same rows (the symbolic check)
 kernels.py          each node shape's SymPy template and local derivatives, for show
 """

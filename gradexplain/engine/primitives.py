@@ -82,7 +82,11 @@ MAX_FORMULA_BITS = 100_000
 
 
 def _symbolic_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
-    """base**exponent in SymPy, refused (DomainError) before it builds a number too large to use."""
+    """base**exponent in SymPy, refused (DomainError) before it builds a number too large to use.
+    0**b is 0: it has a value only for b > 0, where it is 0 (SymPy's 0**b would differentiate to
+    0**b*log(0), nan)."""
+    if base.is_zero and exponent.free_symbols:
+        return sp.S.Zero
     if exponent.is_Rational and base.free_symbols:
         bits = max((max(abs(r.p), r.q).bit_length() for r in base.atoms(sp.Rational)), default=0)
         if bits * abs(exponent) > MAX_FORMULA_BITS:
@@ -175,11 +179,11 @@ PRIMITIVES: tuple[Primitive, ...] = (
         precise=lambda ctx, a, b: ctx.power(a, b),
         partials=(
             lambda f, a, b, r: f.one if b == 1 else b * f("**", a, b - f.one),
-            lambda f, a, b, r: r * f("log", a),
+            lambda f, a, b, r: f.zero if a == 0 else r * f("log", a),  # 0**b is 0 for every b > 0
         ),
         domain="base > 0, or an integer exponent (negative only with a base ≠ 0)",
         undefined=power_undefined,
-        pole_divisors=lambda a, b: (a,) if b < 0 else (),
+        pole_divisors=lambda a, b: (a if b < 0 else 1.0,),  # one entry always: b crossing 0 is no pole
         plain="{0}**{1}",
         latex="{{{0}}}^{{{1}}}",
     ),

@@ -97,6 +97,9 @@ def _plot(explanation: Explanation, curve: Any, zoom: Any, options: RenderOption
     for a, b in plot.undefined:
         if b > a:
             curve.axvspan(a, b, color=GREY, alpha=0.12, linewidth=0)
+        elif plot.low < a < plot.high:  # a hole: one point without a value, the curve on both sides
+            at = _on_curve(plot.curve, a)
+            curve.plot([a], [at], marker="o", markersize=7, markerfacecolor="white", color="black", zorder=5)
     for x in plot.poles:
         curve.axvline(x, color=GREY, linestyle=":", linewidth=1)
     for x in plot.kinks:

@@ -249,13 +249,7 @@ def _compile(
         if name.name not in slot_of:
             slot_of[name.name] = len(args)
             args.append(index)
-    try:
-        recipe = compile_formula(root, text, slot_of, limits, variables)
-    except GradexplainError as error:
-        if error.message.startswith("cannot compute ") and ": " in error.message:
-            what, _, why = error.message.partition(": ")
-            error.message = f"{what} in the claim: {why}"
-        raise
+    recipe = compile_formula(root, text, slot_of, limits, variables, where=" in the claim")
     return recipe, tuple(args), tuple(uses)
 
 

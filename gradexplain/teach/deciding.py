@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gradexplain.backward import BackwardPass, LocalFormulas, backward
+from gradexplain.backward import BackwardPass, backward
 from gradexplain.engine.interpreter import Interpreter
 from gradexplain.engine.kernels import Kernel
 from gradexplain.errors import GradexplainError
@@ -41,15 +41,12 @@ FEWEST_POINTS = 2
 ATTEMPTS = 4 * RANDOM_POINTS  # draws allowed for them (a draw outside the formula's domain is skipped)
 
 
-def _sample(
-    interpreter: Interpreter, kernels: Sequence[Kernel | None], inputs: Sequence[Number | None], formulas: bool
-) -> tuple[Sample, BackwardPass]:
-    """Every node's value and gradient at a point (a GradexplainError where the formula or a
-    local derivative has no value there)."""
-    every = [node.index for node in interpreter.graph.inputs]
+def _sample(interpreter: Interpreter, inputs: Sequence[Number | None], claimed: Sequence[int]) -> Sample:
+    """Every node's value, and the gradients the claims are about, at another point (a
+    GradexplainError where the formula or a local derivative needed has no value there)."""
     values = forward(interpreter, inputs, notes=False).values
-    passed = backward(interpreter, values, every, LocalFormulas(interpreter.graph, kernels) if formulas else False)
-    return Sample.of(values, passed.gradients, passed.steps), passed
+    passed = backward(interpreter, values, claimed, formulas=False)
+    return Sample.of(values, passed.gradients, passed.steps)
 
 
 def _other_points(graph: Graph, values: Sequence[Number]) -> Iterator[list[Number | None]]:
@@ -75,16 +72,14 @@ def decide_claims(
     interpreter: Interpreter,
     kernels: Sequence[Kernel | None],
     values: Sequence[Number],
-    done: BackwardPass | None,
+    done: BackwardPass,
+    claimed: Sequence[int],
     symbolic_limit: int,
 ) -> tuple[Claim, ...]:
-    """Decide every claim at the point (`values`, the forward pass's) and, for symbolic claims,
-    at other points. `done` is the backward pass already run there, if it covered every input."""
+    """Decide every claim at the point (`values`, `done`: the run's audited passes, which give
+    a gradient for each of the `claimed` nodes) and, for symbolic claims, at other points."""
     graph = interpreter.graph
-    if done is None:  # the backward pass ran for some inputs only (--wrt): run it for all
-        sample, passed = _sample(interpreter, kernels, values, formulas=True)
-    else:
-        sample, passed = Sample.of(values, done.gradients, done.steps), done
+    sample = Sample.of(values, done.gradients, done.steps)
     samples = [sample]
     wanted = max(FEWEST_POINTS, min(RANDOM_POINTS, POINT_WORK // len(graph.nodes)))
     if any(reading.kind == SYMBOLIC for reading in readings):
@@ -92,11 +87,11 @@ def decide_claims(
             if len(samples) > wanted:
                 break
             try:
-                samples.append(_sample(interpreter, kernels, point, formulas=False)[0])
+                samples.append(_sample(interpreter, point, claimed))
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
     symbols = _Symbols(graph, kernels, symbolic_limit)
-    context = _Context(graph, tuple(samples), symbols, interpreter, Catalogue.of(graph, passed.steps, sample))
+    context = _Context(graph, tuple(samples), symbols, interpreter, Catalogue.of(graph, done.steps, sample))
     return tuple(_decide(reading, context) for reading in readings)
 
 

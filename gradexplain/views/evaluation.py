@@ -67,7 +67,7 @@ class Evaluator:
         for index, at in point.items():
             inputs[index] = at
         values, _ = self.exact.forward(inputs, notes=False)
-        gradients, _ = self.exact.backward(values, skip_zero=True)
+        gradients, _ = self.exact.backward(values, wanted, skip_zero=True)
         zero = self.exact.system.zero
         return values[graph.output], [zero if gradients[i] is None else gradients[i] for i in wanted]
 
@@ -81,7 +81,7 @@ def mp_output_at(evaluator: Evaluator, system: Precise, index: int, at: Any, ord
 def mp_gradient(evaluator: Evaluator, digits: int, index: int) -> Any:
     """∂output/∂input `index` at the point at `digits` digits (the sweep's true gradient when the
     formula leaves the rationals)."""
-    return precise_pass(evaluator.graph, evaluator.values, digits)[2][index]
+    return precise_pass(evaluator.graph, evaluator.values, digits).adjoints[index]
 
 
 def resolve_input(graph: Graph, wrt: Sequence[int], name: str, option: str) -> int:

@@ -6,10 +6,12 @@ The curve is sampled in doubles, and drawn as it is: never a line across a pole 
 exactly where the formula stops being defined (log and sqrt at 0). Each sample records the
 branch every kink-making operation took and the value that is 0 at each pole (a divisor, cos
 for tan); where two neighbours differ in a branch or in a divisor's sign, the switch is found
-by bisection, and the curve gets a corner there (a kink) or a break (a pole). A divisor that
-touches 0 without changing sign (1/(w-1)**2) shows as a dip in its size between samples: the
-dip's bottom is searched for, and a divisor that falls there by DIP orders of magnitude below
-its neighbours' (or to 0) is a pole as well.
+by bisection, and the curve gets a corner there (a kink) or a break (a pole, where J grows
+without bound; where it stays finite, as 1/tan(w) at π/2, the curve goes on, and a single point
+without a value, as (w-1)/(w-1) at 1, is a hole). A divisor that touches 0 without changing sign
+(1/(w-1)**2, 1/abs(w**2-2)) shows as a dip in its size between samples: the dip's bottom is
+searched for, and a divisor that falls there to DIP times its neighbours' (or to 0) is taken to
+reach 0: a pole where the curve runs off the window on both sides, else a hole.
 
 At the scale of the curve the ε secant of --check and the tangent coincide (their slopes
 differ by about ε·J″/2), so the data also holds a zoom: J minus its tangent line near the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -40,7 +43,8 @@ ZOOM_SAMPLES = 81
 BISECTIONS = 60  # halvings to find a kink, a pole or an edge between two samples (to a double's precision)
 DIPS = 8  # dips of a divisor searched for an even pole, the deepest first
 DIP_PROBES = 150  # samples each search may take: enough to narrow a window to neighbouring doubles
-DIP = 1e-20  # a divisor this many times smaller than beside the dip is taken to reach 0 there
+DIP = 1e-12  # a divisor this many times smaller than beside the dip is taken to reach 0 there
+GROWTH = 1e6  # J this many times larger next to a divisor's sign change than at the samples: a pole
 WIDEST = 4  # descent steps widen the window up to this many times its usual width
 
 Point = tuple[float, float]
@@ -133,7 +137,8 @@ def make_plot(
     # A single point without a value with the curve running off the window on both sides: a pole (1/w at 0).
     poles = tuple(sorted({*(snap(x) for x in poles), *(snap(x) for x in holes if _runs_off(curve, x, bottom, top))}))
     undefined += tuple((snap(x), snap(x)) for x in holes if not _runs_off(curve, x, bottom, top))
-    kinks = tuple(snap(x) for x in kinks)
+    breaks = [*poles, *(a for a, b in undefined if a == b)]
+    kinks = tuple(snap(x) for x in kinks if not any(abs(x - at) < tiny for at in breaks))  # a pole's own
     secant = _secant(evaluator, name, order, x0, explanation.eps, explanation.method)
     return Plot(
         input=name,
@@ -263,11 +268,18 @@ def _trace(
         if valid(a) and valid(b):
             if a.sides != b.sides:
                 left, right = _bisect(a, b, sampler, lambda p, q: valid(q) and q.sides == p.sides)
-                if left.y is not None:
+                if left.y is not None and left.x != a.x:
                     current.append((left.x, left.y))
-                poles.append(right.x)
-                pieces.append(current)
-                current = [] if right.y is None else [(right.x, right.y)]
+                if _blows_up(a, b, left, right):
+                    poles.append(right.x)
+                    pieces.append(current)
+                    current = [] if right.y is None else [(right.x, right.y)]
+                elif right.y is None:  # one point without a value, J finite around it: a hole
+                    undefined.append((right.x, right.x))
+                    pieces.append(current)
+                    current = []
+                elif right.x != b.x:
+                    current.append((right.x, right.y))
             elif a.kinks != b.kinks:
                 left, right = _bisect(a, b, sampler, lambda p, q: valid(q) and q.kinks == p.kinks)
                 kinks.append(right.x)
@@ -297,6 +309,13 @@ def _trace(
         tuple(poles),
         tuple(undefined),
     )
+
+
+def _blows_up(a: _Sample, b: _Sample, left: _Sample, right: _Sample) -> bool:
+    """Whether J grows without bound where a divisor changes sign between samples a and b (found
+    between left and right): tan at π/2 does, 1/tan there does not."""
+    near = max(abs(s.y) for s in (left, right) if s.y is not None)
+    return near >= GROWTH * max(abs(a.y), abs(b.y), sys.float_info.min)  # type: ignore[arg-type]
 
 
 def _runs_off(curve: tuple[tuple[Point, ...], ...], x: float, bottom: float, top: float) -> bool:
