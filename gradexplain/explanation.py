@@ -135,6 +135,13 @@ class Explanation:
         output = f"{brief(self.output.name, 30)} = {format_number(self.output_value)}"
         return f"<Explanation {output} at {point}: {gradients}{checks}{claims}>"
 
+    def __str__(self) -> str:
+        """The text report, as `gradexplain --format text` prints it, so `print(e)` shows it (repr
+        stays one line); in the notation and digits `with_display` set, if it was called."""
+        from gradexplain.render import render_text
+
+        return render_text(self, "text", self.display.options if self.display is not None else None)
+
     def with_display(
         self, options: RenderOptions | None = None, *, notation: str | None = None, full: bool = False
     ) -> Explanation:

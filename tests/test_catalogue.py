@@ -93,7 +93,9 @@ CASES = [
     (["abs(w)", "--w", "0"], 0, "", False),
     (["relu(w)", "--w", "0", "--check"], 1, "", False),
     # ── usage ───────────────────────────────────────────────────────────────────────────
-    (["w", "--w", "1", "--format", "bogus"], 2, "Invalid value for '--format'", False),
+    (["w", "--w", "1", "--format", "bogus"], 2, "--format bogus: unknown format", False),
+    (["w", "--w", "1", "--format", "jsn"], 2, "--format jsn: unknown format; did you mean json?", False),
+    (["w", "--w", "1", "--notation=dvr"], 2, "--notation dvr: unknown notation; did you mean dvar?", False),
     (["w", "--w", "1", "--digits", "0"], 2, "Invalid value for '--digits'", False),
     (["w", "--w", "1", "stray"], 2, "unexpected argument 'stray'", False),
     (["w", "--w", "1", "--chek"], 2, "unknown option --chek; did you mean --check?", False),

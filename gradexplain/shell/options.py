@@ -9,6 +9,7 @@ go together refused, mistyped options told from input values.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Mapping
 from enum import StrEnum
@@ -382,6 +383,7 @@ def read_line(words: list[str], *, cell: str | None = None, notebook: bool = Fal
     completion. Raises GradexplainError for bad input, and click's UsageError for options click
     cannot parse (the command shows it as click does, a magic as its own message)."""
     command, split, click_args = _split(words, cell)
+    _check_choices(split.options)
     parsed = command.main(args=click_args, prog_name="gradexplain", standalone_mode=False)
     if parsed is None or isinstance(parsed, int):  # click has answered, and returned its exit code
         return parsed or 0
@@ -573,6 +575,28 @@ def _split(arguments: list[str], formula: str | None = None) -> tuple[typer.core
     known, file_options = _known_options(command)
     split = split_argv(_quiz_part_given(arguments), known, file_options, formula=formula)
     return command, split, split.options + (["--", split.formula] if split.formula is not None else [])
+
+
+def _check_choices(options: list[str]) -> None:
+    """A value an option does not take (`--format jsn`) is an input error in the command's own
+    words, with the choice it probably misspells, before click says it its way."""
+    by_spelling = _options_by_spelling()
+    for position, word in enumerate(options):
+        spelling, equals, value = word.partition("=")
+        param = by_spelling.get(spelling)
+        choices = getattr(getattr(param, "type", None), "choices", None)
+        if not choices or not spelling.startswith("-"):
+            continue
+        if not equals:
+            value = options[position + 1] if position + 1 < len(options) else ""
+        if not value or value.startswith("-") or value in choices:
+            continue
+        close = difflib.get_close_matches(value.casefold(), list(choices), n=1, cutoff=0.5)
+        raise InputError(
+            f"{spelling} {brief(value, 40)}: unknown {spelling.lstrip('-')}"
+            + (f"; did you mean {close[0]}?" if close else ""),
+            hint=f"{spelling} takes one of {', '.join(choices)}",
+        )
 
 
 def _options_by_spelling() -> dict[str, Any]:
