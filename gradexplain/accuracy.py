@@ -26,6 +26,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 from mpmath.ctx_mp_python import _mpf  # the type every mpmath context's real numbers derive from
@@ -90,13 +91,16 @@ class PrecisePass:
 def precise_pass(
     graph: Graph, values: Sequence[Number], digits: int = AUDIT_DIGITS, wanted: Sequence[int] | None = None
 ) -> PrecisePass:
-    """The passes at `digits` digits from the inputs' values (the computed ones are recomputed);
-    with `wanted`, the backward pass is the run's for those inputs, its steps recorded."""
+    """The passes at `digits` digits from the inputs' values (the computed ones are recomputed,
+    but for those whose value is exact); with `wanted`, the backward pass is the run's for those
+    inputs, its steps recorded."""
     system = Precise(digits)
     interpreter = Interpreter(graph, system)
-    precise, _ = interpreter.forward(
-        [system.input(values[node.index]) if node.is_input else None for node in graph.nodes], notes=False
-    )
+    given = [
+        system.input(value) if node.is_input or type(value) is Fraction else None
+        for node, value in zip(graph.nodes, values, strict=True)
+    ]
+    precise, _ = interpreter.forward(given, notes=False, keep_given=True)
     if wanted is None:
         adjoints, _ = interpreter.backward(precise)
         return PrecisePass(system, interpreter, precise, adjoints, [])
@@ -193,25 +197,61 @@ class _Auditor:
             return place.index == self.graph.output
         return place.kind == "gradient" and place.index in self.wanted
 
-    def doubles(self) -> list[tuple[_Place, float]]:
-        """Every double of the run, where it stands. A step's upstream is a node's gradient and a
-        sum's terms are products, so only local derivatives, products and totals are listed."""
-        found = [(_Place("value", i), v) for i, v in enumerate(self.values) if isinstance(v, float)]
-        found += [(_Place("gradient", i), g) for i, g in enumerate(self.backward.gradients) if isinstance(g, float)]
+    def has_doubles(self) -> bool:
+        """Whether the run holds a double at all (a value's or a gradient's: a step's double
+        comes from one of them)."""
+        numbers = (*self.values, *self.backward.gradients)
+        return any(isinstance(number, float) for number in numbers)
+
+    def wrong(self, passed: PrecisePass) -> list[tuple[_Place, float, float]]:
+        """Every double of the run off by more than CORRECTED_BEYOND from its value in `passed`:
+        where it stands, the double, its error. A step's upstream is a node's gradient and a
+        sum's terms are products, so only local derivatives, products and totals are compared;
+        a value or gradient with no real value is an EvaluationError."""
+        off: list[tuple[_Place, float, float]] = []
+        real = passed.system.real
+
+        def compare(double: float, better: Any, kind: str, index: int, step: int = -1, part: str = "", term: int = 0):
+            nearest = _as_float(better)
+            if (
+                nearest is not None
+                and abs(nearest) >= SMALLEST
+                and abs(double - nearest) <= CORRECTED_BEYOND * abs(nearest)
+            ):
+                return  # the common case: the double is within a few units of its last place
+            place = _Place(kind, index, step, part, term)
+            if kind != "step" and not real(better):
+                raise EvaluationError(
+                    f"{self.label(place)} has no real value: recomputed with {AUDIT_DIGITS} digits it is "
+                    f"{_nstr(passed.system.ctx, better)} (the doubles' rounding hid it)",
+                    span=self.span(place),
+                    hint="choose values at which the formula is defined with some room to spare",
+                )
+            error = _error(double, better)
+            if error > CORRECTED_BEYOND:
+                off.append((place, double, error))
+
         values, gradients, nodes = self.values, self.backward.gradients, self.graph.nodes
-        for position, step in enumerate(self.backward.steps):
+        for index, value in enumerate(values):
+            if isinstance(value, float):
+                compare(value, passed.values[index], "value", index)
+        for index, gradient in enumerate(gradients):
+            if isinstance(gradient, float):
+                compare(gradient, passed.adjoints[index], "gradient", index)
+        for position, (step, better) in enumerate(zip(self.backward.steps, passed.steps, strict=True)):
             if isinstance(step, EdgeStep):
                 local, product = step.local_value, step.product
                 # a local derivative that is an argument's value (w in ∂(w*x)/∂x), or a product
-                # that is the argument's whole gradient, is checked as that value or gradient
+                # that is the argument's whole gradient, is compared as that value or gradient
                 if isinstance(local, float) and not any(local is values[a] for a in nodes[step.node].args):
-                    found.append((_Place("step", step.node, position, "local_value"), local))
+                    compare(local, better.local_value, "step", step.node, position, "local_value")
                 if isinstance(product, float) and product is not gradients[step.arg]:
-                    found.append((_Place("step", step.node, position, "product"), product))
+                    compare(product, better.product, "step", step.node, position, "product")
             else:
-                terms = step.terms
-                found += [(_Place("step", step.node, position, "terms", k), t) for k, t in enumerate(terms)]
-        return [(place, number) for place, number in found if isinstance(number, float)]
+                for k, term in enumerate(step.terms):
+                    if isinstance(term, float):
+                        compare(term, better.terms[k], "step", step.node, position, "terms", k)
+        return off
 
     def precise(self, passed: PrecisePass, place: _Place) -> Any:
         if place.kind == "value":
@@ -230,27 +270,14 @@ def audit(graph: Graph, values: Sequence[Number], backward: BackwardPass, wanted
     (or, where no double can hold the truth, an EvaluationError that says why)."""
     unchanged = Audit((), tuple(values), backward)
     auditor = _Auditor(graph, values, backward, wanted)
-    doubles = auditor.doubles()
-    if len(graph.nodes) > AUDIT_NODES or not doubles:
+    if len(graph.nodes) > AUDIT_NODES or not auditor.has_doubles():
         return unchanged
     try:
         fifty = precise_pass(graph, values, AUDIT_DIGITS, wanted)
     except (ValueError, TypeError, ArithmeticError):
         note = Note(graph.output, "floating point lost accuracy: the formula cannot be recomputed at 50 digits")
         return replace(unchanged, notes=(note,))
-    off: list[tuple[_Place, float, float]] = []  # where, the double, its error
-    for place, double in doubles:
-        better = auditor.precise(fifty, place)
-        if place.kind != "step" and not fifty.system.real(better):
-            raise EvaluationError(
-                f"{auditor.label(place)} has no real value: recomputed with {AUDIT_DIGITS} digits it is "
-                f"{_nstr(fifty.system.ctx, better)} (the doubles' rounding hid it)",
-                span=auditor.span(place),
-                hint="choose values at which the formula is defined with some room to spare",
-            )
-        error = _error(double, better)
-        if error > CORRECTED_BEYOND:
-            off.append((place, double, error))
+    off = auditor.wrong(fifty)
     if not off:
         return unchanged
     if all(error <= CONFIRMED_BEYOND for _, _, error in off):  # a few units off: 50 digits are right

@@ -90,10 +90,10 @@ def settle(value: Number, notes: Kinks = None, bits: int = EXACT_BITS_LIMIT) -> 
     times the limit: the gradient through a long chain of halvings is such a number, and the
     products it goes into come back into a double's range. One too large is an error."""
     if isinstance(value, float):
-        if math.isinf(value) or math.isnan(value):
+        if value - value != 0:  # an infinity or nan (the quickest test: settle runs for every number)
             raise DomainError("the result is too large for floating point")
         return value
-    if not too_large_for_exact(value, bits):  # type: ignore[arg-type]
+    if value.numerator.bit_length() <= bits and value.denominator.bit_length() <= bits:  # type: ignore[union-attr]
         return value
     try:
         result = to_float(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gradexplain.engine.arithmetic import DomainError
 from gradexplain.engine.systems import Exact, System
@@ -24,10 +24,10 @@ from gradexplain.numbers import format_number
 AT_POINT_SHOWN = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """One step of the backward pass: ∂output/∂arg via `node` is local × upstream = product, the
-    `path`-th of the `paths` ways from arg to the output."""
+    `path`-th of the `paths` ways from arg to the output. (A tuple: the audit's precise pass
+    makes one per edge, and a tuple is made four times as fast as a frozen dataclass.)"""
 
     node: int
     arg: int
@@ -206,15 +206,18 @@ class Interpreter:
                 hint=hint,
             ) from None
 
-    def forward(self, inputs: Sequence[Any], notes: bool = True) -> tuple[list[Any], list[tuple[int, str]]]:
+    def forward(
+        self, inputs: Sequence[Any], notes: bool = True, keep_given: bool = False
+    ) -> tuple[list[Any], list[tuple[int, str]]]:
         """Every node's value from the inputs' (at their indices), and what was noted on the way
-        (kinks, exactness given up) as (node, sentence), each once per node."""
+        (kinks, exactness given up) as (node, sentence), each once per node. With `keep_given`, a
+        computed node whose value is given (not None) keeps it: the audit knows the exact ones."""
         values = list(inputs)
         found: list[tuple[int, str]] = []
         collected: list[str] | None = [] if notes else None
         evaluate = self.evaluate
         for node in self.graph.nodes:
-            if node.recipe is None:
+            if node.recipe is None or (keep_given and values[node.index] is not None):
                 continue
             evaluate(node, values, collected)
             if collected:

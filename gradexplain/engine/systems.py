@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+from mpmath.libmp import from_rational
 
 from gradexplain.engine.arithmetic import (
     HALF,
@@ -80,6 +81,8 @@ class Exact:
         return self.value(BY_NAME[name], args)
 
     def number(self, value: Fraction | int) -> Number:
+        if value == 1:
+            return ONE  # which `times` knows: a sum's local derivatives pass the upstream on as it is
         return value if type(value) is Fraction else Fraction(value)
 
     def div(self, a: Number, b: Number) -> Number:
@@ -170,6 +173,7 @@ class Precise:
         self.ctx.dps = digits
         self.one, self.zero, self.half = self.ctx.one, self.ctx.zero, self.ctx.mpf(0.5)
         self.pi = self.ctx.pi
+        self._rationals: dict[tuple[int, int], Any] = {}
 
     def value(self, primitive: Primitive, args: Sequence[Any], kinks: Kinks = None) -> Any:
         return primitive.precise(self.ctx, *args)
@@ -181,7 +185,7 @@ class Precise:
         return BY_NAME[name].precise(self.ctx, *args)
 
     def number(self, value: Fraction | int) -> Any:
-        return self.input(Fraction(value))
+        return self.one if value == 1 else self.input(Fraction(value))
 
     def div(self, a: Any, b: Any) -> Any:
         return a / b
@@ -196,15 +200,19 @@ class Precise:
         return self.input(value)
 
     def input(self, value: Any) -> Any:
-        if isinstance(value, Fraction):
-            return self.ctx.mpf(value.numerator) / value.denominator
+        if type(value) is Fraction:  # rounded once, and remembered: the same decimals recur in a network
+            key = (value.numerator, value.denominator)
+            found = self._rationals.get(key)
+            if found is None:
+                found = self._rationals[key] = self.ctx.make_mpf(from_rational(*key, *self.ctx._prec_rounding))
+            return found
         return self.ctx.mpf(value)
 
     def add(self, a: Any, b: Any) -> Any:
         return a + b
 
     def times(self, a: Any, b: Any) -> Any:
-        return a * b
+        return b if a is self.one else a * b
 
     def real(self, value: Any) -> bool:
         """Whether a result is a finite real number (not complex, not infinite)."""
