@@ -3,7 +3,7 @@
     python benchmarks/claims.py              (9 alternating runs of each command)
     python benchmarks/claims.py --runs 20
 
-Two workloads, as issue 10 sets them: 100 claims on the lecture example (samples/claims.txt, a
+Two workloads, as issue 10 sets them: 100 claims on the lecture example (gradexplain/examples/claims.txt, a
 student's answers with their mistakes, repeated to 100 lines), and 10 claims on a 200-node
 program (a dense network of benchmarks/dense_net.py: right ones, a forgotten activation
 derivative, a forgotten path, a factor of 2). The target is at most 2 × the time without claims.
@@ -33,8 +33,8 @@ NETWORK_NODES = 200
 
 
 def lecture_claims(count: int = LECTURE_CLAIMS) -> list[str]:
-    """samples/claims.txt's claims, repeated to `count` lines."""
-    text = (ROOT / "samples" / "claims.txt").read_text(encoding="utf-8")
+    """gradexplain/examples/claims.txt's claims, repeated to `count` lines."""
+    text = (ROOT / "gradexplain" / "examples" / "claims.txt").read_text(encoding="utf-8")
     claims = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     return [claims[i % len(claims)] for i in range(count)]
 
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(directory)
         workloads = {
             f"lecture example, {LECTURE_CLAIMS} claims": (
-                (ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8"),
+                (ROOT / "gradexplain" / "examples" / "linear_regression.gx").read_text(encoding="utf-8"),
                 lecture_claims(),
             ),
             f"{network.nodes}-node network, 10 claims": (network.program(), network_claims()),

@@ -32,9 +32,9 @@ SCRIPT_VALUES = {"𝐰": 2, "x": 3, "ℓ": 1, "λά": 0.5, "𝓌": 2, "नमन
 
 def documents() -> dict[str, str]:
     """The documents compiled: a sample with ASCII names, the same in Cyrillic, six scripts."""
-    source = (ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8")
+    source = (ROOT / "gradexplain" / "examples" / "linear_regression.gx").read_text(encoding="utf-8")
     programs = {
-        "samples/linear_regression.gx (ASCII names)": (source, {}),
+        "gradexplain/examples/linear_regression.gx (ASCII names)": (source, {}),
         "the same with Cyrillic names": (CYRILLIC, {}),
         "names in six scripts": (SCRIPTS, SCRIPT_VALUES),
     }

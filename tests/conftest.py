@@ -19,7 +19,8 @@ settings.register_profile("long", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "samples").glob("*.gx"))
+EXAMPLES = ROOT / "gradexplain" / "examples"  # the programs of --example
+SAMPLES = sorted(EXAMPLES.glob("*.gx"))
 
 
 class TextSnapshot(SingleFileSnapshotExtension):

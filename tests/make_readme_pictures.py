@@ -25,7 +25,7 @@ from gradexplain.render.report import Report, build_report  # noqa: E402
 from gradexplain.views import with_views  # noqa: E402
 
 OUT = ROOT / "samples" / "views"
-SQUARE = (ROOT / "samples" / "square.gx").read_text(encoding="utf-8")
+SQUARE = (ROOT / "gradexplain" / "examples" / "square.gx").read_text(encoding="utf-8")
 
 
 def main() -> None:

@@ -24,11 +24,11 @@ from gradexplain.teach.mistakes import (
     WRONG_VARIABLE,
     Edge,
 )
-from tests.conftest import ROOT, oracle_expression, run_cli
+from tests.conftest import EXAMPLES, oracle_expression, run_cli
 
-LECTURE = (ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8")  # c = w*x … J = d**2/2
-FAN_OUT = (ROOT / "samples" / "fan_out.gx").read_text(encoding="utf-8")  # p = w*x, s = w + x, J = p*s
-RELU = (ROOT / "samples" / "two_layer_relu.gx").read_text(encoding="utf-8")  # h2 = relu(z2) is off
+LECTURE = (EXAMPLES / "linear_regression.gx").read_text(encoding="utf-8")  # c = w*x … J = d**2/2
+FAN_OUT = (EXAMPLES / "fan_out.gx").read_text(encoding="utf-8")  # p = w*x, s = w + x, J = p*s
+RELU = (EXAMPLES / "two_layer_relu.gx").read_text(encoding="utf-8")  # h2 = relu(z2) is off
 BARE = ("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2})
 PRODUCT = ("w*x*y", {"w": 2, "x": 3, "y": 5})  # ∂J/∂w = 15, ∂J/∂x = 10, ∂J/∂y = 6
 
@@ -494,38 +494,38 @@ def test_json_has_exactly_the_documented_fields():
 
 
 def test_claims_set_the_exit_code():
-    assert run_cli(str(ROOT / "samples" / "linear_regression.gx"), "--claim", "dw = x*d").returncode == 0
-    result = run_cli(str(ROOT / "samples" / "linear_regression.gx"), "--claim", "dw = x*d", "--claim", "dw = d")
+    assert run_cli(str(EXAMPLES / "linear_regression.gx"), "--claim", "dw = x*d").returncode == 0
+    result = run_cli(str(EXAMPLES / "linear_regression.gx"), "--claim", "dw = x*d", "--claim", "dw = d")
     assert result.returncode == 1 and "1 of 2 claims WRONG (∂J/∂w)" in result.stdout.decode()
-    bad = run_cli(str(ROOT / "samples" / "linear_regression.gx"), "--claim", "dJ/dq = 1")
+    bad = run_cli(str(EXAMPLES / "linear_regression.gx"), "--claim", "dJ/dq = 1")
     assert bad.returncode == 2 and bad.stderr.decode().startswith("error: the claim is about 'q'")
 
 
 def test_a_claims_file_has_one_claim_a_line_and_comments(tmp_path):
     answers = tmp_path / "answers.txt"
     answers.write_text("# homework 3\n\ndw = x*d   # chain rule\r\n  db = d\n", encoding="utf-8")
-    result = run_cli("-f", "samples/linear_regression.gx", "--claims", str(answers), "--format", "json")
+    result = run_cli("-f", "gradexplain/examples/linear_regression.gx", "--claims", str(answers), "--format", "json")
     claims = json.loads(result.stdout)["claims"]
     assert [c["claim"] for c in claims] == ["dw = x*d", "db = d"] and result.returncode == 0
     answers.write_text("dw = x*d\n\ndJ/dz = 2\n", encoding="utf-8")
-    error = run_cli("samples/linear_regression.gx", "--claims", str(answers)).stderr.decode()
+    error = run_cli("gradexplain/examples/linear_regression.gx", "--claims", str(answers)).stderr.decode()
     assert "answers.txt:3: dJ/dz = 2" in error
 
 
 def test_claims_from_standard_input_and_the_errors_of_a_claims_file(tmp_path):
-    result = run_cli("samples/square.gx", "--claims", "-", stdin=b"dw = 2*w\n")
+    result = run_cli("gradexplain/examples/square.gx", "--claims", "-", stdin=b"dw = 2*w\n")
     assert result.returncode == 0 and "the claim holds" in result.stdout.decode()
     both = run_cli("-f", "-", "--claims", "-", stdin=b"w")
     assert both.returncode == 2 and "both read standard input" in both.stderr.decode()
     (tmp_path / "empty.txt").write_text("# nothing yet\n", encoding="utf-8")
-    empty = run_cli("samples/square.gx", "--claims", str(tmp_path / "empty.txt"))
+    empty = run_cli("gradexplain/examples/square.gx", "--claims", str(tmp_path / "empty.txt"))
     assert empty.returncode == 2 and "holds no claims" in empty.stderr.decode()
-    missing = run_cli("samples/square.gx", "--claims", str(tmp_path / "missing.txt"))
+    missing = run_cli("gradexplain/examples/square.gx", "--claims", str(tmp_path / "missing.txt"))
     assert missing.returncode == 2 and missing.stderr.decode().startswith("error: --claims: no such file")
 
 
 def test_a_format_without_claims_says_so():
-    result = run_cli("samples/square.gx", "--claim", "dw = 5", "--format", "tree")
+    result = run_cli("gradexplain/examples/square.gx", "--claim", "dw = 5", "--format", "tree")
     assert result.returncode == 1
     assert "the tree format does not show the claims" in result.stderr.decode()
 
@@ -555,6 +555,6 @@ def test_a_dvar_left_side_that_is_also_a_name_of_the_program_is_refused_as_ambig
 
 
 def test_a_claim_of_zero_is_not_called_the_wrong_variable_because_another_gradient_is_zero():
-    sample = (ROOT / "samples" / "two_layer_relu.gx").read_text(encoding="utf-8")
+    sample = (EXAMPLES / "two_layer_relu.gx").read_text(encoding="utf-8")
     (claim,) = explain(sample, claims=["dw11 = 0"]).claims
     assert claim.ok is False and claim.diagnosis.kind == "none"

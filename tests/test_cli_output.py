@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLES, run_cli
 
-SAMPLE = str(ROOT / "samples" / "fan_out.gx")
+SAMPLE = str(EXAMPLES / "fan_out.gx")
 # A PATH with Python but without Graphviz's dot.
 NO_GRAPHVIZ = {"PATH": os.path.dirname(sys.executable)}
 

@@ -110,9 +110,25 @@ def test_the_command_line_makes_saves_and_reruns_an_exercise(tmp_path):
     saved = target.read_text(encoding="utf-8")
     assert saved.startswith("# Exercise: ") and "# Made by: gradexplain --random --seed 5 --level 2" in saved
     assert explain(saved).values == explain(make_exercise(5, 2).text).values
-    rerun = run_cli(str(target), "--check")
+    wanted = ",".join(make_exercise(5, 2).wrt)
+    rerun = run_cli(str(target), "--check", "--wrt", wanted)
     assert rerun.returncode == 0, rerun.stderr.decode()
-    assert rerun.stdout == run_cli("--random", "--seed", "5", "--level", "2", "--check").stdout
+    assert rerun.stdout == run_cli("--random", "--seed", "5", "--level", "2", "--check", "--key").stdout
+
+
+def test_an_exercise_is_practice_and_its_key_is_asked_for():
+    """Piped, --random prints the worksheet (every box blank) of the gradients it says it wants;
+    --key prints the answers; JSON, which would hold them, needs --key."""
+    sheet = run_cli("--random", "--seed", "3", "--level", "3")
+    assert sheet.returncode == 0 and b"________" in sheet.stdout and b"--key prints the answers" in sheet.stderr
+    key = run_cli("--random", "--seed", "3", "--level", "3", "--key").stdout.decode()
+    assert "________" not in key
+    gradients = key.split("\nGradients\n")[1]
+    assert all(f"∂J/∂{name} " in gradients for name in make_exercise(3, 3).wrt)
+    assert "∂J/∂x1 " not in gradients  # data: the exercise does not ask for it
+    refused = run_cli("--random", "--seed", "3", "--format", "json")
+    assert refused.returncode == 2 and b"add --key" in refused.stderr
+    assert run_cli("--random", "--seed", "3", "--format", "json", "--key").returncode == 0
 
 
 def test_the_command_line_refuses_a_formula_with_random_and_says_when_seed_does_nothing():

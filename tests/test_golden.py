@@ -7,10 +7,10 @@ import pytest
 
 from gradexplain import explain
 from gradexplain.render import RenderOptions, render_text
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import EXAMPLES, SAMPLES, run_cli
 
 SAMPLE_IDS = [path.stem for path in SAMPLES]
-LECTURE_SAMPLE = ROOT / "samples" / "linear_regression.gx"  # the lecture's unit: c = wx, a = c + b, …
+LECTURE_SAMPLE = EXAMPLES / "linear_regression.gx"  # the lecture's unit: c = wx, a = c + b, …
 
 
 def sample_explanation(path):
@@ -65,7 +65,9 @@ def test_cli_output_is_the_library_rendering():
 
 def _claims_sample(format: str) -> str:
     """A student's answers for the lecture unit, checked as a teacher would (exit code 1: some are wrong)."""
-    result = run_cli("samples/linear_regression.gx", "--claims", "samples/claims.txt", "--format", format)
+    result = run_cli(
+        str(EXAMPLES / "linear_regression.gx"), "--claims", str(EXAMPLES / "claims.txt"), "--format", format
+    )
     assert result.returncode == 1, result.stderr.decode()
     return result.stdout.decode()
 

@@ -27,10 +27,10 @@ from gradexplain.render.lab import _number as number_text
 from gradexplain.teach.exercises import make_exercise
 from gradexplain.teach.quiz import GRADIENT, VALUE, box_count, boxes, judge, score
 from gradexplain.teach.tolerance import page_policy
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, SAMPLES, run_cli
 from tests.test_tools import ARTIFACTS, need
 
-LECTURE = explain((ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8"))
+LECTURE = explain((EXAMPLES / "linear_regression.gx").read_text(encoding="utf-8"))
 LECTURE_FORMULA = explain("0.5*(w*x+b-y)**2", {"w": 2, "x": -2, "b": 8, "y": 2})
 CROSS_ENTROPY = explain(next(make_exercise(s, 3) for s in range(100) if "cross" in make_exercise(s, 3).family).text)
 EXPLANATIONS = {
@@ -89,10 +89,10 @@ def test_the_drawing_is_the_worksheet_with_each_empty_box_marked():
 
 def test_the_command_line_writes_the_page(tmp_path):
     target = tmp_path / "practice.lab.html"
-    result = run_cli(str(ROOT / "samples" / "linear_regression.gx"), "-o", str(target))
+    result = run_cli(str(EXAMPLES / "linear_regression.gx"), "-o", str(target))
     assert result.returncode == 0, result.stderr.decode()
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    piped = run_cli(str(ROOT / "samples" / "fan_out.gx"), "--format", "lab", "--check")
+    piped = run_cli(str(EXAMPLES / "fan_out.gx"), "--format", "lab", "--check")
     assert piped.returncode == 0 and b'class="gx-lab"' in piped.stdout
     assert b"the lab format does not show the gradient checks" in piped.stderr
 
@@ -400,7 +400,8 @@ def test_a_whole_lab_done_by_keyboard_alone(exercise, open_page, tmp_path):
         made = run_cli("--random", "--seed", "7", "--level", "3", "-o", str(target))
         assert made.returncode == 0, made.stderr.decode()
         text = target.read_text(encoding="utf-8")
-        explanation = explain(make_exercise(7, 3).text)
+        made_again = make_exercise(7, 3)
+        explanation = explain(made_again.text, wrt=made_again.wrt)  # the page asks what the exercise wants
     else:
         explanation, text = LECTURE, None
     page = open_page(explanation, text=text)

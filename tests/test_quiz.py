@@ -15,11 +15,11 @@ from gradexplain import explain
 from gradexplain.notation import Notation
 from gradexplain.teach.quiz import GRADIENT, VALUE, boxes, judge, score
 from gradexplain.teach.tolerance import read_answer
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 
-LECTURE_FILE = ROOT / "samples" / "linear_regression.gx"
+LECTURE_FILE = EXAMPLES / "linear_regression.gx"
 LECTURE = explain(LECTURE_FILE.read_text(encoding="utf-8"))
-FAN_OUT = explain((ROOT / "samples" / "fan_out.gx").read_text(encoding="utf-8"))
+FAN_OUT = explain((EXAMPLES / "fan_out.gx").read_text(encoding="utf-8"))
 
 
 def box(explanation, kind, name):
@@ -140,7 +140,7 @@ def test_each_wrong_answer_gets_the_diagnosis_that_holds(explanation, which, ans
 def test_a_diagnosis_is_offered_only_when_it_holds_exactly():
     """Every mistake a box lists gives, redone from the backward pass, exactly its value, and none
     equals the right answer (so a right answer is never called a mistake)."""
-    for explanation in (LECTURE, FAN_OUT, explain((ROOT / "samples" / "two_layer_relu.gx").read_text())):
+    for explanation in (LECTURE, FAN_OUT, explain((EXAMPLES / "two_layer_relu.gx").read_text())):
         for b in boxes(explanation):
             for mistake in b.mistakes:
                 assert Fraction(mistake.value) != Fraction(b.answer)

@@ -13,7 +13,7 @@ from gradexplain import explain
 from gradexplain.render import rich as rich_renderer
 from gradexplain.render.report import Cell, Table, build_report
 
-SAMPLES = Path(__file__).parent.parent / "samples"
+SAMPLES = Path(__file__).parent.parent / "gradexplain" / "examples"
 WIDTHS = (40, 60, 80, 160)
 # A number standing alone: not part of a name such as w11, nor a piece of a longer number.
 NUMBER = r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])"

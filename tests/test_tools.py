@@ -28,7 +28,7 @@ from gradexplain.latex import latex_name, needs
 from gradexplain.output import render_bytes
 from gradexplain.render import RenderOptions, render_text
 from gradexplain.render.report import build_report
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, SAMPLES, run_cli
 
 SAMPLE_IDS = [path.stem for path in SAMPLES]
 ARTIFACTS = Path(os.environ.get("GRADEXPLAIN_ARTIFACTS", ROOT / ".artifacts"))
@@ -103,7 +103,7 @@ def test_readme_picture_is_what_gradexplain_draws():
     versions place them slightly differently)."""
     need("dot")
     committed = (ROOT / "samples" / "linear_regression.svg").read_text(encoding="utf-8")
-    fresh = render_bytes(sample(ROOT / "samples" / "linear_regression.gx"), "svg").data.decode()
+    fresh = render_bytes(sample(EXAMPLES / "linear_regression.gx"), "svg").data.decode()
     assert _svg_texts(committed) == _svg_texts(fresh)
 
 
@@ -190,7 +190,7 @@ def test_pdflatex_compiles_every_standalone_document(name, tmp_path):
 @pytest.mark.parametrize("notation", ["dvar", "adjoint"])
 def test_pdflatex_compiles_the_lecture_sample_in_each_notation(notation, tmp_path):
     """dJ\\_dw and w̄ set as mathematics; the page fits (leibniz is every sample's, above)."""
-    explanation = sample(ROOT / "samples" / "linear_regression.gx")
+    explanation = sample(EXAMPLES / "linear_regression.gx")
     document = render_text(explanation, "latex", RenderOptions(notation=notation), standalone=True)
     log = compile_latex(document, tmp_path)
     assert "Overfull \\hbox" not in log
@@ -201,7 +201,7 @@ def test_pdflatex_compiles_the_lecture_sample_in_each_notation(notation, tmp_pat
 
 @pytest.mark.parametrize("stem", ["linear_regression", "two_layer_relu"])
 def test_pdflatex_compiles_a_worksheet_with_boxes_to_write_in(stem, tmp_path):
-    explanation = sample(ROOT / "samples" / f"{stem}.gx")
+    explanation = sample(EXAMPLES / f"{stem}.gx")
     document = render_text(explanation, "latex", RenderOptions(blank=True), standalone=True)
     log = compile_latex(document, tmp_path)
     assert "Overfull \\hbox" not in log
@@ -212,9 +212,9 @@ def test_pdflatex_compiles_a_worksheet_with_boxes_to_write_in(stem, tmp_path):
 
 def test_pdflatex_compiles_the_claims_of_the_sample(tmp_path):
     """The claims table, and under it each mistake with its ∂ₗ, arrows and dashes, set by pdflatex."""
-    text = (ROOT / "samples" / "claims.txt").read_text(encoding="utf-8")
+    text = (EXAMPLES / "claims.txt").read_text(encoding="utf-8")
     claims = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    explanation = explain((ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8"), claims=claims)
+    explanation = explain((EXAMPLES / "linear_regression.gx").read_text(encoding="utf-8"), claims=claims)
     document = render_text(explanation, "latex", standalone=True)
     assert engine(document) == "pdflatex"
     log = compile_latex(document, tmp_path)
@@ -335,7 +335,7 @@ def _chromium(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess:
 def test_chromium_renders_the_page_with_its_tables_and_graph(tmp_path):
     need("dot")
     page = tmp_path / "report.html"
-    result = run_cli(str(ROOT / "samples" / "two_layer_relu.gx"), "--check", "-o", str(page))
+    result = run_cli(str(EXAMPLES / "two_layer_relu.gx"), "--check", "-o", str(page))
     assert result.returncode == 0, result.stderr.decode()
     html = page.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "the page must not fetch anything"
@@ -369,7 +369,7 @@ def test_the_printed_page_keeps_headings_with_their_tables_and_the_whole_drawing
     table, and the drawing is scaled to the page rather than cut: every node's name is printed."""
     need("dot")
     page = tmp_path / "report.html"
-    result = run_cli(str(ROOT / "samples" / "two_layer_relu.gx"), "--check", "-o", str(page))
+    result = run_cli(str(EXAMPLES / "two_layer_relu.gx"), "--check", "-o", str(page))
     assert result.returncode == 0, result.stderr.decode()
     pdf = tmp_path / "report.pdf"
     printed = _chromium(
@@ -378,7 +378,7 @@ def test_the_printed_page_keeps_headings_with_their_tables_and_the_whole_drawing
     assert printed.returncode == 0 and pdf.is_file(), printed.stderr.decode()[-2000:]
     pages = pdf_pages(pdf)
     assert len(pages) > 1  # long enough for the page breaks to matter
-    explanation = sample(ROOT / "samples" / "two_layer_relu.gx")
+    explanation = sample(EXAMPLES / "two_layer_relu.gx")
     titles = ["Computation graph", "Summary", *(table.title for table in build_report(explanation).tables)]
     assert stranded_headings(pages, titles) == []
     first = next(lines for lines in pages if "Computation graph" in lines)

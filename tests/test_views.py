@@ -24,10 +24,10 @@ from gradexplain.limits import Limits
 from gradexplain.output import render_bytes
 from gradexplain.render import RenderOptions, render_text
 from gradexplain.views import with_views
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 
 ARTIFACTS = ROOT / ".artifacts"
-SQUARE = ROOT / "samples" / "square.gx"
+SQUARE = EXAMPLES / "square.gx"
 LECTURE = ["0.5*(w*x+b-y)**2", "--w", "2", "--x", "-2", "--b", "8", "--y", "2"]
 LECTURE_VALUES = {"w": 2, "x": -2, "b": 8, "y": 2}
 POWERS = {Fraction(1, 10**k) for k in range(1, 31)}  # the sweep's powers of ten (it adds 0.002)

@@ -7,10 +7,10 @@ import pytest
 from gradexplain import explain
 from gradexplain.render import RenderOptions, render_text
 from gradexplain.render.report import BLANK, BLANK_MATH, build_report
-from tests.conftest import ROOT, run_cli
+from tests.conftest import EXAMPLES, run_cli
 
-LECTURE = explain((ROOT / "samples" / "linear_regression.gx").read_text(encoding="utf-8"), check=True)
-DEAD_UNIT = explain((ROOT / "samples" / "two_layer_relu.gx").read_text(encoding="utf-8"))
+LECTURE = explain((EXAMPLES / "linear_regression.gx").read_text(encoding="utf-8"), check=True)
+DEAD_UNIT = explain((EXAMPLES / "two_layer_relu.gx").read_text(encoding="utf-8"))
 WORKSHEET = RenderOptions(blank=True)
 # Computed values and gradients of the lecture's unit that are not also an input's value.
 ANSWERS = ("-4", "-3.998", "1.996002")
@@ -66,7 +66,7 @@ def test_html_and_latex_worksheets_have_boxes_to_write_in():
 
 
 def test_the_command_line_makes_worksheets_and_refuses_formats_that_hold_the_answers():
-    sample = str(ROOT / "samples" / "linear_regression.gx")
+    sample = str(EXAMPLES / "linear_regression.gx")
     sheet = run_cli(sample, "--blank")
     assert sheet.returncode == 0 and BLANK.encode() in sheet.stdout
     for fmt in ("json", "program"):
@@ -84,5 +84,5 @@ def test_worksheet_golden_files(format_snapshot):
 
 @pytest.mark.parametrize("options", [("--plot", "w"), ("--sweep", "w"), ("--mode", "forward"), ("--claim", "dw=5")])
 def test_a_worksheet_refuses_what_would_give_the_answers_away(options):
-    result = run_cli(str(ROOT / "samples" / "linear_regression.gx"), "--blank", *options)
+    result = run_cli(str(EXAMPLES / "linear_regression.gx"), "--blank", *options)
     assert result.returncode == 2 and b"would give the answers away" in result.stderr

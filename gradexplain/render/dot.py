@@ -52,7 +52,7 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
         *(f"  {attribute};" for attribute in attributes),
         "  rankdir=LR;",
         # Close columns and rows, arrow labels on two lines in a smaller font: a slide's width
-        # holds a two-layer network (samples/two_layer_relu.gx).
+        # holds a two-layer network (gradexplain/examples/two_layer_relu.gx).
         '  graph [fontname="Helvetica", nodesep=0.18, ranksep=0.35];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.05"];',
         '  edge [fontname="Helvetica", fontsize=8, color="#595959", arrowsize=0.7];',

@@ -68,7 +68,8 @@ def build_report(explanation: Explanation, options: RenderOptions | None = None,
 
 
 WORKSHEET = (
-    "A worksheet: fill in the values left to right, then the gradients right to left; without --blank, the answers."
+    "A worksheet: fill in the values left to right, then the gradients right to left; the answer key is the "
+    "same command without --blank (for --random, with --key)."
 )
 
 

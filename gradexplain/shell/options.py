@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, Optional
@@ -19,7 +21,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gradexplain.errors import GradexplainError, InputError, MissingValuesError, brief
-from gradexplain.limits import DESCRIPTIONS, Limits, with_overrides
+from gradexplain.limits import DESCRIPTIONS, with_overrides
 from gradexplain.shell import writer
 from gradexplain.shell.argv import SplitArgs, check_dashed, split_argv
 from gradexplain.shell.request import (
@@ -31,6 +33,7 @@ from gradexplain.shell.request import (
     ViewOptions,
     check_not_an_input,
     check_output_path,
+    example,
     exercise,
     idle,
     read_claims,
@@ -83,54 +86,22 @@ HELP = """
 Explain backpropagation through FORMULA at a point: the forward pass, every chain-rule step of
 the backward pass, the gradients, and (with --check) an ε-nudge check of each gradient.
 
-Values of the inputs: --NAME VALUE, --NAME=VALUE or NAME=VALUE (the last for names that clash
-with an option, such as eps=0.1). Values are numbers or constant formulas: 2, -0.5, 1/3, 2*pi.
-
-FORMULA is a bare expression, split into one node per operation, or a program of assignments
-(newlines or ;), one node per assignment:
+FORMULA is an expression (one node per operation) or a program of assignments (newlines or ;,
+one node per assignment). Inputs take values as --NAME VALUE or NAME=VALUE: numbers or constant
+formulas such as -0.5, 1/3, 2*pi. --functions lists the functions; ln is log; # starts a comment.
 
 \b
   gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2
   gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
-
-Operators: + - * / ** ^ and parentheses. Functions: exp log sqrt sin tanh sigmoid relu max and
-more (ln is log): --functions lists every one with its local derivative, domain and kinks.
-Constants: pi e. Comments start with #.
-
-More examples: a program file with the check; a kink, which the check reports; JSON; a program
-on standard input.
-
-\b
-  gradexplain -f samples/linear_regression.gx --check
   gradexplain "relu(w*x)" w=0 x=3 --check
-  gradexplain "sin(w)*w" --w pi/4 --format json
-  echo "J = exp(w)/w" | gradexplain -f - --w 1 --wrt w
-
-Checking your own derivation: state the gradient you believe, as a number or a formula over the
-formula's names; each claim is decided, and a wrong one gets the likely mistake (exit code 1).
-
-\b
   gradexplain "w*x" --w 2 --x 3 --claim "dJ/dw = x"
-  gradexplain samples/linear_regression.gx \\
-      --claims samples/claims.txt
+  gradexplain --example fan_out -o fan_out.svg
+  gradexplain --example square --plot w
+  gradexplain --quiz --example linear_regression
+  echo "J = exp(w)/w" | gradexplain -f - --w 1
 
-Reports and pictures: the format follows the file's extension (svg and png need Graphviz).
-
-\b
-  gradexplain samples/fan_out.gx -o fan_out.svg
-  gradexplain samples/fan_out.gx --check -o report.html
-  gradexplain samples/square.gx --standalone -o trace.tex
-  gradexplain samples/fan_out.gx --format tree
-
-Views of the derivative itself: J against one input with its tangent and the ε secant (a
-picture with -o plot.svg, .png or .pdf, which needs matplotlib: pip install "gradexplain[plot]");
-the ε sweep; forward mode beside reverse; gradient descent.
-
-\b
-  gradexplain samples/square.gx --plot w -o plot.svg
-  gradexplain samples/square.gx --sweep w
-  gradexplain samples/square.gx --mode forward
-  gradexplain samples/square.gx --descend 10 --lr 0.1
+The format follows -o's extension (svg and png need Graphviz; the pictures of --plot and --sweep,
+matplotlib: pip install "gradexplain[plot]"). --example lists the example programs.
 """
 
 EPILOG = (
@@ -139,8 +110,24 @@ EPILOG = (
     "plain text with a fixed layout, identical on every run."
 )
 
+
+def _for_rich(help_text: str) -> str:
+    """HELP as rich prints it: each prose paragraph one line (rich fills it to the width), the
+    example commands after a \\b line kept line by line, and brackets taken literally."""
+    from rich.markup import escape
+
+    paragraphs = []
+    for paragraph in help_text.strip().split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            paragraphs.append(paragraph.removeprefix("\b\n"))
+        else:
+            paragraphs.append(" ".join(paragraph.split()))
+    return escape("\n\n".join(paragraphs))
+
+
 # typer's --install-completion and --show-completion: TAB completes the options and --format's values.
-app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+# --help is drawn by rich, the options in panels by what they are for.
+app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode="rich")
 
 
 # --help wraps to the terminal's width, up to 100 columns (longer lines are hard to read).
@@ -150,7 +137,22 @@ HELP_WIDTH = 100
 # The options, one declaration each (typer reads them from main's signature below).
 
 FORMULA = typer.Argument(help="The formula or program. A path ending in .gx is read as a program file.")
-FILE = typer.Option("--file", "-f", help="Read the formula or program from FILE ('-' for stdin).", metavar="FILE")
+EXAMPLE = typer.Option(
+    "--example",
+    help=(
+        "Run one of the example programs shipped with gradexplain (linear_regression, fan_out, square, "
+        "two_layer_relu), with any other options; --example alone lists them with what each teaches."
+    ),
+    metavar="[NAME]",
+    rich_help_panel="Input",
+)
+FILE = typer.Option(
+    "--file",
+    "-f",
+    help="Read the formula or program from FILE ('-' for stdin).",
+    metavar="FILE",
+    rich_help_panel="Input",
+)
 RANDOM_EXERCISE = typer.Option(
     "--random",
     help=(
@@ -158,91 +160,115 @@ RANDOM_EXERCISE = typer.Option(
         "something (the linear unit, a sigmoid neuron, fan-out, a ReLU network with a dead unit), "
         "with values every box of which can be worked by hand. -o ex.gx saves it."
     ),
+    rich_help_panel="Practice",
+)
+KEY = typer.Option(
+    "--key",
+    help="With --random: the exercise's answer key (every value and gradient) instead of the exercise.",
+    rich_help_panel="Practice",
 )
 SEED = typer.Option(
-    "--seed", min=0, help="With --random: make this exercise (the same seed, the same one).", metavar="N"
+    "--seed",
+    min=0,
+    help="With --random: make this exercise (the same seed, the same one).",
+    metavar="N",
+    rich_help_panel="Practice",
 )
-LEVEL = typer.Option("--level", min=1, max=3, help="With --random: 1 one path, 2 fan-out and sigmoid, 3 networks.")
+LEVEL = typer.Option(
+    "--level",
+    min=1,
+    max=3,
+    help="With --random: 1 one path, 2 fan-out and sigmoid, 3 networks.",
+    rich_help_panel="Practice",
+)
 QUIZ = typer.Option(
     "--quiz",
     help=(
-        "Practise: fill in every box yourself, each node's value left to right, then each gradient right "
-        "to left (forward, backward or both, the default), with feedback on wrong answers. "
-        "From a pipe, one answer per line; the last line is score: N/M."
+        "Practise in the terminal: fill in every value (forward), every gradient (backward) or both, with "
+        "feedback on each wrong answer."
     ),
     metavar="[PART]",
+    rich_help_panel="Practice",
 )
-TRIES = typer.Option("--tries", min=1, max=10, help="With --quiz: tries per box (default 2).")
+TRIES = typer.Option(
+    "--tries", min=1, max=10, help="With --quiz: tries per box (default 2).", rich_help_panel="Practice"
+)
 CHECK = typer.Option(
     "--check",
     help=(
-        "Check every gradient by nudging its input by ε and rerunning the forward pass. "
-        "Forward difference (J(x+ε)-J(x))/ε passes when |estimate - gradient| ≤ "
-        "10·ε·max(1, |gradient|); central difference when ≤ 10·ε²·max(1, |gradient|) "
-        "(plus float rounding room when values are inexact). Exit code 1 if any fails."
+        "Check every gradient by nudging its input by ε and rerunning the forward pass; exit code 1 if one "
+        "fails (the tolerance is printed with the checks)."
     ),
+    rich_help_panel="Checking",
 )
-EPS = typer.Option("--eps", help="The nudge ε for --check.", metavar="EPS")
-CENTRAL = typer.Option("--central", help="Use the central difference (J(x+ε)-J(x-ε))/2ε for --check.")
+EPS = typer.Option("--eps", help="The nudge ε for --check.", metavar="EPS", rich_help_panel="Checking")
+CENTRAL = typer.Option(
+    "--central", help="Use the central difference (J(x+ε)-J(x-ε))/2ε for --check.", rich_help_panel="Checking"
+)
 CHECK_ONLY = typer.Option(
     "--check-only",
     help="Check only these inputs, e.g. --check-only w,b (all still get gradients); implies --check.",
     metavar="NAMES",
+    rich_help_panel="Checking",
 )
 WRT = typer.Option(
     "--wrt",
     help="Only these inputs get gradients, e.g. --wrt w,b (data such as x, y need none).",
     metavar="NAMES",
+    rich_help_panel="Input",
 )
-TARGET = typer.Option("--target", help="Differentiate this computed name instead of the last one.", metavar="NAME")
+TARGET = typer.Option(
+    "--target",
+    help="Differentiate this computed name instead of the last one.",
+    metavar="NAME",
+    rich_help_panel="Input",
+)
 CLAIM = typer.Option(
     "--claim",
     help=(
-        'A gradient you believe, to check, repeatable: --claim "dJ/dw = x*(w*x + b - y)". The left side '
-        "is dJ/dw, ∂J/∂w, dJ_dw or dw (J: the output); the right side a number or a formula over the "
-        "formula's names, intermediates included. Exit code 1 if any is wrong."
+        'A gradient you believe, to check, repeatable: --claim "dJ/dw = x*(w*x + b - y)" (dJ/dw, ∂J/∂w, dJ_dw'
+        " or dw); exit code 1 if one is wrong."
     ),
     metavar="CLAIM",
+    rich_help_panel="Checking",
 )
 CLAIMS_FILE = typer.Option(
     "--claims",
     help="Read claims from FILE, one per line (# starts a comment), as --claim takes them ('-' for stdin).",
     metavar="FILE",
+    rich_help_panel="Checking",
 )
 OUTPUT_FORMAT = typer.Option(
     "--format",
     metavar="FORMAT",  # the help lists them; the list of choices would not fit a narrow terminal
     help=(
-        "auto: tables on a terminal, plain text otherwise, or what -o's extension says. "
-        "text, rich (coloured tables), json, markdown (GitHub/Jupyter, maths in $…$), "
-        "latex (evaluation traces), html (one self-contained page), lab (a page to practise on: fill in every "
-        "value and gradient, with feedback), dot (Graphviz), "
-        "mermaid, svg and png (drawn by Graphviz), tree (the graph as an indented tree), "
-        "program (the graph as a program file, .gx: one assignment per node, values included); "
-        "with --plot or --sweep, svg, png and pdf draw their picture instead (matplotlib)."
+        "text, rich, json, markdown, latex, html, lab (a page to practise on), dot, mermaid, svg, png, tree "
+        "or program (.gx). auto: tables on a terminal, plain text in a pipe, or what -o's extension says."
     ),
+    rich_help_panel="Output",
 )
 OUTPUT = typer.Option(
     "--output",
     "-o",
     help=(
-        "Write to FILE instead of standard output; with --format auto the extension picks "
-        "the format: .txt .json .md .tex .html .lab.html .dot .gv .mmd .svg .png .gx (.pdf: the picture "
-        "of --plot, --sweep)."
+        "Write to FILE; with --format auto its extension picks the format (.txt .json .md .tex .html "
+        ".lab.html .dot .mmd .svg .png .gx .pdf)."
     ),
     metavar="FILE",
+    rich_help_panel="Output",
 )
 STANDALONE = typer.Option(
     "--standalone",
-    help="With --format latex: a whole document, for pdflatex (or lualatex when names need Unicode fonts).",
+    help="With --format latex: a whole document for pdflatex.",
+    rich_help_panel="Output",
 )
 NOTATION = typer.Option(
     "--notation",
     help=(
-        "How gradients are written, in every format: leibniz ∂J/∂w, dvar dJ_dw (the course labs' "
-        "naming; dw in the lectures), adjoint w̄ (the autodiff literature). Local derivatives are "
-        "always ∂ₗc/∂w, so that they never read as gradients."
+        "How gradients are written: leibniz ∂J/∂w, dvar dJ_dw (the course's dw), adjoint w̄. Local "
+        "derivatives are always ∂ₗc/∂w."
     ),
+    rich_help_panel="Output",
 )
 BLANK = typer.Option(
     "--blank",
@@ -250,86 +276,89 @@ BLANK = typer.Option(
         "A worksheet: every computed value and gradient left empty (text, markdown, latex, html and the "
         "drawings); the same command without it is the answer key."
     ),
+    rich_help_panel="Practice",
 )
 DIGITS = typer.Option(
     "--digits",
     min=1,
     max=30,
     help="Significant digits for values that are not exact terminating decimals.",
+    rich_help_panel="Output",
 )
 SYMBOLIC_LIMIT = typer.Option(
     "--symbolic-limit",
     min=0,
-    help=(
-        "Compute symbolic gradients only while the formula, written out, has at most this many operations, "
-        "and that size times the number of gradients is at most 10 times as many."
-    ),
+    help="Write symbolic gradients only for formulas of at most this many operations.",
+    rich_help_panel="Limits",
 )
 LIMIT = typer.Option(
     "--limit",
     help=(
-        "Raise or lower a resource limit, NAME=N, repeatable: "
-        + "; ".join(f"{name} ({text}, default {getattr(Limits(), name)})" for name, text in DESCRIPTIONS.items())
-        + "."
+        "Raise or lower a resource limit, NAME=N, repeatable. NAME is one of "
+        + ", ".join(DESCRIPTIONS)
+        + " (the README's Limits and errors says what each bounds, and its default)."
     ),
     metavar="NAME=N",
+    rich_help_panel="Limits",
 )
 COST = typer.Option(
     "--cost",
-    help=(
-        "Add what the gradients cost: the backward pass's local-derivative steps (about N + P) against "
-        "the node evaluations of nudging every input (N × P), with measured times."
-    ),
+    help="Add what the gradients cost: backprop's steps (about N + P) against nudging each input (N × P).",
+    rich_help_panel="Views of the derivative",
 )
 PLOT = typer.Option(
     "--plot",
     help=(
-        "Plot J against input NAME around the point, the others fixed: the curve, the tangent (slope "
-        "∂J/∂NAME) and --check's ε secant. In characters on a terminal; a picture with -o plot.svg, "
-        ".png or .pdf and in HTML (matplotlib)."
+        "Plot J against NAME near the point with the tangent and the ε secant (a picture with -o plot.svg, .png, .pdf)."
     ),
     metavar="NAME",
+    rich_help_panel="Views of the derivative",
 )
 SWEEP = typer.Option(
     "--sweep",
-    help=(
-        "Forward and central differences of ∂J/∂NAME and their errors for every ε of --eps-range, in exact "
-        "arithmetic and in floating point, with the best ε."
-    ),
+    help=("Forward and central differences of ∂J/∂NAME and their errors for each ε of --eps-range, with the best ε."),
     metavar="NAME",
+    rich_help_panel="Views of the derivative",
 )
 EPS_RANGE = typer.Option(
     "--eps-range",
     help="The ε of --sweep: powers of ten FROM..TO (--check's ε and twice it are added).",
     metavar="FROM..TO",
+    rich_help_panel="Views of the derivative",
 )
 MODE = typer.Option(
     "--mode",
-    help=(
-        "forward: add forward mode's tangent trace for each input of --wrt beside the backward pass "
-        "(reverse mode), and what each costs."
-    ),
+    help="forward: add forward mode's tangent trace for each input of --wrt beside the backward pass.",
+    rich_help_panel="Views of the derivative",
 )
 DESCEND = typer.Option(
     "--descend",
     help="Take N steps of gradient descent on the inputs of --wrt, w ← w − α·∂J/∂w (with --lr).",
     metavar="N",
+    rich_help_panel="Views of the derivative",
 )
-LR = typer.Option("--lr", help="The learning rate α of --descend, e.g. 0.1.", metavar="ALPHA")
+LR = typer.Option(
+    "--lr",
+    help="The learning rate α of --descend, e.g. 0.1.",
+    metavar="ALPHA",
+    rich_help_panel="Views of the derivative",
+)
 FULL = typer.Option(
     "--full",
-    help=f"On a terminal, show every row of long tables (by default, tables over {TERMINAL_ROWS} rows "
-    "show their first and last rows; files and pipes always get everything).",
+    help=f"On a terminal, show every row of tables over {TERMINAL_ROWS} rows (files and pipes always get every row).",
+    rich_help_panel="Output",
 )
-DEBUG = typer.Option("--debug", help="Show the traceback of an internal error.")
-VERSION = typer.Option("--version", help="Show the version and exit.")
+DEBUG = typer.Option("--debug", help="Show the traceback of an internal error.", rich_help_panel="Limits")
+VERSION = typer.Option("--version", help="Show the version and exit.", rich_help_panel="Information")
 FUNCTIONS = typer.Option(
-    "--functions", help="List the functions and operators, each with its local derivative, domain and kinks, and exit."
+    "--functions",
+    help="List the functions and operators, each with its local derivative, domain and kinks, and exit.",
+    rich_help_panel="Information",
 )
 
 
 @app.command(
-    help=HELP,
+    help=_for_rich(HELP),
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
 )
@@ -337,7 +366,9 @@ def main(
     ctx: typer.Context,
     formula: Annotated[Optional[str], FORMULA] = None,  # noqa: UP045
     file: Annotated[Optional[str], FILE] = None,  # noqa: UP045
+    example: Annotated[Optional[str], EXAMPLE] = None,  # noqa: UP045
     random_exercise: Annotated[bool, RANDOM_EXERCISE] = False,
+    key: Annotated[bool, KEY] = False,
     seed: Annotated[Optional[int], SEED] = None,  # noqa: UP045
     level: Annotated[int, LEVEL] = 1,
     quiz: Annotated[Optional[QuizPart], QUIZ] = None,  # noqa: UP045
@@ -384,12 +415,20 @@ def read_line(words: list[str], *, cell: str | None = None, notebook: bool = Fal
     cannot parse (the command shows it as click does, a magic as its own message)."""
     command, split, click_args = _split(words, cell)
     _check_choices(split.options)
+    if "--help" in split.options or "-h" in split.options:
+        _cap_help_width()
     parsed = command.main(args=click_args, prog_name="gradexplain", standalone_mode=False)
     if parsed is None or isinstance(parsed, int):  # click has answered, and returned its exit code
         return parsed or 0
     if parsed.params["version"]:
         writer.require_stdout("the version", hint="run it without >&-")
         writer.say(f"gradexplain {__version__}")
+        return 0
+    if parsed.params["example"] == "":
+        from gradexplain.shell.examples import example_listing
+
+        writer.require_stdout("the list of examples", hint="run it without >&-")
+        writer.say(example_listing())
         return 0
     if parsed.params["functions"]:
         from gradexplain.render.functions import render_functions
@@ -419,10 +458,19 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
         blank=params["blank"],
     )
     check_output_path(output.path)
+    if params["random_exercise"] and params["example"] is not None:
+        raise InputError("--random and --example each choose the program: give one", hint="drop one or the other")
+    quiz = QuizOptions(QuizPart(params["quiz"]).value, params["tries"]) if params["quiz"] is not None else None
+    wrt = _names(params["wrt"])
     if params["random_exercise"]:
-        source = exercise(params["formula"], params["file"], params["seed"], params["level"])
+        source, wanted = exercise(params["formula"], params["file"], params["seed"], params["level"])
+        wrt = wrt or wanted  # the exercise asks for the gradients it says it wants
+        if not params["key"]:
+            output, quiz = _practice(output, quiz, params["tries"], notebook)
+    elif params["example"] is not None:
+        source = example(params["example"], params["formula"], params["file"])
     else:
-        writer.warn(idle(typed, ("seed", "level"), False, "--random exercises; add --random to make one"))
+        writer.warn(idle(typed, ("seed", "level", "key"), False, "--random exercises; add --random to make one"))
         source = read_source(params["formula"], params["file"], limits)
     check_dashed(split, source.text, spellings())
     claims, claims_file = read_claims(
@@ -436,7 +484,7 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
         origin=source.origin,
         values=MappingProxyType(dict(split.values)),
         target=params["target"],
-        wrt=_names(params["wrt"]),
+        wrt=wrt,
         check=params["check"],
         check_only=_names(params["check_only"]),
         eps=params["eps"],
@@ -454,7 +502,7 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
             params["lr"],
         ),
         output=output,
-        quiz=QuizOptions(QuizPart(params["quiz"]).value, params["tries"]) if params["quiz"] is not None else None,
+        quiz=quiz,
         typed=typed,
         debug=params["debug"],
         notebook=notebook,
@@ -491,6 +539,31 @@ def _names(option: str | None) -> tuple[str, ...] | None:
     """A comma-separated list of names, as --wrt and --check-only take them."""
     names = tuple(name.strip() for name in option.split(",") if name.strip()) if option else ()
     return names or None
+
+
+def _practice(
+    output: Output, quiz: QuizOptions | None, tries: int, notebook: bool
+) -> tuple[Output, QuizOptions | None]:
+    """A --random exercise is practice, its answers behind --key: the quiz where a person sits at
+    a terminal, else the worksheet (every box blank) in the format asked for. The lab page is
+    practice already, and the program (-o ex.gx) holds only the exercise's inputs."""
+    from gradexplain.output import format_for_path
+
+    if quiz is not None or output.blank:
+        return output, quiz
+    chosen = format_for_path(output.path) if output.format == "auto" and output.to_file else output.format  # type: ignore[arg-type]
+    if chosen in ("lab", "program"):
+        return output, None
+    if chosen == "json":
+        raise InputError(
+            "an exercise's JSON holds its answers: the exercise is practice",
+            hint="add --key for the answer key, or practise with --quiz, --format lab or a worksheet (--format text)",
+        )
+    person = sys.stdin is not None and sys.stdin.isatty() and writer.stdout_is_terminal()
+    if chosen == "auto" and not output.to_file and person and not notebook:
+        return output, QuizOptions(QuizPart.both.value, tries)
+    writer.warn(("a worksheet: every box is left for you; the same command with --key prints the answers",), "note")
+    return replace(output, blank=True), None
 
 
 def _practice_conflicts(params: Mapping[str, Any]) -> None:
@@ -532,14 +605,18 @@ def _practice_conflicts(params: Mapping[str, Any]) -> None:
 # ── typer's declarations, read back ───────────────────────────────────────────────────────
 
 
-def _quiz_part_given(arguments: list[str]) -> list[str]:
-    """`--quiz` alone means `--quiz both`: its part is optional, which click's options cannot say."""
+def _optional_values_given(arguments: list[str]) -> list[str]:
+    """`--quiz` alone means `--quiz both`, and `--example` alone `--example ""` (list them): their
+    values are optional, which click's options cannot say."""
     parts = [part.value for part in QuizPart]
     result = []
     for position, word in enumerate(arguments):
         result.append(word)
-        if word == "--quiz" and (position + 1 == len(arguments) or arguments[position + 1] not in parts):
+        following = arguments[position + 1] if position + 1 < len(arguments) else None
+        if word == "--quiz" and following not in parts:
             result.append("both")
+        if word == "--example" and (following is None or following.startswith("-")):
+            result.append("")
         if word == "--":
             result += arguments[position + 1 :]
             break
@@ -573,8 +650,18 @@ def _split(arguments: list[str], formula: str | None = None) -> tuple[typer.core
     and the inputs' values; the command and the magics both read a command line this way."""
     command = _command()
     known, file_options = _known_options(command)
-    split = split_argv(_quiz_part_given(arguments), known, file_options, formula=formula)
+    split = split_argv(_optional_values_given(arguments), known, file_options, formula=formula)
     return command, split, split.options + (["--", split.formula] if split.formula is not None else [])
+
+
+def _cap_help_width() -> None:
+    """--help fills the terminal up to HELP_WIDTH columns: longer lines are hard to read. (typer
+    draws help with rich, whose width it reads from this module setting.)"""
+    import shutil
+
+    from typer import rich_utils
+
+    rich_utils.MAX_WIDTH = min(shutil.get_terminal_size().columns, HELP_WIDTH)
 
 
 def _check_choices(options: list[str]) -> None:

@@ -171,8 +171,9 @@ def read_source(formula: str | None, file: str | None, limits: Limits) -> Text:
     return Text(_decoded(data, origin, limits), origin, identity)
 
 
-def exercise(formula: str | None, file: str | None, seed: int | None, level: int) -> Text:
-    """A --random exercise's program; without --seed a seed is drawn, and said, so that it can be made again."""
+def exercise(formula: str | None, file: str | None, seed: int | None, level: int) -> tuple[Text, tuple[str, ...]]:
+    """A --random exercise's program and the inputs whose gradients it asks for; without --seed a
+    seed is drawn, and said, so that it can be made again."""
     if formula is not None or file is not None:
         raise InputError("--random makes its own exercise: give it no formula or -f", hint="drop one or the other")
     from gradexplain.teach.exercises import make_exercise
@@ -183,7 +184,16 @@ def exercise(formula: str | None, file: str | None, seed: int | None, level: int
         seed = random.SystemRandom().randrange(10_000)
     made = make_exercise(seed, level)
     writer.warn((f"exercise: {made.family}, made again by {made.command}",), "note")
-    return Text(made.text, "exercise")
+    return Text(made.text, "exercise"), tuple(made.wrt)
+
+
+def example(name: str, formula: str | None, file: str | None) -> Text:
+    """An example program shipped with gradexplain (--example NAME)."""
+    if formula is not None or file is not None:
+        raise InputError("--example runs its own program: give it no formula or -f", hint="drop one or the other")
+    from gradexplain.shell.examples import example_program
+
+    return Text(example_program(name), f"example {name}")
 
 
 def read_claims(

@@ -37,7 +37,8 @@ class Exercise:
             f"# Exercise: {self.family} (level {self.level}, seed {self.seed}).",
             f"# Teaches: {self.lesson}",
             f"# Made by: {self.command}",
-            f"# Gradients wanted: {', '.join(self.wrt)} (try --wrt {','.join(self.wrt)})",
+            f"# Asks: every value, then the gradients of {', '.join(self.wrt)} and of the nodes on their way "
+            f"(--random asks just these; run this file with --wrt {','.join(self.wrt)})",
         ]
         return "\n".join(header) + "\n" + self.program
 
