@@ -105,14 +105,15 @@ def explain(
             decided = None
             if readings is not None:
                 stage("claims")
-                from gradexplain.teach.deciding import decide_claims
+                from gradexplain.teach.deciding import decide_claims, held_inputs
 
                 claimed = sorted({reading.node for reading in readings} | set(wanted))
                 done = backward_pass
                 if any(backward_pass.gradients[node] is None for node in claimed):  # --wrt left some out
                     more = backward(interpreter, forward_pass.values, claimed, backward_pass.formulas)
                     done = audit(graph, forward_pass.values, more, claimed).backward
-                decided = decide_claims(readings, interpreter, kernels, values, done, claimed, symbolic_limit)
+                fixed = held_inputs(graph, wanted, claimed)
+                decided = decide_claims(readings, interpreter, kernels, values, done, claimed, symbolic_limit, fixed)
         except GradexplainError as error:
             raise error.located(source, origin) from None
         checks = None

@@ -15,6 +15,8 @@ from gradexplain.limits import Limits
 from gradexplain.render import RenderOptions, render_text
 from gradexplain.teach.claims import NUMERIC, SYMBOLIC, ClaimText
 from gradexplain.teach.mistakes import (
+    EARLY,
+    EXTRA_FACTOR,
     FACTOR,
     MISSING_FACTOR,
     MISSING_PATH,
@@ -199,7 +201,9 @@ def test_agreeing_everywhere_without_sympys_proof_is_not_proven_and_not_a_failur
     explanation, claim = decided("dJ/dw = relu(w)/w", "relu(w)", {"w": 3})
     assert claim.ok is None and claim.points >= 4 and claim.unproven == "SymPy could not simplify the difference to 0"
     assert explanation.ok
-    assert "agrees at" in render_text(explanation, "text") and "NOT PROVEN" in render_text(explanation, "text")
+    text = render_text(explanation, "text")
+    assert "agrees at every point tried" in text and "not proved for all values" in text
+    assert "WRONG" not in text and "NOT PROVEN" not in text  # a right claim never looks like an error
 
 
 def test_above_the_symbolic_limit_the_points_decide_alone_and_say_so():
@@ -271,6 +275,10 @@ def holds(explanation, claim):
         return claimed == found.value * truth
     if found.kind == WRONG_VARIABLE:
         return claimed == gradient[found.node] and found.node != claim.node
+    if found.kind == EXTRA_FACTOR:
+        return claimed == truth * found.edge.value and found.edge.value not in (0, 1, -1)
+    if found.kind == EARLY:  # right here, wrong at the counterexample
+        return claimed == truth and claim.counterexample is not None
     return found.kind == NONE
 
 
@@ -369,13 +377,14 @@ CASES = [
         "the claim is ∂J/∂x (= 10 here), the gradient with respect to x, not w",
     ),
     (WRONG_VARIABLE, *PRODUCT, "dJ/dw = 10", "the gradient with respect to x, not w"),
-    (
-        NONE,
+    (  # x = -2 written as a number: right here, wrong elsewhere
+        EARLY,
         LECTURE,
         None,
         "dJ/dw = -2*d",
         "the chain rule gives ∂J/∂w = ∂ₗc/∂w · ∂ₗa/∂c · ∂ₗd/∂a · ∂ₗJ/∂d = x · 1 · 1 · d = (-2) · 1 · 1 · 2 = -4",
     ),
+    (NONE, LECTURE, None, "dJ/dw = w + 5", "the chain rule gives ∂J/∂w = ∂ₗc/∂w"),
     (NONE, LECTURE, None, "dw = 7", "no common mistake matches; the chain rule gives ∂J/∂w"),
     (
         NONE,
@@ -483,7 +492,8 @@ def test_json_has_exactly_the_documented_fields():
         "diagnosis": None,
     }
     assert elsewhere["ok"] is False and set(elsewhere["counterexample"]) == {"w", "x", "b", "y"}
-    assert elsewhere["diagnosis"]["kind"] == "none" and elsewhere["diagnosis"]["text"].startswith("no common mistake")
+    assert elsewhere["diagnosis"]["kind"] == "early"
+    assert elsewhere["diagnosis"]["text"].startswith("numbers put in too early")
     assert unproven["ok"] is None and unproven["diagnosis"] is None
     assert undefined["claimed_value"] is None and undefined["ok"] is False
     assert document["ok"] is False

@@ -8,6 +8,7 @@ all take their sentences from here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from gradexplain.errors import listing
@@ -17,6 +18,8 @@ from gradexplain.numbers import DEFAULT_DIGITS, Number, exact_text, format_numbe
 from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim
 from gradexplain.teach.deciding import RANDOM_POINTS
 from gradexplain.teach.mistakes import (
+    EARLY,
+    EXTRA_FACTOR,
     FACTOR,
     MISSING_FACTOR,
     MISSING_PATH,
@@ -118,7 +121,7 @@ class Words:
             others = claim.points - 1
             where = f"this one and {others} other{'s' if others != 1 else ''}" if others else "this one only"
             points = f"{claim.points} point{'s' if claim.points != 1 else ''}"
-            return f"agrees at {points} ({where}) but is not proven: {claim.unproven}"
+            return f"agrees at every point tried ({points}: {where}), not proved for all values: {claim.unproven}"
         if claim.places is not None:
             return f"is right to the {claim.places} decimal places written ({self.truth(claim)})"
         return "is right"
@@ -135,6 +138,8 @@ class Words:
             SIGN: self._sign,
             UPSTREAM_ONLY: self._upstream_only,
             MISSING_FACTOR: self._missing_factor,
+            EXTRA_FACTOR: self._extra_factor,
+            EARLY: self._early,
             MISSING_PATH: self._missing_path,
             FACTOR: self._factor,
             WRONG_VARIABLE: self._wrong_variable,
@@ -174,6 +179,27 @@ class Words:
         if edge.value == 0:
             text += f" (from {self.defined(edge.node)}), which passes no gradient here"
         return text
+
+    def _extra_factor(self, claim: Claim, found: Diagnosis) -> str:
+        assert found.edge is not None
+        local = self.local_with_formula(found.edge)
+        if found.detail:  # on the way: the chain rule has it once already, or it cancels there
+            return (
+                f"a factor too many: the claim is {self.gradient(claim.node)} times {local} (from "
+                f"{self.defined(found.edge.node)}), which the chain rule takes once: it is in the gradient "
+                "already, or cancels against the local derivative above it"
+            )
+        return (
+            f"a factor too many: the claim is {self.gradient(claim.node)} times {local} (from "
+            f"{self.defined(found.edge.node)}), which is not on the way from {self.name(claim.node)} to {self.out}"
+        )
+
+    def _early(self, claim: Claim, found: Diagnosis) -> str:
+        return (
+            "numbers put in too early: the claim is right at this point only, as if a value here had been "
+            "written for a name (if some inputs are data, such as labels, name the others with --wrt: the "
+            f"data then keep their values); over the names, the chain rule gives {self.route(claim, found.route)}"
+        )
 
     def _missing_path(self, claim: Claim, found: Diagnosis) -> str:
         every = listing([self.path(p) for p in found.route], 4)
@@ -277,13 +303,15 @@ def json_diagnosis(claim: Claim, graph: Graph) -> dict[str, str] | None:
     return {"kind": claim.diagnosis.kind, "text": Words(graph).diagnosis(claim)}
 
 
-def comparison_note(claims: tuple[Claim, ...]) -> str:
-    """How claims are compared, said once under the table."""
+def comparison_note(claims: tuple[Claim, ...], held: Sequence[str] = ()) -> str:
+    """How claims are compared, said once under the table (`held`: the data's names, which keep
+    their values at the other points)."""
     parts = []
     if any(claim.kind == SYMBOLIC for claim in claims):
+        kept = f", where {listing(list(held), 4)} (not in --wrt) keep their values" if held else ""
         parts.append(
-            f"a formula is compared at this point and at up to {RANDOM_POINTS} others (the same on every run), "
-            "and SymPy tries to prove it"
+            f"a formula is compared at this point and at up to {RANDOM_POINTS} others (the same on every run)"
+            f"{kept}, and SymPy tries to prove it"
         )
     if any(claim.kind == NUMERIC for claim in claims):
         parts.append("a number at this point")

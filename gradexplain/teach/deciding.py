@@ -25,7 +25,7 @@ from gradexplain.forward import forward
 from gradexplain.graph import Graph
 from gradexplain.numbers import Number, is_exact
 from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim, Reading, claimed_value
-from gradexplain.teach.mistakes import NONE, Catalogue, Diagnosis, Sample
+from gradexplain.teach.mistakes import EARLY, NONE, Catalogue, Diagnosis, Sample
 from gradexplain.teach.proving import _Symbols
 from gradexplain.teach.tolerance import agrees, close
 
@@ -49,15 +49,25 @@ def _sample(interpreter: Interpreter, inputs: Sequence[Number | None], claimed: 
     return Sample.of(values, passed.gradients, passed.steps)
 
 
-def _other_points(graph: Graph, values: Sequence[Number]) -> Iterator[list[Number | None]]:
+def held_inputs(graph: Graph, wanted: Sequence[int], claimed: Sequence[int]) -> frozenset[int]:
+    """The inputs that keep their values at the other points: the data, when --wrt names the
+    parameters (every input not wanted and no claim's variable)."""
+    moving = set(wanted) | set(claimed)
+    return frozenset(node.index for node in graph.inputs if node.index not in moving)
+
+
+def _other_points(graph: Graph, values: Sequence[Number], fixed: frozenset[int]) -> Iterator[list[Number | None]]:
     """Up to ATTEMPTS candidate points near the user's, from a fixed seed, drawn as they are asked
     for: first each input moved by up to ±2.5 (scaled to its size), then, for formulas with a
-    narrow domain, each kept on its side of 0."""
+    narrow domain, each kept on its side of 0. The `fixed` inputs (data) keep their values."""
     rng = random.Random(SEED)
     for attempt in range(ATTEMPTS):
         point: list[Number | None] = [None] * len(graph.nodes)
         for node in graph.inputs:
             value = values[node.index]
+            if node.index in fixed:
+                point[node.index] = value
+                continue
             scale = max(1, int(abs(value)))
             if attempt < ATTEMPTS // 2 or value == 0:
                 moved = value + Fraction(rng.choice((-1, 1)) * rng.randint(1, 25), 10) * scale
@@ -75,22 +85,25 @@ def decide_claims(
     done: BackwardPass,
     claimed: Sequence[int],
     symbolic_limit: int,
+    fixed: frozenset[int] = frozenset(),
 ) -> tuple[Claim, ...]:
     """Decide every claim at the point (`values`, `done`: the run's audited passes, which give
-    a gradient for each of the `claimed` nodes) and, for symbolic claims, at other points."""
+    a gradient for each of the `claimed` nodes) and, for symbolic claims, at other points, where
+    the `fixed` inputs (the data, when --wrt names the parameters) keep their values: with
+    one-hot labels y1 = 1, y2 = 0, softmax's ∂J/∂z1 = p1 - 1 is right, and proved so."""
     graph = interpreter.graph
     sample = Sample.of(values, done.gradients, done.steps)
     samples = [sample]
     wanted = max(FEWEST_POINTS, min(RANDOM_POINTS, POINT_WORK // len(graph.nodes)))
     if any(reading.kind == SYMBOLIC for reading in readings):
-        for point in _other_points(graph, values):
+        for point in _other_points(graph, values, fixed):
             if len(samples) > wanted:
                 break
             try:
                 samples.append(_sample(interpreter, point, claimed))
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
-    symbols = _Symbols(graph, kernels, symbolic_limit)
+    symbols = _Symbols(graph, kernels, symbolic_limit, {index: values[index] for index in fixed})
     context = _Context(graph, tuple(samples), symbols, interpreter, Catalogue.of(graph, done.steps, sample))
     return tuple(_decide(reading, context) for reading in readings)
 
@@ -174,4 +187,8 @@ def _diagnose(reading: Reading, compared: list[tuple[Sample, Number]], context: 
     if reading.places is not None and is_exact(claimed) and close(claimed, truth, reading.written):
         return Diagnosis(NONE, rounded=reading.places, route=catalogue.route(node))
     found = catalogue.diagnose(node, points, reading.written)
-    return found if found is not None else Diagnosis(NONE, route=catalogue.route(node))
+    if found is not None:
+        return found
+    if len(points) > 1 and agrees(claimed, truth, reading.written):  # right here, wrong elsewhere
+        return Diagnosis(EARLY, route=catalogue.route(node))
+    return Diagnosis(NONE, route=catalogue.route(node))

@@ -14,9 +14,15 @@ only when the answer agrees with its prediction everywhere, under the one tolera
 - MISSING_PATH: the sum over some of the paths from the variable to the output;
 - FACTOR: k × the gradient, for a constant k the graph explains (the 1/2 of d**2/2 cancelling the
   2 of the square), and, where several points are compared, any constant k that holds at all;
-- WRONG_VARIABLE: the gradient of another node (not one that is 0 here: many are).
+- EXTRA_FACTOR: the gradient times a local derivative it does not hold, or holds once only: one
+  multiplied in twice (σ′ again after cross-entropy's ∂J/∂a has cancelled it), or one off the
+  way from the variable to the output;
+- WRONG_VARIABLE: the gradient of another node (not one that is 0 here: many are);
+- EARLY: a formula right at the user's point and wrong at others, which none of the above
+  explains: numbers were put in for names too early (deciding.py finds it; no prediction).
 
-The quiz's value boxes have two of these: the wrong sign, and another node's value.
+The quiz's value boxes have three, in this order: a constant of the node's own formula left out
+(FACTOR: 4 for J = d**2/2 at d = 2), the wrong sign, and another node's value.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ from gradexplain.numbers import Number
 from gradexplain.teach.tolerance import AGREEMENT, Written, agrees, widest
 
 SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH = "sign", "factor", "missing_factor", "missing_path"
+EXTRA_FACTOR, EARLY = "extra_factor", "early"
 UPSTREAM_ONLY, WRONG_VARIABLE, NONE = "upstream_only", "wrong_variable", "none"
-ORDER = (SIGN, UPSTREAM_ONLY, MISSING_FACTOR, MISSING_PATH, FACTOR, WRONG_VARIABLE)
+ORDER = (SIGN, UPSTREAM_ONLY, MISSING_FACTOR, MISSING_PATH, FACTOR, EXTRA_FACTOR, WRONG_VARIABLE, EARLY)
 
 # Paths from a node to the output listed and tried as subsets (MISSING_PATH) and listed as the
 # chain-rule route; more than this (a wide network) and the route is given one step at a time.
@@ -141,7 +148,9 @@ class Catalogue:
 
     def gradient(self, node: int, samples: Sequence[Sample], near: Number | None = None) -> Iterator[Candidate]:
         """The mistakes about ∂output/∂node at these points (the user's first), in ORDER. With
-        `near`, only the other nodes whose gradient is near it are offered as the wrong variable."""
+        `near` (an answer to diagnose), only the other nodes whose gradient is near it are offered
+        as the wrong variable, and local derivatives off the way are tried as a factor too many;
+        without it (a box's list of mistakes, which the lab page carries), only those on the way."""
         above = _edges_above(node, self.consumers)
 
         def always(key: Key, value: int) -> bool:
@@ -163,10 +172,18 @@ class Catalogue:
         yield from self._missing_paths(node)
         yield from self._factors(node, above)
         yield Candidate(Diagnosis(FACTOR), lambda s: s.gradients[node], fitted=True)
+        if near is None or len(samples) > 1:  # for a number at one point, a product is a coincidence
+            yield from self._extra_factors(node, above, samples, off_the_way=near is not None)
         yield from self._wrong_variables(node, samples, near)
 
     def values(self, node: int, sample: Sample) -> Iterator[Candidate]:
-        """The mistakes about a node's value (the quiz's forward boxes): the sign, another's value."""
+        """The mistakes about a node's value (the quiz's forward boxes), by how a learner gets
+        there: a constant of the node's own formula left out (the ½ of d**2/2), the sign, and
+        only then a coincidence with another node's value."""
+        factor = self.constants.factor(node)
+        if factor is not None and sample.values[node] != 0:
+            said = Diagnosis(FACTOR, node=node, constant=factor, value=1 / factor)
+            yield Candidate(said, lambda s: s.values[node] / factor)  # type: ignore[operator]
         if sample.values[node] != 0:
             yield Candidate(Diagnosis(SIGN), lambda s: -s.values[node])
         for other in _inputs_first(self.graph, (n.index for n in self.graph.nodes if n.index != node)):
@@ -184,6 +201,22 @@ class Catalogue:
             return None
         through = [path for path in paths if key in path]
         return gradient + sum((_product([k for k in path if k != key], sample) for path in through), Fraction(0))
+
+    def _extra_factors(
+        self, node: int, above: list[Key], samples: Sequence[Sample], off_the_way: bool
+    ) -> Iterator[Candidate]:
+        """The gradient times a local derivative that is not a constant: one on the way (counted
+        twice), then (`off_the_way`) the others, nearest first and at most MOST_EDGES. Not one
+        that is 0 or ±1 at every point: an answer of 0 or ±the gradient says nothing of it."""
+        on_the_way = set(above)
+        others = [key for key in self.edges if key not in on_the_way] if off_the_way else []
+        for key in [*above, *others][:MOST_EDGES]:
+            if _constant(self.expressions.get(key)):
+                continue  # a constant too many is FACTOR's
+            if all(sample.local[key] in (0, 1, -1) for sample in samples):
+                continue
+            said = Diagnosis(EXTRA_FACTOR, self.edges[key], detail="on the way" if key in on_the_way else "")
+            yield Candidate(said, lambda s, k=key: s.gradients[node] * s.local[k])  # type: ignore[operator]
 
     def _missing_paths(self, node: int) -> Iterator[Candidate]:
         paths = self.paths(node, MOST_PATHS)
@@ -421,6 +454,19 @@ class _Constants:
         if key not in self._local:
             self._local[key] = _coefficient(self.expressions.get(key))
         return self._local[key]
+
+    def factor(self, node: int) -> Fraction | None:
+        """The constant q of a node whose formula is q times the rest (½ in d**2/2, 0.5*v4), if not ±1."""
+        recipe = self.graph.nodes[node].recipe
+        if recipe is None:
+            return None
+        try:
+            constant = template_of(recipe).as_coeff_Mul()[0]
+        except DomainError:
+            return None
+        if not constant.is_Rational or abs(constant) in (0, 1):
+            return None
+        return Fraction(int(constant.p), int(constant.q))
 
     def own(self, key: Key) -> tuple[Fraction, Fraction, str] | None:
         """For a node whose formula is a constant q times the rest (d**2/2): q, the constant of the

@@ -5,7 +5,8 @@ work for a whole run of claims) so that a file of 1,000 claims stays within the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -15,7 +16,7 @@ from gradexplain.engine.primitives import BY_NAME, CONSTANTS
 from gradexplain.engine.sympy_functions import EXP_FORMS
 from gradexplain.formulas import formula_text
 from gradexplain.graph import Graph
-from gradexplain.numbers import read_literal
+from gradexplain.numbers import Number, read_literal
 from gradexplain.symbolic import WORK_FACTOR, adjoint_expressions, expanded_sizes, longer_than, readable, written_out
 from gradexplain.syntax import Binary, Call, Expr, Name, Num, Unary, post_order
 
@@ -36,8 +37,14 @@ class _Symbols:
     """The formulas SymPy compares, written out once and only when a claim needs them (a cache
     local to one decide_claims call)."""
 
-    def __init__(self, graph: Graph, kernels: Sequence[Kernel | None], limit: int) -> None:
+    def __init__(
+        self, graph: Graph, kernels: Sequence[Kernel | None], limit: int, fixed: Mapping[int, Number] | None = None
+    ) -> None:
         self.graph, self.kernels, self.limit = graph, kernels, limit
+        # the data's values, put in before a proof: the claim need only hold for them
+        self.fixed = {
+            sp.Symbol(graph.nodes[index].name, real=True): _exact(value) for index, value in (fixed or {}).items()
+        }
         self.sizes = expanded_sizes(graph, kernels, cap=limit + 1)
         self.skipped: str | None = None
         if self.sizes[graph.output] > limit:
@@ -92,6 +99,8 @@ class _Symbols:
                     f"({WORK_FACTOR} × the symbolic limit), so SymPy did not compare (raise it with --symbolic-limit)"
                 )
             difference = self._claimed(reading.formula) - adjoint
+            if self.fixed:
+                difference = difference.xreplace(self.fixed)
             if difference == 0:
                 return True, ""
             proven, spent = self._is_zero(difference)
@@ -154,6 +163,12 @@ class _Symbols:
                 result = primitive.symbolic(*parts, *(sp.Rational(d.numerator, d.denominator) for d in defaults))
             results[id(expr)] = result
         return results[id(root)]
+
+
+def _exact(value: Number) -> sp.Expr:
+    """A value as SymPy's number: a rational exactly, a double as the nearest rational."""
+    rational = Fraction(value)
+    return sp.Rational(rational.numerator, rational.denominator)
 
 
 def _expanded_terms(expr: sp.Expr) -> int:

@@ -23,6 +23,8 @@ from gradexplain.notation import LEIBNIZ_NOTATION, Notation
 from gradexplain.numbers import Number, format_number
 from gradexplain.render.report import Shown, with_values
 from gradexplain.teach.mistakes import (
+    EARLY,
+    EXTRA_FACTOR,
     FACTOR,
     MISSING_FACTOR,
     MISSING_PATH,
@@ -56,7 +58,9 @@ HABITS = {
     MISSING_FACTOR: "you leave out a local derivative on the way to the output",
     MISSING_PATH: "you forget to sum over every path when a node feeds several others",
     FACTOR: "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
+    EXTRA_FACTOR: "you multiply in a local derivative once too often",
     WRONG_VARIABLE: "you give the number of another node",
+    EARLY: "you put in numbers too early: the formula holds at this point only",
 }
 assert tuple(HABITS) == ORDER
 KINDS = {
@@ -183,6 +187,8 @@ def _value_box(explanation: Explanation, catalogue: Catalogue, point: Sample, in
         said = candidate.diagnosis
         if said.kind == SIGN:
             message = f"the sign is wrong: work out {worked} again"
+        elif said.kind == FACTOR:
+            message = f"you left out the {said.constant} of {node.name} = {definition}: work out {worked} again"  # type: ignore[arg-type]
         else:
             other = graph.nodes[said.node]  # type: ignore[index]
             what = f"the value of {other.name}" + (" (an input)" if other.is_input else "")
@@ -262,6 +268,10 @@ class _Words:
             assert found.edge is not None
             local = notation.local(self._named(found.edge.node), self._named(found.edge.arg))
             return f"you left out {local} = {_local_text(found.edge.formula, found.edge.value)}"
+        if found.kind == EXTRA_FACTOR:
+            assert found.edge is not None
+            local = notation.local(self._named(found.edge.node), self._named(found.edge.arg))
+            return f"a factor too many: {local} = {_local_text(found.edge.formula, found.edge.value)} is in it twice"
         if found.kind == MISSING_PATH:
             counted = ", ".join(self._through(path) for path in found.counted)
             missed = ", ".join(self._through(path) for path in found.missed)
