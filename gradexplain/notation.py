@@ -40,6 +40,18 @@ def dotted(name: str) -> str:
     return "".join(char + _DOT for char in name)
 
 
+def local_mark_in_markup(escaped: str, opening: str = "<sub>", closing: str = "</sub>") -> str:
+    """Already escaped text with each ∂ₗ written as ∂ and a small ℓ in markup (HTML's <sub>, or a
+    smaller font in Graphviz's labels): the Unicode subscript ₗ is missing from many fonts and
+    reads as ı at slide size and in print, while a small ℓ reads like the LaTeX ∂_ℓ."""
+    return escaped.replace("∂ₗ", f"∂{opening}ℓ{closing}")
+
+
+# The mark in Graphviz's labels: a smaller ℓ on the line (a <SUB> is shifted by each SVG viewer
+# its own way; on the lab page Chromium dropped it onto the next line).
+DOT_LOCAL_MARK = ('<FONT POINT-SIZE="7">', "</FONT>")
+
+
 @dataclass(frozen=True, slots=True)
 class Notation:
     """The words and symbols for one notation; every renderer asks here and nowhere else."""

@@ -117,3 +117,9 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None =
         cwd=ROOT,
         timeout=120,
     )
+
+
+def plain_local_marks(text: str) -> str:
+    """A format's text with its markup for the local derivative's mark (Graphviz's small ℓ, HTML's
+    <sub>ℓ</sub>) written as the text formats write it, ∂ₗ, for checks that hold in every format."""
+    return text.replace('∂<FONT POINT-SIZE="7">ℓ</FONT>', "∂ₗ").replace("∂<sub>ℓ</sub>", "∂ₗ")

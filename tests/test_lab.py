@@ -501,3 +501,42 @@ def test_render_bytes_gives_the_page_and_the_fragment():
     part = lab_page(LECTURE, whole=False).data.decode("utf-8")
     assert part.startswith('<div class="gx-lab">') and "<html" not in part
     assert json.loads(re.search(r'class="gx-data">(.*?)</script>', part).group(1))["boxes"][0]["node"] == "c"
+
+
+# ── drawings for slides and print (issue 20) ───────────────────────────────────────────────
+
+
+def test_a_drawing_reads_at_slide_size_and_in_print(browser, tmp_path):
+    """On a 1280-pixel slide the arrows' labels are at least 9 pt (12 px) and each sits on its own
+    arrow's line; the local mark is a small ℓ (not ₗ, which reads as ı); the printed drawing gets
+    a landscape page of its own. Screenshots in .artifacts/ to look at."""
+    need("dot")
+    dot_text = render_text(explain((EXAMPLES / "two_layer_relu.gx").read_text(encoding="utf-8")), "dot")
+    assert "ₗ" not in dot_text and '∂<FONT POINT-SIZE="7">ℓ</FONT>' in dot_text
+    assert "decorate=true" in dot_text and "fontsize=10" in dot_text
+    for stem in ("linear_regression", "two_layer_relu"):
+        path = tmp_path / f"{stem}.html"
+        assert run_cli(str(EXAMPLES / f"{stem}.gx"), "--check", "-o", str(path)).returncode == 0
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(path.as_uri())
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('section.drawing svg g.edge text')]
+                .filter(t => t.textContent !== 'ℓ').map(t => t.getBoundingClientRect().height)"""
+        )
+        assert sizes and min(sizes) >= 12, (stem, min(sizes))
+        page.screenshot(path=str(ARTIFACTS / f"drawing_{stem}_slide.png"))
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('section.drawing')).page") == "drawing"
+        page.close()
+    lab = tmp_path / "lecture.lab.html"
+    assert run_cli(str(EXAMPLES / "linear_regression.gx"), "-o", str(lab)).returncode == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(lab.as_uri())
+    box = page.evaluate(
+        """() => [...document.querySelectorAll('svg g.node')].filter(g => g.textContent.includes('d²/2')).map(
+            g => [...g.querySelectorAll('text')].slice(0, 2).map(t => t.getBoundingClientRect()))[0]"""
+    )
+    name, definition = box
+    assert name["bottom"] <= definition["top"] + 1, "the name J touches the superscript of d²/2"
+    page.screenshot(path=str(ARTIFACTS / "lab_slide.png"))
+    page.close()

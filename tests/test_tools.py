@@ -99,10 +99,10 @@ def _svg_texts(svg: str) -> list[str]:
 
 
 def test_readme_picture_is_what_gradexplain_draws():
-    """The picture in the README shows today's output (compared by its words, since Graphviz
+    """The documentation's picture shows today's output (compared by its words, since Graphviz
     versions place them slightly differently)."""
     need("dot")
-    committed = (ROOT / "samples" / "linear_regression.svg").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "images" / "linear_regression.svg").read_text(encoding="utf-8")
     fresh = render_bytes(sample(EXAMPLES / "linear_regression.gx"), "svg").data.decode()
     assert _svg_texts(committed) == _svg_texts(fresh)
 

@@ -7,7 +7,7 @@ import pytest
 from gradexplain import explain
 from gradexplain.render import RenderOptions, render_text
 from gradexplain.render.report import BLANK, BLANK_MATH, build_report
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, plain_local_marks, run_cli
 
 LECTURE = explain((EXAMPLES / "linear_regression.gx").read_text(encoding="utf-8"), check=True)
 DEAD_UNIT = explain((EXAMPLES / "two_layer_relu.gx").read_text(encoding="utf-8"))
@@ -37,7 +37,7 @@ def test_a_worksheet_leaves_out_the_checks_whose_backprop_column_holds_the_answe
 def test_no_format_gives_an_answer_away(format):
     text = render_text(LECTURE, format, WORKSHEET)
     assert not any(re.search(rf"(?<![\d.]){re.escape(answer)}(?![\d.])", text) for answer in ANSWERS), format
-    assert re.search(r"∂ₗc/∂w|\\partial_\{\\ell\} c\}\{\\partial w\}", text)  # the method stays
+    assert re.search(r"∂ₗc/∂w|\\partial_\{\\ell\} c\}\{\\partial w\}", plain_local_marks(text))  # the method stays
     key = render_text(LECTURE, format)
     assert "-4" in key  # the same command without --blank is the answer key
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gradexplain.notation import DOT_LOCAL_MARK, local_mark_in_markup
 from gradexplain.render.picture import INPUT, NO_GRADIENT, OUTPUT, Box, Picture, build_picture, math_text
 from gradexplain.render.report import RenderOptions
 
@@ -32,7 +33,13 @@ def _arrow_label(label: str) -> str:
     """The local derivative on two lines, `∂c/∂w` over `= x = -2`: an arrow's label sets the width of
     the column it sits in, so halving it narrows the whole drawing."""
     derivative, equals, rest = math_text(label).partition(" = ")
-    return escape(derivative) + (f"<BR/>= {escape(rest)}" if equals else "")
+    return local_mark_in_markup(escape(derivative), *DOT_LOCAL_MARK) + (f"<BR/>= {escape(rest)}" if equals else "")
+
+
+def _padded(label: str) -> str:
+    """An arrow's label in a cell with room below it, for the line that ties it to its arrow
+    (Graphviz's decorate underlines the label's box, which would otherwise cross the text)."""
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="3" CELLSPACING="0"><TR><TD>{label}</TD></TR></TABLE>'
 
 
 def _label(box: Box) -> str:
@@ -42,7 +49,9 @@ def _label(box: Box) -> str:
     rows.append(f'<FONT COLOR="{VALUE_COLOUR}">= {escape(box.value)}</FONT>')
     if box.gradient is not None:
         rows.append(f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(box.gradient)}</FONT>')
-    return "<" + "<BR/>".join(rows) + ">"
+    # One row a cell, a little apart: a superscript (d²/2) must not touch the name above it.
+    cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="2">{cells}</TABLE>>'
 
 
 def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
@@ -55,7 +64,9 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
         # holds a two-layer network (gradexplain/examples/two_layer_relu.gx).
         '  graph [fontname="Helvetica", nodesep=0.18, ranksep=0.35];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.05"];',
-        '  edge [fontname="Helvetica", fontsize=8, color="#595959", arrowsize=0.7];',
+        # Arrow labels as large as the boxes' text (9 pt and more when a slide or a page shrinks the
+        # drawing a little), each tied to its arrow by a line (decorate), so none floats between two.
+        '  edge [fontname="Helvetica", fontsize=10, color="#595959", arrowsize=0.7, decorate=true];',
     ]
     for box in picture.boxes:
         attributes = f'label={_label(box)}, fillcolor="{FILL[box.kind]}", color="{BORDER[box.kind]}"'
@@ -69,11 +80,11 @@ def render_picture(picture: Picture, attributes: tuple[str, ...] = ()) -> str:
         if arrow.label is None:
             lines.append(f"  n{arrow.source} -> n{arrow.target} [style=dashed];")
         elif arrow.zero:
-            label = f'<FONT COLOR="{ZERO_COLOUR}">{_arrow_label(arrow.label)}<BR/>{escape(NO_GRADIENT)}</FONT>'
+            label = _padded(f'<FONT COLOR="{ZERO_COLOUR}">{_arrow_label(arrow.label)}<BR/>{escape(NO_GRADIENT)}</FONT>')
             style = f'style=dotted, penwidth=1.5, color="{ZERO_COLOUR}"'
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>, {style}];")
         else:
-            label = f'<FONT COLOR="{LOCAL_COLOUR}">{_arrow_label(arrow.label)}</FONT>'
+            label = _padded(f'<FONT COLOR="{LOCAL_COLOUR}">{_arrow_label(arrow.label)}</FONT>')
             lines.append(f"  n{arrow.source} -> n{arrow.target} [label=<{label}>];")
     lines += [*_key(picture), "}"]
     return "\n".join(lines) + "\n"
@@ -85,11 +96,12 @@ def _key(picture: Picture) -> list[str]:
     gradient, local = picture.key
     if not gradient:
         return []
+    local = local_mark_in_markup(escape(local), *DOT_LOCAL_MARK)
     key = (
         f'<FONT COLOR="{GRADIENT_COLOUR}">{escape(gradient)}</FONT>: gradient (in a box)'
-        f'     <FONT COLOR="{LOCAL_COLOUR}">{escape(local)}</FONT>: local derivative (on an arrow)'
+        f'     <FONT COLOR="{LOCAL_COLOUR}">{local}</FONT>: local derivative (on an arrow)'
     )
-    return [f'  label=<<FONT POINT-SIZE="9">{key}</FONT>>;', '  labelloc="b";', '  labeljust="l";']
+    return [f'  label=<<FONT POINT-SIZE="10">{key}</FONT>>;', '  labelloc="b";', '  labeljust="l";']
 
 
 def render(explanation: Explanation, options: RenderOptions | None = None) -> str:

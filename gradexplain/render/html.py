@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
+from gradexplain.notation import local_mark_in_markup
 from gradexplain.render.dot import GRADIENT_COLOUR, LOCAL_COLOUR
 from gradexplain.render.report import Cell, RenderOptions, Report, Table, build_report
 
@@ -49,6 +50,7 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
   th, td { padding: .2rem .45rem; }
   figure svg { max-width: none; }  /* full size, scrolled sideways, rather than too small to read */
 }
+@page drawing { size: A4 landscape; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; color: #000; }
   h1, h2 { break-after: avoid; page-break-after: avoid; }  /* a heading stays with what it heads */
@@ -56,7 +58,8 @@ th { text-align: left; font-weight: 600; border-bottom: 2px solid #999; }
   thead { display: table-header-group; }  /* a table that spans pages repeats its column names */
   .scroll, figure { overflow: visible; }
   th, td { white-space: normal; }
-  figure svg { max-width: 100%; height: auto; max-height: 24cm; }  /* the whole drawing, never cut */
+  figure svg { max-width: 100%; height: auto; max-height: 24cm; min-width: 0 !important; }  /* whole, never cut */
+  section.drawing { page: drawing; }  /* on a landscape page of its own: the lecture's graph prints at full size */
   figure svg text { fill: #000; }  /* black labels: coloured thin text prints faint */
 }
 """.strip()
@@ -81,6 +84,23 @@ def inline_svg(svg: str) -> str:
     return _COMMENT.sub("", _PREAMBLE.sub("", svg, count=1)).strip()
 
 
+_WIDTH = re.compile(r'<svg width="([0-9.]+)pt"')
+# A drawing on screen shrinks to the page's width down to this share of its size (its 10 pt
+# labels stay 9 pt and more); a wider one keeps that size and scrolls sideways.
+SMALLEST_SCALE = 0.9
+
+
+def readable_svg(svg: str) -> str:
+    """An embedded drawing that never shrinks below SMALLEST_SCALE on screen (print scales it to
+    its landscape page; the CSS's print rules lift the minimum)."""
+    embedded = inline_svg(svg)
+    width = _WIDTH.search(embedded)
+    if width is None:
+        return embedded
+    smallest = float(width[1]) * SMALLEST_SCALE
+    return embedded.replace("<svg ", f'<svg class="drawing" style="min-width: {smallest:.0f}pt" ', 1)
+
+
 def _class(*names: str) -> str:
     """A class attribute for the non-empty names, or nothing."""
     joined = " ".join(name for name in names if name)
@@ -92,8 +112,13 @@ def _content(cell: Cell, style_class: Callable[[str], str] = str) -> str:
     if cell.style == "blank":  # a worksheet's empty box, to write in on paper
         return f'<span class="{style_class("box")}" role="img" aria-label="to fill in"></span>'
     if not cell.parts:
-        return escape(cell.text)
-    return "".join(f"<span{_class(style_class(style))}>{escape(text)}</span>" for text, style in cell.parts if text)
+        return _text(cell.text)
+    return "".join(f"<span{_class(style_class(style))}>{_text(text)}</span>" for text, style in cell.parts if text)
+
+
+def _text(text: str) -> str:
+    """Text as HTML, the local derivative's mark as a subscript ℓ."""
+    return local_mark_in_markup(escape(text))
 
 
 def _chart(table: Table, plots: str | None, drawn: list[bool]) -> list[str]:
@@ -122,7 +147,7 @@ def _table(table: Table, plots: str | None = None, drawn: list[bool] | None = No
     lines.append("</tbody></table></div>")
     # a note that starts with spaces belongs to the one before it (a claim's likely mistake): indented
     lines += [
-        f'<p class="note"{_MORE if note.startswith("  ") else ""}>{escape(note.strip())}</p>' for note in table.notes
+        f'<p class="note"{_MORE if note.startswith("  ") else ""}>{_text(note.strip())}</p>' for note in table.notes
     ]
     return lines
 
@@ -151,13 +176,19 @@ def render_report(
         *page_head(title, STYLE),
         f"<h1>{escape(first)}</h1>",
         *(f"<p>{escape(line)}</p>" for line in rest),
-        "<h2>Computation graph</h2>",
     ]
     if picture is None:
-        lines.append(f'<p class="missing">{escape(missing or NO_PICTURE)}</p>')
+        lines += ["<h2>Computation graph</h2>", f'<p class="missing">{escape(missing or NO_PICTURE)}</p>']
     else:
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
-        lines += [f'<figure role="img" aria-label="{escape(label)}">', inline_svg(picture), "</figure>"]
+        lines += [  # the heading and the drawing on the drawing's own page in print
+            '<section class="drawing">',
+            "<h2>Computation graph</h2>",
+            f'<figure role="img" aria-label="{escape(label)}">',
+            readable_svg(picture),
+            "</figure>",
+            "</section>",
+        ]
     drawn: list[bool] = []
     for table in report.tables:
         lines += _table(table, plots, drawn)
@@ -270,7 +301,7 @@ def _fragment_table(table: Table) -> list[str]:
             "<tr>" + "".join(_fragment_cell(cell, a) for cell, a in zip(row, table.align, strict=True)) + "</tr>"
         )
     lines.append("</tbody></table></div>")
-    lines += [f'<p class="gx-note">{escape(note)}</p>' for note in table.notes]
+    lines += [f'<p class="gx-note">{_text(note)}</p>' for note in table.notes]
     return lines
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES
 from gradexplain.numbers import Number
 from gradexplain.render.dot import GRADIENT_COLOUR, VALUE_COLOUR
-from gradexplain.render.html import NO_PICTURE, inline_svg, page_head
+from gradexplain.render.html import NO_PICTURE, page_head, readable_svg
 from gradexplain.render.report import BLANK, RenderOptions, Shown
 from gradexplain.render.report import heading as report_heading
 from gradexplain.teach import quiz
@@ -156,7 +156,7 @@ def tag_drawing(svg: str, boxes: tuple[quiz.Box, ...]) -> str:
         inside = _TEXT.sub(text, match[2])
         return f'<g class="node" data-boxes="{" ".join(mine)}">{inside}</g>'
 
-    tagged = _NODE.sub(node, inline_svg(svg))
+    tagged = _NODE.sub(node, readable_svg(svg))
     return _ID.sub("", _TITLE.sub("", tagged))
 
 

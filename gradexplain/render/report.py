@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gradexplain.backward import EdgeStep, SumStep
 from gradexplain.build import whole_formula
@@ -22,6 +22,7 @@ from gradexplain.render.table import (
     BLANK_MATH,
     LEFT,
     RIGHT,
+    TIMED_FROM,
     Cell,
     RenderOptions,
     Report,
@@ -232,6 +233,18 @@ def _backward_table(explanation: Explanation, shown: Shown) -> Table:
     )
 
 
+# A symbolic gradient longer than this is shown cut short (a table row of 500 characters reads as
+# noise); JSON has it whole.
+SYMBOLIC_SHOWN = 200
+
+
+def _symbolic_cell(formula: str, expression: Any, shown: Shown) -> Cell:
+    if len(formula) <= SYMBOLIC_SHOWN:
+        return Cell(formula, "", latex_expr(expression) if shown.math else "")
+    cut = formula[: SYMBOLIC_SHOWN - 1] + "…"
+    return Cell(cut, "", rf"\text{{({len(formula):,} characters: see --format json)}}" if shown.math else "")
+
+
 def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
     graph = explanation.graph
     out = explanation.output.name
@@ -246,7 +259,7 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
                 shown.number(explanation.node_gradients[index], "gradient"),
                 Cell(BLANK, "blank", BLANK_MATH if shown.math else "")
                 if shown.blank
-                else Cell(entry.formula, "", latex_expr(entry.expression) if shown.math else "")
+                else _symbolic_cell(entry.formula, entry.expression, shown)
                 if entry
                 else Cell("—"),
             )
@@ -267,6 +280,12 @@ def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
             notes.append("SymPy could not decide whether these agree with its diff: " + ", ".join(undecided))
         else:
             notes.append("every symbolic gradient agrees with sympy.diff of the whole expression")
+        longest = max((len(g.formula) for g in explanation.symbolic.gradients), default=0)
+        if longest > SYMBOLIC_SHOWN and not shown.blank:
+            notes.append(
+                f"symbolic gradients longer than {SYMBOLIC_SHOWN} characters are cut short (…); "
+                "--format json has them whole (symbolic_gradients)"
+            )
     columns = ("gradient", "value", "symbolic")
     return Table("Gradients", columns, (LEFT, RIGHT, LEFT), tuple(rows), tuple(notes), optional=(2,))
 
@@ -275,6 +294,7 @@ def _claims_table(explanation: Explanation, shown: Shown) -> Table:
     """Each claim, its value and the gradient's at the point, and the verdict; under the table,
     what was found for each claim that is not plainly right, and the likely mistake."""
     from gradexplain.render.claims import Words, comparison_note  # only a run with claims loads their modules
+    from gradexplain.teach.deciding import held_inputs
 
     graph = explanation.graph
     claims = explanation.claims or ()
@@ -292,7 +312,8 @@ def _claims_table(explanation: Explanation, shown: Shown) -> Table:
                 Cell(verdict, style),
             )
         )
-    notes = [comparison_note(claims)]
+    held = held_inputs(graph, explanation.wrt, [claim.node for claim in claims])
+    notes = [comparison_note(claims, [graph.nodes[index].name for index in sorted(held)])]
     for claim in claims:
         notes += words.lines(claim)
     return Table(
@@ -380,24 +401,35 @@ def _check_table(explanation: Explanation, shown: Shown) -> Table:
 
 
 def _cost_table(cost: Cost) -> Table:
+    """The counts that teach why backprop wins (N + P steps against N × P evaluations), and the
+    measured times where the graph is large enough for them to mean the same."""
     n, p = cost.computed, cost.inputs
+    timed = cost.nudge_evaluations >= TIMED_FROM
     rows = (
         (
             Cell("backpropagation: one backward pass"),
             Cell(f"{cost.steps:,} local-derivative steps, one per edge (N + P = {n + p:,} nodes)"),
-            Cell(duration(cost.backward_seconds), "value"),
+            Cell(duration(cost.backward_seconds) if timed else "—", "value"),
         ),
         (
             Cell("ε-nudging every input: P forward passes"),
             Cell(f"{cost.nudge_evaluations:,} node evaluations (N × P = {n:,} × {p:,})"),
-            Cell(f"{duration(cost.nudge_seconds)} ({p:,} × {duration(cost.forward_seconds)})", "value"),
+            Cell(
+                f"{duration(cost.nudge_seconds)} ({p:,} × {duration(cost.forward_seconds)})" if timed else "—", "value"
+            ),
         ),
     )
     ratio = cost.nudge_evaluations / max(1, cost.steps)
+    when = (
+        "Times are measured on this run (one forward pass, times P), so they vary from run to run."
+        if timed
+        else f"No times: below {TIMED_FROM:,} node evaluations a run's fixed costs outweigh the work, so the counts "
+        "tell the difference and the times would not."
+    )
     notes = (
         f"N = {n:,} computed nodes, P = {p:,} inputs with gradients. Backprop's work grows with N + P, "
         f"nudging's with N × P: {ratio:,.1f} times the steps here.",
-        "Times are measured on this run (one forward pass, times P), so they vary from run to run.",
+        when,
     )
     return Table("Cost of the gradients (--cost)", ("method", "work", "time"), (LEFT, LEFT, RIGHT), rows, notes)
 
@@ -503,7 +535,7 @@ def _claims_summary(explanation: Explanation, shown: Shown) -> list[Cell]:
     lines = []
     for group, text, style in (
         (wrong, "WRONG", "bad"),
-        (unproven, "agree at every point compared but are NOT PROVEN", "dim"),
+        (unproven, "agree at every point tried, not proved for all values", "dim"),
     ):
         if group:
             names = listing(list(dict.fromkeys(words.gradient(c.node) for c in group)))

@@ -5,6 +5,7 @@ the views' tables; the text, rich, Markdown, LaTeX and HTML renderers lay it out
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -128,8 +129,22 @@ def math_words(words: str) -> str:
     return f"\\text{{{words}}}" if words else ""
 
 
+# Below this many node evaluations for nudging, a run's fixed costs (a pass's set-up, the
+# interpreter's dispatch) outweigh the work, and --cost's times would teach the opposite of its counts.
+TIMED_FROM = 1_000
+
+
 def duration(seconds: float) -> str:
-    """A measured time, to two significant digits: 0.31 ms, 12 ms, 1.5 s."""
-    if seconds < 1:
-        return f"{seconds * 1000:.2g} ms".replace("e+0", "e")
-    return f"{seconds:.2g} s" if seconds < 10 else f"{seconds:.0f} s"
+    """A measured time, to two significant digits, as a person writes it: 0.31 ms, 12 ms, 120 ms,
+    1.5 s, 37 s (never 1.2e2 ms)."""
+    milliseconds = float(f"{seconds * 1000:.2g}")
+    if milliseconds < 1000:
+        return f"{_plain(milliseconds)} ms"
+    return f"{_plain(float(f'{seconds:.2g}'))} s" if seconds < 9.5 else f"{seconds:.0f} s"
+
+
+def _plain(value: float) -> str:
+    """A number rounded to two significant digits, without an exponent."""
+    if value <= 0:
+        return "0"
+    return f"{value:.{max(0, 1 - math.floor(math.log10(value)))}f}"

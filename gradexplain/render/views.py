@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from gradexplain.latex import latex_name, latex_number
 from gradexplain.numbers import Number, format_number
-from gradexplain.render.table import LEFT, RIGHT, Cell, Shown, Table, duration
+from gradexplain.render.table import LEFT, RIGHT, TIMED_FROM, Cell, Shown, Table, duration
 from gradexplain.render.textplot import Axes, Line, chart
 from gradexplain.views.descent import Descent
 from gradexplain.views.forward_mode import ForwardMode, TangentSweep
@@ -403,7 +403,8 @@ def with_forward_mode_cost(table: Table, explanation: Explanation) -> Table:
     if mode is None:
         return table
     p = len(mode.sweeps)
-    seconds = duration(mode.seconds) if mode.seconds is not None else "—"
+    timed = explanation.cost is not None and explanation.cost.nudge_evaluations >= TIMED_FROM
+    seconds = duration(mode.seconds) if mode.seconds is not None and timed else "—"
     row = (
         Cell(f"forward mode: {p} tangent sweep{'s' if p != 1 else ''}, one per input"),
         Cell(f"{mode.evaluations:,} local-derivative products ({p:,} × {mode.products:,})"),

@@ -24,6 +24,7 @@ from gradexplain.errors import GradexplainError, InputError, MissingValuesError,
 from gradexplain.limits import DESCRIPTIONS, with_overrides
 from gradexplain.shell import writer
 from gradexplain.shell.argv import SplitArgs, check_dashed, split_argv
+from gradexplain.shell.help_text import EPILOG, HELP, HELP_WIDTH, cap_help_width, help_for_rich
 from gradexplain.shell.request import (
     DEFAULT_EPS,
     DEFAULT_EPS_RANGE,
@@ -79,59 +80,9 @@ class OutputFormat(StrEnum):
     program = "program"
 
 
-# Prose paragraphs are written as one would write a paragraph: click joins their lines and wraps
-# them to the terminal's width. Only the command examples, after a \b line, keep their lines
-# (each short enough for a 60-column terminal: 4 columns of indent and at most 56 of command).
-HELP = """
-Explain backpropagation through FORMULA at a point: the forward pass, every chain-rule step of
-the backward pass, the gradients, and (with --check) an ε-nudge check of each gradient.
-
-FORMULA is an expression (one node per operation) or a program of assignments (newlines or ;,
-one node per assignment). Inputs take values as --NAME VALUE or NAME=VALUE: numbers or constant
-formulas such as -0.5, 1/3, 2*pi. --functions lists the functions; ln is log; # starts a comment.
-
-\b
-  gradexplain "0.5*(w*x+b-y)**2" --w 2 --x -2 --b 8 --y 2
-  gradexplain "w = 2; x = -2; c = w*x; J = c**2" --w 3
-  gradexplain "relu(w*x)" w=0 x=3 --check
-  gradexplain "w*x" --w 2 --x 3 --claim "dJ/dw = x"
-  gradexplain --example fan_out -o fan_out.svg
-  gradexplain --example square --plot w
-  gradexplain --quiz --example linear_regression
-  echo "J = exp(w)/w" | gradexplain -f - --w 1
-
-The format follows -o's extension (svg and png need Graphviz; the pictures of --plot and --sweep,
-matplotlib: pip install "gradexplain[plot]"). --example lists the example programs.
-"""
-
-EPILOG = (
-    "Exit codes: 0 success, 1 a gradient check failed or a claim is wrong, 2 bad input or usage, 3 internal error. "
-    "Output on a terminal is a coloured table (NO_COLOR is honoured); piped or redirected it is "
-    "plain text with a fixed layout, identical on every run."
-)
-
-
-def _for_rich(help_text: str) -> str:
-    """HELP as rich prints it: each prose paragraph one line (rich fills it to the width), the
-    example commands after a \\b line kept line by line, and brackets taken literally."""
-    from rich.markup import escape
-
-    paragraphs = []
-    for paragraph in help_text.strip().split("\n\n"):
-        if paragraph.startswith("\b\n"):
-            paragraphs.append(paragraph.removeprefix("\b\n"))
-        else:
-            paragraphs.append(" ".join(paragraph.split()))
-    return escape("\n\n".join(paragraphs))
-
-
 # typer's --install-completion and --show-completion: TAB completes the options and --format's values.
 # --help is drawn by rich, the options in panels by what they are for.
 app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode="rich")
-
-
-# --help wraps to the terminal's width, up to 100 columns (longer lines are hard to read).
-HELP_WIDTH = 100
 
 
 # The options, one declaration each (typer reads them from main's signature below).
@@ -358,7 +309,7 @@ FUNCTIONS = typer.Option(
 
 
 @app.command(
-    help=_for_rich(HELP),
+    help=help_for_rich(HELP),
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
 )
@@ -416,7 +367,7 @@ def read_line(words: list[str], *, cell: str | None = None, notebook: bool = Fal
     command, split, click_args = _split(words, cell)
     _check_choices(split.options)
     if "--help" in split.options or "-h" in split.options:
-        _cap_help_width()
+        cap_help_width()
     parsed = command.main(args=click_args, prog_name="gradexplain", standalone_mode=False)
     if parsed is None or isinstance(parsed, int):  # click has answered, and returned its exit code
         return parsed or 0
@@ -652,16 +603,6 @@ def _split(arguments: list[str], formula: str | None = None) -> tuple[typer.core
     known, file_options = _known_options(command)
     split = split_argv(_optional_values_given(arguments), known, file_options, formula=formula)
     return command, split, split.options + (["--", split.formula] if split.formula is not None else [])
-
-
-def _cap_help_width() -> None:
-    """--help fills the terminal up to HELP_WIDTH columns: longer lines are hard to read. (typer
-    draws help with rich, whose width it reads from this module setting.)"""
-    import shutil
-
-    from typer import rich_utils
-
-    rich_utils.MAX_WIDTH = min(shutil.get_terminal_size().columns, HELP_WIDTH)
 
 
 def _check_choices(options: list[str]) -> None:
