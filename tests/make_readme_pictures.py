@@ -1,4 +1,4 @@
-"""Makes the README's pictures of the views in samples/views/ (run it after changing how they look):
+"""Makes the documentation's pictures of the views in docs/images/views/ (run it after changing how they look):
 
     python tests/make_readme_pictures.py
 
@@ -24,7 +24,7 @@ from gradexplain.render import html  # noqa: E402
 from gradexplain.render.report import Report, build_report  # noqa: E402
 from gradexplain.views import with_views  # noqa: E402
 
-OUT = ROOT / "samples" / "views"
+OUT = ROOT / "docs" / "images" / "views"
 SQUARE = (ROOT / "gradexplain" / "examples" / "square.gx").read_text(encoding="utf-8")
 
 
