@@ -334,3 +334,24 @@ def test_an_answer_that_is_not_utf8_is_unreadable_and_the_quiz_goes_on():
     result = _bounded_quiz(b"\xff\xfe6\n6\n")
     text = result.stdout.decode()
     assert result.returncode == 0 and "'\\udcff\\udcfe6' is not a number" in text and text.endswith("score: 1/1\n")
+
+
+def test_a_random_exercise_at_a_terminal_is_the_quiz():
+    """`gradexplain --random` where a person sits at a terminal asks the boxes; the key needs --key."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120"})
+        os.execv(sys.executable, [sys.executable, "-m", "gradexplain", "--random", "--seed", "3", "--level", "1"])
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"c = w*x = ?" not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    assert b"c = w*x = ?" in seen, seen[-500:]
+    os.write(fd, b"\x03")  # Ctrl-C ends it with the partial score
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1 and b"Traceback" not in seen
