@@ -217,38 +217,49 @@ def test_usage_errors_exit_2():
     assert run_cli(str(LECTURE_FILE), "--quiz", "--tries", "0", stdin=b"").returncode == 2
 
 
-def test_a_session_in_a_real_terminal():
-    """Through a pty, as a student types: prompts, colour, feedback, and Ctrl-C ends it cleanly."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: gradexplain on a terminal
-        os.environ.pop("NO_COLOR", None)
-        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120"})
-        os.execv(sys.executable, [sys.executable, "-m", "gradexplain", str(LECTURE_FILE), "--quiz"])
-    seen = b""
+class _Terminal:
+    """gradexplain run in a pty, as a student's terminal runs it, and what it has shown so far."""
 
-    def read_until(marker: bytes, seconds: float = 60) -> None:
-        nonlocal seen
+    def __init__(self, *args: str) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: gradexplain on a terminal
+            os.environ.pop("NO_COLOR", None)
+            os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120"})
+            os.execv(sys.executable, [sys.executable, "-m", "gradexplain", *args])
+        self.seen = b""
+
+    def read_until(self, marker: bytes, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
+        while marker not in self.seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
             if ready:
                 try:
-                    seen += os.read(fd, 4096)
+                    self.seen += os.read(self.fd, 4096)
                 except OSError:
                     break
-        assert marker in seen, seen[-500:]
+        assert marker in self.seen, self.seen[-500:]
 
-    read_until(b"c = w*x = ?")
-    os.write(fd, b"4\r")
-    read_until(b"the sign is wrong")
-    os.write(fd, b"-4\r")
-    read_until(b"a = c + b = ?")
-    os.write(fd, b"\x03")  # Ctrl-C
-    read_until(b"score: 1/11")
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 1
-    assert b"\x1b[" in seen  # colour on a terminal
-    assert b"Traceback" not in seen
+    def type(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def exit_code(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+
+def test_a_session_in_a_real_terminal():
+    """Through a pty, as a student types: prompts, colour, feedback, and Ctrl-C ends it cleanly."""
+    terminal = _Terminal(str(LECTURE_FILE), "--quiz")
+    terminal.read_until(b"c = w*x = ?")
+    terminal.type(b"4\r")
+    terminal.read_until(b"the sign is wrong")
+    terminal.type(b"-4\r")
+    terminal.read_until(b"a = c + b = ?")
+    terminal.type(b"\x03")  # Ctrl-C
+    terminal.read_until(b"score: 1/11")
+    assert terminal.exit_code() == 1
+    assert b"\x1b[" in terminal.seen  # colour on a terminal
+    assert b"Traceback" not in terminal.seen
 
 
 def test_the_module_runs_as_gradexplain():
@@ -338,20 +349,7 @@ def test_an_answer_that_is_not_utf8_is_unreadable_and_the_quiz_goes_on():
 
 def test_a_random_exercise_at_a_terminal_is_the_quiz():
     """`gradexplain --random` where a person sits at a terminal asks the boxes; the key needs --key."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120"})
-        os.execv(sys.executable, [sys.executable, "-m", "gradexplain", "--random", "--seed", "3", "--level", "1"])
-    seen = b""
-    deadline = time.monotonic() + 60
-    while b"c = w*x = ?" not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                break
-    assert b"c = w*x = ?" in seen, seen[-500:]
-    os.write(fd, b"\x03")  # Ctrl-C ends it with the partial score
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 1 and b"Traceback" not in seen
+    terminal = _Terminal("--random", "--seed", "3", "--level", "1")
+    terminal.read_until(b"c = w*x = ?")
+    terminal.type(b"\x03")  # Ctrl-C ends it with the partial score
+    assert terminal.exit_code() == 1 and b"Traceback" not in terminal.seen
