@@ -23,6 +23,7 @@ from gradexplain.teach.mistakes import (
     NONE,
     SIGN,
     UPSTREAM_ONLY,
+    WRONG_NODE,
     WRONG_VARIABLE,
     Edge,
 )
@@ -277,6 +278,8 @@ def holds(explanation, claim):
         return claimed == gradient[found.node] and found.node != claim.node
     if found.kind == EXTRA_FACTOR:
         return claimed == truth * found.edge.value and found.edge.value not in (0, 1, -1)
+    if found.kind == WRONG_NODE:  # its value is checked against math's sigmoid in test_diagnoses.py
+        return claimed != truth and found.edge.node == found.node
     if found.kind == EARLY:  # right here, wrong at the counterexample
         return claimed == truth and claim.counterexample is not None
     return found.kind == NONE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gradexplain import explain
 from gradexplain.render import render_text
-from gradexplain.teach.mistakes import EARLY, EXTRA_FACTOR, FACTOR, SIGN, WRONG_VARIABLE
+from gradexplain.teach.mistakes import EARLY, EXTRA_FACTOR, FACTOR, SIGN, WRONG_NODE, WRONG_VARIABLE
 from gradexplain.teach.quiz import boxes
 from tests.conftest import EXAMPLES
 
@@ -72,3 +72,20 @@ def test_held_data_go_into_sympys_proof_with_their_values():
     assert held.ok is True and held.proven
     moving = explain("J = w*y", {"w": 2, "y": "1/10"}, claims=["dJ/dw = w - w + 1/10"]).claims[0]
     assert moving.ok is False
+
+
+def test_an_activations_derivative_taken_at_its_output_is_said_so():
+    """σ′(a) where σ′(z) is wanted, a = σ(z): the answer checked against math's own sigmoid."""
+    import math
+
+    program = "z = w*x + b; a = sigmoid(z); J = (a - y)**2/2"
+    values = {"w": 0.5, "x": 1, "b": 0, "y": 1}
+    explanation = explain(program, values, claims=["dJ/dz = (a-y)*sigmoid(a)*(1-sigmoid(a))"])
+    claim = explanation.claims[0]
+    a = 1 / (1 + math.exp(-0.5))
+    assert math.isclose(claim.claimed, (a - 1) * (1 / (1 + math.exp(-a))) * (1 - 1 / (1 + math.exp(-a))), rel_tol=1e-12)
+    assert claim.ok is False and claim.diagnosis.kind == WRONG_NODE
+    assert "at a's value instead of at z's" in render_text(explanation, "text")
+    box = next(b for b in boxes(explain(program, values)) if b.kind == "gradient" and b.name == "z")
+    said = next(m for m in box.mistakes if m.kind == WRONG_NODE)
+    assert math.isclose(said.value, claim.claimed, rel_tol=1e-9) and "is taken at z, not at a" in said.message

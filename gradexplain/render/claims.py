@@ -26,6 +26,7 @@ from gradexplain.teach.mistakes import (
     NONE,
     SIGN,
     UPSTREAM_ONLY,
+    WRONG_NODE,
     WRONG_VARIABLE,
     Diagnosis,
     Edge,
@@ -140,6 +141,7 @@ class Words:
             MISSING_FACTOR: self._missing_factor,
             EXTRA_FACTOR: self._extra_factor,
             EARLY: self._early,
+            WRONG_NODE: self._wrong_node,
             MISSING_PATH: self._missing_path,
             FACTOR: self._factor,
             WRONG_VARIABLE: self._wrong_variable,
@@ -192,6 +194,14 @@ class Words:
         return (
             f"a factor too many: the claim is {self.gradient(claim.node)} times {local} (from "
             f"{self.defined(found.edge.node)}), which is not on the way from {self.name(claim.node)} to {self.out}"
+        )
+
+    def _wrong_node(self, claim: Claim, found: Diagnosis) -> str:
+        assert found.edge is not None and found.node is not None
+        consumer, argument = self.name(found.node), self.name(found.edge.arg)
+        return (
+            f"a local derivative at the wrong node: the claim takes {self.local_with_formula(found.edge, False)} "
+            f"(from {self.defined(found.node)}) at {consumer}'s value instead of at {argument}'s"
         )
 
     def _early(self, claim: Claim, found: Diagnosis) -> str:

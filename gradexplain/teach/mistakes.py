@@ -17,6 +17,8 @@ only when the answer agrees with its prediction everywhere, under the one tolera
 - EXTRA_FACTOR: the gradient times a local derivative it does not hold, or holds once only: one
   multiplied in twice (σ′ again after cross-entropy's ∂J/∂a has cancelled it), or one off the
   way from the variable to the output;
+- WRONG_NODE: an activation's local derivative taken at the wrong node: at its own output
+  instead of its argument (σ′(a) for σ′(z), where a = σ(z));
 - WRONG_VARIABLE: the gradient of another node (not one that is 0 here: many are);
 - EARLY: a formula right at the user's point and wrong at others, which none of the above
   explains: numbers were put in for names too early (deciding.py finds it; no prediction).
@@ -44,9 +46,9 @@ from gradexplain.numbers import Number
 from gradexplain.teach.tolerance import AGREEMENT, Written, agrees, widest
 
 SIGN, FACTOR, MISSING_FACTOR, MISSING_PATH = "sign", "factor", "missing_factor", "missing_path"
-EXTRA_FACTOR, EARLY = "extra_factor", "early"
+EXTRA_FACTOR, WRONG_NODE, EARLY = "extra_factor", "wrong_node", "early"
 UPSTREAM_ONLY, WRONG_VARIABLE, NONE = "upstream_only", "wrong_variable", "none"
-ORDER = (SIGN, UPSTREAM_ONLY, MISSING_FACTOR, MISSING_PATH, FACTOR, EXTRA_FACTOR, WRONG_VARIABLE, EARLY)
+ORDER = (SIGN, UPSTREAM_ONLY, MISSING_FACTOR, MISSING_PATH, FACTOR, EXTRA_FACTOR, WRONG_NODE, WRONG_VARIABLE, EARLY)
 
 # Paths from a node to the output listed and tried as subsets (MISSING_PATH) and listed as the
 # chain-rule route; more than this (a wide network) and the route is given one step at a time.
@@ -174,6 +176,7 @@ class Catalogue:
         yield Candidate(Diagnosis(FACTOR), lambda s: s.gradients[node], fitted=True)
         if near is None or len(samples) > 1:  # for a number at one point, a product is a coincidence
             yield from self._extra_factors(node, above, samples, off_the_way=near is not None)
+        yield from self._wrong_nodes(node, above)
         yield from self._wrong_variables(node, samples, near)
 
     def values(self, node: int, sample: Sample) -> Iterator[Candidate]:
@@ -217,6 +220,33 @@ class Catalogue:
                 continue
             said = Diagnosis(EXTRA_FACTOR, self.edges[key], detail="on the way" if key in on_the_way else "")
             yield Candidate(said, lambda s, k=key: s.gradients[node] * s.local[k])  # type: ignore[operator]
+
+    def _wrong_nodes(self, node: int, above: list[Key]) -> Iterator[Candidate]:
+        """For each one-argument node on the way whose local derivative varies (an activation):
+        the gradient with that local derivative taken at the node's own value instead of at its
+        argument's (σ′(a) for σ′(z)), worked out from the derivative's formula."""
+        for key in above:
+            expression, consumer = self.expressions.get(key), key[0]
+            if expression is None or _constant(expression) or len(self.graph.nodes[consumer].args) != 1:
+                continue
+            said = Diagnosis(WRONG_NODE, self.edges[key], node=consumer)
+            yield Candidate(said, lambda s, k=key, e=expression, c=consumer: self._at_output(node, k, e, c, s))
+
+    def _at_output(self, node: int, key: Key, expression: sp.Expr, consumer: int, sample: Sample) -> Number | None:
+        """∂output/∂node with ∂ₗconsumer/∂argument evaluated at the consumer's value (None where
+        that local derivative is 0 here, or has no real value there)."""
+        local, gradient = sample.local[key], sample.gradients[node]
+        if local == 0 or gradient is None:
+            return None
+        value = sample.values[consumer]
+        at = sp.Rational(value.numerator, value.denominator) if isinstance(value, Fraction) else sp.Float(value, 30)
+        wrong = expression.xreplace({slot(key[1]): at})
+        if wrong.is_Rational and isinstance(gradient, Fraction) and isinstance(local, Fraction):
+            return gradient / local * Fraction(int(wrong.p), int(wrong.q))
+        found = complex(wrong.evalf(30))
+        if found.imag != 0 or not math.isfinite(found.real):
+            return None
+        return float(gradient) / float(local) * found.real
 
     def _missing_paths(self, node: int) -> Iterator[Candidate]:
         paths = self.paths(node, MOST_PATHS)

@@ -31,6 +31,7 @@ from gradexplain.teach.mistakes import (
     ORDER,
     SIGN,
     UPSTREAM_ONLY,
+    WRONG_NODE,
     WRONG_VARIABLE,
     Catalogue,
     Diagnosis,
@@ -59,6 +60,7 @@ HABITS = {
     MISSING_PATH: "you forget to sum over every path when a node feeds several others",
     FACTOR: "you are off by a constant factor (the ½ of a square, or a 2 counted twice)",
     EXTRA_FACTOR: "you multiply in a local derivative once too often",
+    WRONG_NODE: "you take an activation's derivative at its output instead of at its argument",
     WRONG_VARIABLE: "you give the number of another node",
     EARLY: "you put in numbers too early: the formula holds at this point only",
 }
@@ -272,6 +274,11 @@ class _Words:
             assert found.edge is not None
             local = notation.local(self._named(found.edge.node), self._named(found.edge.arg))
             return f"a factor too many: {local} = {_local_text(found.edge.formula, found.edge.value)} is in it twice"
+        if found.kind == WRONG_NODE:
+            assert found.edge is not None and found.node is not None
+            consumer, argument = self._named(found.node), self._named(found.edge.arg)
+            local = notation.local(consumer, argument)
+            return f"{local} = {found.edge.formula} is taken at {argument}, not at {consumer}"
         if found.kind == MISSING_PATH:
             counted = ", ".join(self._through(path) for path in found.counted)
             missed = ", ".join(self._through(path) for path in found.missed)
