@@ -32,7 +32,7 @@ INSTALL_HINT = (
     "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; Fedora: sudo dnf install graphviz; "
     "macOS: brew install graphviz) and try again; --format dot works without it"
 )
-INSTEAD = "use --format dot (to lay it out yourself), json or text, or draw part of a program with --target NAME"
+INSTEAD = "use --format dot, json or text, or --target NAME to draw part of a program"
 
 # Above this many parts, dot is asked for a plainer layout in time that grows about linearly:
 # fewer network-simplex iterations when placing nodes, fewer crossing-reduction passes, and
@@ -96,7 +96,7 @@ def _too_large(nodes: int, layout: Layout | None, limits: Limits) -> InputError:
     else:
         message = (
             f"the drawing would have {layout.parts:,} parts ({layout.nodes:,} nodes and {layout.pieces:,} pieces "
-            f"of arrows, one for each column an arrow crosses), too many to draw (the limit is {limits.drawing:,})"
+            f"of arrows), too many to draw (the limit is {limits.drawing:,})"
         )
     return InputError(message, hint=INSTEAD + "; or " + limits.hint("drawing"))
 

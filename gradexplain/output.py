@@ -153,4 +153,4 @@ def _page_drawing(
         return draw(explanation, "svg", options, limits).decode("utf-8"), None, ()
     except GradexplainError as problem:
         missing = f"No drawing of the graph: {problem.message}; {problem.hint}."
-        return None, missing, (f"the page has no drawing of the graph: {problem.message} ({problem.hint})",)
+        return None, missing, (f"the page has no drawing: {problem.message}; {problem.hint}",)
