@@ -473,7 +473,7 @@ def _program_pieces(
 def _pieces_between(betweens: tuple[str, ...], slots: tuple[int, ...]) -> tuple[Piece, ...]:
     """The pieces of a right-hand side from the text between its names: a Ref's value needs
     parentheses when negative unless it leads (at the start, or after "(" or ",") and is not
-    raised to a power."""
+    raised to a power, and always before a method's dot."""
     pieces: list[Piece] = []
     for position, argument in enumerate(slots):
         before = _shown_source(betweens[position])
@@ -481,7 +481,11 @@ def _pieces_between(betweens: tuple[str, ...], slots: tuple[int, ...]) -> tuple[
             pieces.append(before)
         text = betweens[position].rstrip()
         leading = text[-1:] in ("(", ",") if text else position == 0
-        power = betweens[position + 1].lstrip().startswith(("**", "^"))
+        after = betweens[position + 1].lstrip()
+        if after.startswith("."):  # a method: x.relu(), with its value (2).relu(), as Python writes a number
+            pieces.append(Ref(argument, True, paren_always=True))
+            continue
+        power = after.startswith(("**", "^"))
         pieces.append(Ref(argument, not leading or power))
     rest = _shown_source(betweens[-1])
     if rest:

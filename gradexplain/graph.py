@@ -29,10 +29,12 @@ def slot(index: int) -> sp.Symbol:
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A place in a definition where argument `slot` goes; negative values there need parentheses
-    when `paren_if_negative` (as in `2*(-2)` or `(-2)**2`, but not `-4 + 8`)."""
+    when `paren_if_negative` (as in `2*(-2)` or `(-2)**2`, but not `-4 + 8`), and every value
+    when `paren_always` (before a method's dot: `(2).relu()`)."""
 
     slot: int
     paren_if_negative: bool
+    paren_always: bool = False
 
 
 Piece = str | Ref

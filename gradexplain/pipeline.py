@@ -33,7 +33,7 @@ from gradexplain.limits import Limits, too_deep_as_input_error
 from gradexplain.lookalikes import lookalike_warnings
 from gradexplain.numbers import Number, double_text, format_number
 from gradexplain.symbolic import DEFAULT_SYMBOLIC_LIMIT, symbolic_gradients
-from gradexplain.syntax import Program, parse
+from gradexplain.syntax import Program, parse, python_spellings
 
 if TYPE_CHECKING:
     from gradexplain.teach.claims import ClaimText
@@ -133,6 +133,7 @@ def explain(
             eps=step,
             method="central" if central else "forward",
             notes=_rounded_inputs(graph, inputs, formulas)
+            + _spelled_as_python(program, graph)
             + forward_pass.notes
             + audited.notes
             + _step_definitions(backward_pass.steps),
@@ -306,6 +307,16 @@ def _input_values(
             + (f" ({cases})" if cases else "")
         )
     return values
+
+
+def _spelled_as_python(program: Program, graph: Graph) -> tuple[Note, ...]:
+    """A note wherever a call was spelled as Python code spells it (math.exp, x.relu()), on the
+    node of its statement (a bare formula's: the output)."""
+    notes = []
+    for target, said in python_spellings(program):
+        index = graph.index_of(target) if target is not None else graph.output
+        notes.append(Note(graph.output if index is None else index, said))
+    return tuple(notes)
 
 
 def _rounded_inputs(graph: Graph, values: Sequence[Number | None], formulas: dict[int, str]) -> tuple[Note, ...]:

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from gradexplain.engine.primitives import ALIASES, BY_NAME, CONSTANTS, FUNCTION_NAMES, SHADOWABLE, function_named
-from gradexplain.errors import ParseError, Span
-from gradexplain.tokens import Token, tokenize
+from gradexplain.errors import ParseError, Span, brief
+from gradexplain.tokens import STATEMENT_HINTS, Token, statement_error, tokenize
 
 # ── syntax tree ────────────────────────────────────────────────────────────────────────────
 
@@ -59,6 +59,7 @@ class Call:
     function: str
     args: tuple[Expr, ...]
     span: Span
+    spelled: str = ""  # how Python code spelled it, read as the primitive: "math.exp", ".relu()"
 
 
 Expr = Num | Name | Unary | Binary | Call
@@ -96,6 +97,7 @@ class _Frame:
     operand_depth: int  # operand stack height when it opened
     function: str | None = None
     start: int = 0  # where the call's function name starts
+    spelled: str = ""  # the module's prefix and the name as written (math.exp), when there is one
 
 
 DEFAULT_MAX_DEPTH = 100
@@ -149,6 +151,17 @@ def _statements(tokens: list[Token], max_depth: int) -> list[Statement]:
             position += 1
             continue
         target: Token | None = None
+        first = tokens[position]
+        if first.kind == "NAME" and first.text in STATEMENT_HINTS and tokens[position + 1].kind != "ASSIGN":
+            raise statement_error(first)
+        if first.kind == "NAME" and tokens[position + 1].kind == "OP" and tokens[position + 2].kind == "ASSIGN":
+            operator = tokens[position + 1]
+            if operator.span.end == tokens[position + 2].span.start:  # J += w
+                raise ParseError(
+                    f"augmented assignment '{operator.text}=' is not part of the language",
+                    span=Span(operator.span.start, tokens[position + 2].span.end),
+                    hint=f"write it with a new name: {first.text}2 = {first.text} {operator.text} …",
+                )
         if tokens[position].kind == "NAME" and tokens[position + 1].kind == "ASSIGN":
             target = tokens[position]
             _check_target(target.text, target.span)
@@ -293,6 +306,35 @@ def parse_equation(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[list[
     return tokens[:equals], tokens[equals], expr
 
 
+def python_spellings(program: Program) -> list[tuple[str | None, str]]:
+    """Each statement's calls spelled as Python code spells them (math.exp(…), x.relu()), as
+    (the statement's target, a sentence saying how it is read), once per spelling and statement."""
+    found: dict[tuple[str | None, str], None] = {}
+    for statement in program.statements:
+        for expr, _ in post_order(statement.expr):
+            if isinstance(expr, Call) and expr.spelled:
+                if expr.spelled.startswith("."):
+                    operand = brief(program.text[expr.args[0].span.start : expr.args[0].span.end], 30)
+                    inner = operand[1:-1] if _one_group(operand) else operand
+                    said = f"{operand}{expr.spelled} is read as {expr.function}({inner})"
+                else:
+                    said = f"{expr.spelled}(…) is read as {expr.function}(…)"
+                found.setdefault((statement.target, said))
+    return list(found)
+
+
+def _one_group(text: str) -> bool:
+    """Whether the text is one parenthesised group, `(w*x + b)` (not `(a).tanh()` or `(a)*(b)`)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
+
+
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The subtrees directly below `expr`, left to right."""
     if isinstance(expr, Unary):
@@ -364,9 +406,13 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
                 operands.append(Num(token.text, token.span))
                 expect_operand = False
             elif token.kind == "NAME":
+                start, position = token.span.start, _past_module(tokens, position)  # math.exp( is exp(
+                spelled = f"{token.text}.{tokens[position].text}" if tokens[position] is not token else ""
+                token = tokens[position]
                 if tokens[position + 1].kind == "LPAREN":
                     function = _check_function(tokens, position)
-                    operators.append(_Frame("call", tokens[position + 1], len(operands), function, token.span.start))
+                    frame = _Frame("call", tokens[position + 1], len(operands), function, start, spelled)
+                    operators.append(frame)
                     position += 1
                     if tokens[position + 1].kind == "RPAREN":  # f()
                         position += 1
@@ -423,6 +469,8 @@ def _expression(tokens: list[Token], position: int, max_depth: int) -> tuple[Exp
                     else:
                         inner = operands[-1]
                         operands[-1] = _with_span(inner, Span(frame.token.span.start, token.span.end))
+            elif token.kind == "DOT":  # a.relu(): binds tighter than any operator, to the operand just read
+                position = _method(tokens, position, operands)
             elif token.kind in ("SEP", "END"):
                 break
             else:
@@ -448,6 +496,55 @@ def _with_span(expr: Expr, span: Span) -> Expr:
     return expr if isinstance(expr, Num | Name) else replace(expr, span=span)
 
 
+# Modules whose functions Python code calls (math.exp, np.tanh, torch.relu, F.relu): the function
+# is read as the primitive of that name, and a note says so.
+MODULES = frozenset({"math", "np", "numpy", "torch", "F", "jnp", "tf"})
+
+
+def _past_module(tokens: list[Token], position: int) -> int:
+    """Where the function name is when `math.exp(` starts at `position` (a module, a dot, a
+    name and a parenthesis); else `position` itself."""
+    if (
+        tokens[position].text in MODULES
+        and tokens[position + 1].kind == "DOT"
+        and tokens[position + 2].kind == "NAME"
+        and tokens[position + 3].kind == "LPAREN"
+    ):
+        return position + 2
+    return position
+
+
+def _method(tokens: list[Token], position: int, operands: list[Expr]) -> int:
+    """`operand.f()` for a one-argument function f, read as f(operand); the position of its `)`.
+    Anything else after a dot is a ParseError that says what to write."""
+    dot, name = tokens[position], tokens[position + 1]
+    operand = operands[-1]
+    function = function_named(name.text)
+    methods = "the methods are the one-argument functions, as .relu() .tanh() .exp() (--functions lists them)"
+    if tokens[position + 2].kind != "LPAREN":
+        raise ParseError(
+            f"attribute .{name.text} is not part of the language",
+            span=Span(dot.span.start, name.span.end),
+            hint=f"write a name or a number; {methods}",
+        )
+    if function is None or BY_NAME[function].fewest != 1:
+        close = difflib.get_close_matches(name.text, [f for f in FUNCTION_NAMES if BY_NAME[f].fewest == 1], n=1)
+        raise ParseError(
+            f"unknown method .{name.text}()",
+            span=Span(dot.span.start, name.span.end),
+            hint=f"did you mean .{close[0]}()?" if close else methods,
+        )
+    closing = tokens[position + 3]
+    if closing.kind != "RPAREN":
+        raise ParseError(
+            f".{name.text}() takes no arguments: it applies {function} to what is before the dot",
+            span=closing.span,
+            hint=f"write {function}(x) for one argument",
+        )
+    operands[-1] = Call(function, (operand,), Span(operand.span.start, closing.span.end), spelled=f".{name.text}()")
+    return position + 3
+
+
 def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> None:
     assert isinstance(frame, _Frame) and frame.function is not None
     args = tuple(operands[frame.operand_depth :])
@@ -464,8 +561,20 @@ def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> 
             span=span,
             hint=f"write {frame.function}({example})",
         )
-    operands.append(Call(frame.function, args, span))
+    operands.append(Call(frame.function, args, span, frame.spelled))
 
+
+# Python's functions that are not primitives, and what to write instead.
+_PYTHON_FUNCTIONS = {
+    "sum": "add the terms with +, as in a + b + c",
+    "mean": "write the average out, as in (a + b + c)/3",
+    "pow": "write a**b",
+    "print": "leave it out: the output is the last line",
+    "float": "write the number alone",
+    "int": "write the number alone",
+    "round": "rounding has no useful derivative: write the number rounded",
+    "softmax": "write it out: e1 = exp(z1); e2 = exp(z2); p1 = e1/(e1 + e2)",
+}
 
 # Unknown functions get the known ones this close (difflib's ratio) as suggestions.
 _SUGGEST = 0.6  # "did you mean sigmoid?" for sigmoyd
@@ -480,7 +589,9 @@ def _check_function(tokens: list[Token], position: int) -> str:
         return function
     names = (*FUNCTION_NAMES, *ALIASES)
     close = difflib.get_close_matches(token.text, names, n=1, cutoff=_SUGGEST)
-    if close:
+    if token.text in _PYTHON_FUNCTIONS:
+        hint = _PYTHON_FUNCTIONS[token.text]
+    elif close:
         hint = f"did you mean {close[0]}?"
     elif _is_variable(tokens, position):  # w(x + 1): a product, written as in mathematics
         hint = f"for a product write {token.text}*(...)"

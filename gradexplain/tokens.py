@@ -11,7 +11,7 @@ from gradexplain.errors import ParseError, Span
 
 
 class Token(NamedTuple):
-    kind: str  # NUMBER NAME OP LPAREN RPAREN COMMA ASSIGN SEP END
+    kind: str  # NUMBER NAME OP LPAREN RPAREN COMMA ASSIGN DOT SEP END
     text: str
     span: Span
 
@@ -24,7 +24,8 @@ _COMMON = re.compile(
     r"(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)(?!\w)"
     r"|(?P<NUMBER>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w.])"
     r"|(?P<OP>\*\*(?!\*)|\*(?!\*)|[+-]|/(?!/)|\^(?!\^))"
-    r"|(?P<SEP>\r\n?|[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))|(?P<COMMENT>#[^\r\n]*))"
+    r"|(?P<SEP>\r\n?|[\n;])|(?P<LPAREN>\()|(?P<RPAREN>\))|(?P<COMMA>,)|(?P<ASSIGN>=(?!=))|(?P<COMMENT>#[^\r\n]*)"
+    r"|(?P<DOT>\.(?=[A-Za-z_])))"  # a method (a.relu()) or a module's function (math.exp): the parser says which
     r"|(?P<SPACE>[ \t\f\v]+)"
 )
 _DIGITS = "0123456789"
@@ -41,7 +42,7 @@ _CHARACTER_HINTS = {
     "]": "brackets are not part of the language; use ( ) for grouping",
     "{": "braces are not part of the language; use ( ) for grouping",
     "}": "braces are not part of the language; use ( ) for grouping",
-    ".": "attribute access is not part of the language: write a name or a number",
+    ".": "a dot is for a method (a.relu()) or a module's function (math.exp(a)); write a name or a number",
     "'": "strings are not part of the language",
     '"': "strings are not part of the language",
     "@": "write * for multiplication",
@@ -51,6 +52,40 @@ _CHARACTER_HINTS = {
     ">": "comparisons are not part of the language",
     "\\": "write the formula on one line, or split it into assignments",
 }
+
+
+# Python's statements, which the language does not have, and what to write instead.
+STATEMENT_HINTS = {
+    "while": "unroll the loop: write each step as an assignment",
+    "for": "unroll the loop: write each step as an assignment",
+    "if": "a formula has no branches: relu(x), abs(x), max(a, b) and min(a, b) express most of them",
+    "elif": "a formula has no branches: relu(x), abs(x), max(a, b) and min(a, b) express most of them",
+    "else": "a formula has no branches: relu(x), abs(x), max(a, b) and min(a, b) express most of them",
+    "def": "write the function's body out, one assignment per line, for each use",
+    "class": "from Python, build the formula as text and call gradexplain.explain on it",
+    "lambda": "write the function's body out where it is used",
+    "import": "leave the imports out: math.exp(x), np.tanh(x) and torch.relu(x) are read as exp, tanh and relu",
+    "from": "leave the imports out: math.exp(x), np.tanh(x) and torch.relu(x) are read as exp, tanh and relu",
+    "return": "write the value as the last line of the program",
+    "with": "write the assignments alone",
+    "try": "write the assignments alone",
+}
+
+
+def statement_keyword(text: str, position: int) -> Token | None:
+    """The Python statement keyword that starts the line holding `position` (`while` in
+    `while x: …`), or None."""
+    start = max(text.rfind("\n", 0, position), text.rfind(";", 0, position)) + 1
+    first = re.match(r"[ \t]*([A-Za-z_]+)\b", text[start:])
+    if first is None or first.group(1) not in STATEMENT_HINTS:
+        return None
+    return Token("NAME", first.group(1), Span(start + first.start(1), start + first.end(1)))
+
+
+def statement_error(keyword: Token) -> ParseError:
+    """A Python statement, said as one, with what to write instead."""
+    hint = STATEMENT_HINTS[keyword.text]
+    return ParseError(f"'{keyword.text}' statements are not part of the language", span=keyword.span, hint=hint)
 
 
 def tokenize(text: str, begin: int = 0, until: int | None = None) -> list[Token]:
@@ -132,6 +167,9 @@ def tokenize(text: str, begin: int = 0, until: int | None = None) -> list[Token]
                 hint=f"write **{_SUPERSCRIPTS.index(c)} for powers",
             )
         else:
+            keyword = statement_keyword(text, i)  # `while x:` is a statement, not a stray colon
+            if keyword is not None:
+                raise statement_error(keyword)
             hint = _CHARACTER_HINTS.get(c, "use numbers, names, + - * / ** ^, parentheses and functions")
             raise ParseError(f"unexpected character {c!r}", span=Span(i, i + 1), hint=hint)
     tokens.append(Token("END", "", Span(n, n)))

@@ -81,7 +81,10 @@ def test_flat_sum_of_100000_terms_parses_without_recursion():
         ("sigmoyd(w)", "unknown function 'sigmoyd'", "sigmoyd"),
         ("max(w)", "max takes 2 arguments, got 1", "max(w)"),
         ("w x", "missing operator", "w x"),
-        ("a.b", "unexpected character '.'", "."),
+        ("a.b", "attribute .b is not part of the language", ".b"),
+        ("a.relux()", "unknown method .relux()", ".relux"),
+        ("a.relu(b)", ".relu() takes no arguments", "b"),
+        ("a. 5", "unexpected character '.'", "."),
         ("__import__('os')", "names like '__import__' are not allowed", "__import__"),
         ("w == 2", "'==' is a comparison", "=="),
         ("w; 2*w", "only the last line may be a bare expression", "w"),
@@ -123,7 +126,7 @@ def test_ln_is_log_as_textbooks_write_it():
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        ("mean(x)", "the nearest known functions are tan, min, max (all: exp, log, log2,"),
+        ("mexx(x)", "the nearest known functions are max, exp, expm1 (all: exp, log, log2,"),
         ("lnn(x)", "did you mean ln?"),
         ("foo(x)", "the functions are exp, log, log2, log10, log1p, expm1, sqrt, sin, cos, tan, asin, acos, atan,"),
         ("w(x + 1)", "for a product write w*(...)"),  # one letter: a quantity

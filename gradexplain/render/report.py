@@ -103,6 +103,7 @@ def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool 
             parts.append(BLANK_MATH if latex else BLANK)
         elif isinstance(piece, Ref):
             text = shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative)
+            text = f"({text})" if piece.paren_always and not text.startswith("(") else text
             parts.append(latex_number(text) if latex else text)
         else:
             parts.append(piece)
@@ -242,7 +243,7 @@ def _symbolic_cell(formula: str, expression: Any, shown: Shown) -> Cell:
     if len(formula) <= SYMBOLIC_SHOWN:
         return Cell(formula, "", latex_expr(expression) if shown.math else "")
     cut = formula[: SYMBOLIC_SHOWN - 1] + "…"
-    return Cell(cut, "", rf"\text{{({len(formula):,} characters: see --format json)}}" if shown.math else "")
+    return Cell(cut, "", rf"\text{{({len(formula):,} characters: see the JSON output)}}" if shown.math else "")
 
 
 def _gradient_table(explanation: Explanation, shown: Shown) -> Table:
