@@ -92,12 +92,13 @@ def precise_pass(
     graph: Graph, values: Sequence[Number], digits: int = AUDIT_DIGITS, wanted: Sequence[int] | None = None
 ) -> PrecisePass:
     """The passes at `digits` digits from the inputs' values (the computed ones are recomputed,
-    but for those whose value is exact); with `wanted`, the backward pass is the run's for those
-    inputs, its steps recorded."""
+    but for those computed exactly from exact arguments: a Fraction that max, min or clip chose
+    by comparing it with a double may be the wrong one); with `wanted`, the backward pass is
+    the run's for those inputs, its steps recorded."""
     system = Precise(digits)
     interpreter = Interpreter(graph, system)
     given = [
-        system.input(value) if node.is_input or type(value) is Fraction else None
+        system.input(value) if node.is_input or _exact_from_exact(node, value, values) else None
         for node, value in zip(graph.nodes, values, strict=True)
     ]
     precise, _ = interpreter.forward(given, notes=False, keep_given=True)
@@ -106,6 +107,10 @@ def precise_pass(
         return PrecisePass(system, interpreter, precise, adjoints, [])
     adjoints, steps = interpreter.backward(precise, wanted, record=Edge)
     return PrecisePass(system, interpreter, precise, adjoints, steps)
+
+
+def _exact_from_exact(node: Any, value: Number, values: Sequence[Number]) -> bool:
+    return type(value) is Fraction and all(type(values[arg]) is Fraction for arg in node.args)
 
 
 # ── comparing a double with a precise value ────────────────────────────────────────────────
@@ -235,6 +240,8 @@ class _Auditor:
         for index, value in enumerate(values):
             if isinstance(value, float):
                 compare(value, passed.values[index], "value", index)
+            elif not nodes[index].is_input and not _exact_from_exact(nodes[index], value, values):
+                self._check_choice(index, value, passed)
         for index, gradient in enumerate(gradients):
             if isinstance(gradient, float):
                 compare(gradient, passed.adjoints[index], "gradient", index)
@@ -252,6 +259,23 @@ class _Auditor:
                     if isinstance(term, float):
                         compare(term, better.terms[k], "step", step.node, position, "terms", k)
         return off
+
+    def _check_choice(self, index: int, value: Number, passed: PrecisePass) -> None:
+        """An exact value that max, min, clip, relu or abs chose by comparing doubles: where the
+        precise pass chose otherwise, rounding decided the comparison, and the run's branch (its
+        value, its local derivatives) is not the true one: an EvaluationError that says so."""
+        better = passed.values[index]
+        exact = passed.system.input(value)
+        if abs(better - exact) <= CORRECTED_BEYOND * abs(better):
+            return
+        place = _Place("value", index)
+        raise EvaluationError(
+            f"{self.label(place)} is decided by rounding: in double precision it is {format_number(value)}, "
+            f"recomputed with {AUDIT_DIGITS} digits it is {_shown(passed.system.ctx, better)} (a comparison "
+            "of doubles chose the other branch)",
+            span=self.span(place),
+            hint="the doubles before it lost accuracy: choose another point, or rewrite the formula before it",
+        )
 
     def precise(self, passed: PrecisePass, place: _Place) -> Any:
         if place.kind == "value":

@@ -159,3 +159,14 @@ def test_a_value_naming_a_constant_the_program_shadows_is_written_back_as_the_co
     program = render_text(explanation, "program")
     assert program.splitlines()[1] == "w = 2*exp(1)"
     assert explain(program).values == explanation.values
+
+
+def test_a_choice_that_rounding_decided_is_refused_not_shown():
+    """min((1+1/w)**w, 3) at w = 1e15: the doubles say 3.035, so min chooses 3; the truth is
+    e = 2.718, so min is e. The run is refused rather than shown on the wrong branch (found by
+    review: the tables said J = 20.0855 where the truth is exp(e) = 15.1543)."""
+    for formula in ("exp(min((1+1/w)**w, 3))", "exp(max(2.9 - (1+1/w)**w, 0))"):
+        with pytest.raises(EvaluationError, match=r"is decided by rounding: in double precision it is"):
+            explain(formula, {"w": 1e15})
+    kept = explain("max(w, 0.5) + min(w, 3)", {"w": 0.7})  # doubles that choose right stand
+    assert kept.output_value == pytest.approx(1.4)

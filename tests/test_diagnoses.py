@@ -89,3 +89,18 @@ def test_an_activations_derivative_taken_at_its_output_is_said_so():
     box = next(b for b in boxes(explain(program, values)) if b.kind == "gradient" and b.name == "z")
     said = next(m for m in box.mistakes if m.kind == WRONG_NODE)
     assert math.isclose(said.value, claim.claimed, rel_tol=1e-9) and "is taken at z, not at a" in said.message
+
+
+def test_right_here_and_wrong_elsewhere_names_a_kink_where_there_is_one():
+    kinked = explain("clip(w, 0, 5)**2", {"w": 2}, claims=["dJ/dw = 2*w"])
+    assert kinked.claims[0].diagnosis.kind == EARLY
+    assert "holds on one side of a kink only" in render_text(kinked, "text")
+
+
+def test_a_gradient_at_the_edge_of_a_doubles_range_is_diagnosed_without_a_crash():
+    """Review: a Fraction gradient of about 2**1024 made a prediction overflow (exit code 3)."""
+    big = 2**968 * (2**56 - 1) // 3
+    source = "g = w**1.5; J = K*(g - 8)"
+    explanation = explain(source, {"K": big, "w": 4}, wrt=["w"], claims=["dJ/dw = 5", "dJ/dw = w"])
+    assert [claim.ok for claim in explanation.claims] == [False, False]
+    assert boxes(explain(source, {"K": big, "w": 4}, wrt=["w"]))

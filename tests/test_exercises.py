@@ -132,8 +132,8 @@ def test_an_exercise_is_practice_and_its_key_is_asked_for():
 
 
 def test_the_command_line_refuses_a_formula_with_random_and_says_when_seed_does_nothing():
-    both = run_cli("w*x", "--random")
-    assert both.returncode == 2 and b"--random makes its own exercise" in both.stderr
+    both = run_cli("w*x", "--random")  # the exercise is the program: a further word must be a value
+    assert both.returncode == 2 and b"the program comes from -f, --example or --random" in both.stderr
     idle = run_cli("w*x", "--w", "1", "--x", "2", "--seed", "3")
     assert idle.returncode == 0 and b"--seed only applies to --random exercises" in idle.stderr
     bad = run_cli("--random", "--level", "4")

@@ -20,6 +20,8 @@ def test_every_example_is_installed_listed_and_runs():
     for name in example_names():
         assert f"  {name}\n" in listing.stdout.decode()
         assert example_program(name) == (EXAMPLES / f"{name}.gx").read_text(encoding="utf-8")
+    shown = " ".join(run_cli("--help", env={"COLUMNS": "200"}).stdout.decode().split())
+    assert f"shipped with gradexplain ({', '.join(example_names())})" in shown.replace("│ ", "")
     ran = run_cli("--example", "square", "--check")
     assert ran.returncode == 0 and "the gradient check passes" in ran.stdout.decode()
 
@@ -28,7 +30,7 @@ def test_every_example_is_installed_listed_and_runs():
     ("words", "message"),
     [
         (["--example", "fan_outt"], "--example fan_outt: no such example; did you mean fan_out?"),
-        (["--example", "square", "w*x"], "--example runs its own program: give it no formula or -f"),
+        (["--example", "square", "w*x"], "unexpected argument 'w*x'"),
         (["--example", "square", "--random"], "--random and --example each choose the program"),
     ],
 )
@@ -70,3 +72,16 @@ def test_a_long_symbolic_gradient_is_cut_with_a_note_and_json_has_it_whole():
     assert longest not in text and longest[: SYMBOLIC_SHOWN - 1] + "…" in text
     assert "--format json has them whole" in text
     assert longest in render_text(explanation, "json")
+
+
+def test_an_exercise_refuses_what_would_show_its_answers_unless_the_key_is_asked_for():
+    for option in (["--plot", "w"], ["--sweep", "w"], ["--mode", "forward"], ["--claim", "dJ/dw = 1"], ["--check"]):
+        refused = run_cli("--random", "--seed", "3", *option)
+        assert refused.returncode == 2 and "--random is practice" in refused.stderr.decode(), option
+    assert run_cli("--random", "--seed", "3", "--key", "--plot", "w").returncode == 0
+
+
+def test_values_after_an_example_or_an_exercise_are_values():
+    assert "Inputs: w = 4" in run_cli("--example", "square", "w=4").stdout.decode()
+    idle = run_cli("--example", "square", "--seed", "3")
+    assert idle.returncode == 0 and "--seed only applies to --random exercises" in idle.stderr.decode()

@@ -205,10 +205,18 @@ class Words:
         )
 
     def _early(self, claim: Claim, found: Diagnosis) -> str:
+        """Right here, wrong at another point: a value written for a name, or (where the graph has
+        a kink) a formula that holds on one side of it only."""
+        why = (
+            "the claim holds on one side of a kink only (relu, abs, max, min, clip), or a value here was written "
+            "for a name"
+            if found.detail == "kink"
+            else "the claim is right here but not at another point, as if a value here had been written for a name"
+        )
         return (
-            "numbers put in too early: the claim is right at this point only, as if a value here had been "
-            "written for a name (if some inputs are data, such as labels, name the others with --wrt: the "
-            f"data then keep their values); over the names, the chain rule gives {self.route(claim, found.route)}"
+            f"numbers put in too early: {why} (inputs that are data, such as labels, keep their values at the "
+            f"other points when --wrt names the others); over the names, the chain rule gives "
+            f"{self.route(claim, found.route)}"
         )
 
     def _missing_path(self, claim: Claim, found: Diagnosis) -> str:
@@ -318,7 +326,8 @@ def comparison_note(claims: tuple[Claim, ...], held: Sequence[str] = ()) -> str:
     their values at the other points)."""
     parts = []
     if any(claim.kind == SYMBOLIC for claim in claims):
-        kept = f", where {listing(list(held), 4)} (not in --wrt) keep their values" if held else ""
+        verb = "keeps its value" if len(held) == 1 else "keep their values"
+        kept = f", where {listing(list(held), 4)} (not in --wrt) {verb}" if held else ""
         parts.append(
             f"a formula is compared at this point and at up to {RANDOM_POINTS} others (the same on every run)"
             f"{kept}, and SymPy tries to prove it"

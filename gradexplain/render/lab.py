@@ -224,7 +224,7 @@ STYLE = """
 @media print {
   .gx-lab .gx-actions, .gx-lab .gx-bar button { display: none; }
   .gx-lab .gx-drawing { overflow: visible; }
-  .gx-lab .gx-drawing svg { max-width: 100%; }
+  .gx-lab .gx-drawing svg { max-width: 100%; min-width: 0 !important; }  /* printed whole, scaled to the page */
 }
 """.strip()
 

@@ -157,7 +157,7 @@ def split_argv(
         match = _ASSIGNMENT.match(word)
         if not match or not _is_name(match[1]):
             where = (
-                "the formula comes from the file, so "
+                "the program comes from -f, --example or --random, so "
                 if reading_file
                 else "the formula is the cell, so "
                 if in_cell

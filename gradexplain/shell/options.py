@@ -91,7 +91,9 @@ FORMULA = typer.Argument(help="The formula or program. A path ending in .gx is r
 EXAMPLE = typer.Option(
     "--example",
     help=(
-        "Run one of the example programs shipped with gradexplain (linear_regression, fan_out, square, "
+        # the names as tests/test_first_hour.py checks them: listing the package's folder here
+        # would cost every run the import of importlib.resources
+        "Run one of the example programs shipped with gradexplain (fan_out, linear_regression, square, "
         "two_layer_relu), with any other options; --example alone lists them with what each teaches."
     ),
     metavar="[NAME]",
@@ -247,7 +249,7 @@ LIMIT = typer.Option(
     help=(
         "Raise or lower a resource limit, NAME=N, repeatable. NAME is one of "
         + ", ".join(DESCRIPTIONS)
-        + " (the README's Limits and errors says what each bounds, and its default)."
+        + " (the documentation's Limits and errors page says what each bounds, and its default)."
     ),
     metavar="NAME=N",
     rich_help_panel="Limits",
@@ -414,11 +416,14 @@ def _request(params: Mapping[str, Any], typed: Mapping[str, str | None], split: 
     quiz = QuizOptions(QuizPart(params["quiz"]).value, params["tries"]) if params["quiz"] is not None else None
     wrt = _names(params["wrt"])
     if params["random_exercise"]:
+        if not params["key"]:
+            _answers_shown(params)
         source, wanted = exercise(params["formula"], params["file"], params["seed"], params["level"])
         wrt = wrt or wanted  # the exercise asks for the gradients it says it wants
         if not params["key"]:
             output, quiz = _practice(output, quiz, params["tries"], notebook)
     elif params["example"] is not None:
+        writer.warn(idle(typed, ("seed", "level", "key"), False, "--random exercises; --example runs its program"))
         source = example(params["example"], params["formula"], params["file"])
     else:
         writer.warn(idle(typed, ("seed", "level", "key"), False, "--random exercises; add --random to make one"))
@@ -517,20 +522,35 @@ def _practice(
     return replace(output, blank=True), None
 
 
+def _answers_shown(params: Mapping[str, Any]) -> None:
+    """A --random exercise is practice: the options that would show its answers need --key."""
+    shown = _views(params) + _claims(params)
+    shown += ["--check"] * bool(params["check"] or params["check_only"]) + ["--cost"] * params["cost"]
+    if shown:
+        raise InputError(
+            f"--random is practice: {', '.join(shown)} would give its answers away",
+            hint="add --key for the answer key with them",
+        )
+
+
+def _views(params: Mapping[str, Any]) -> list[str]:
+    given = (
+        ("--plot", params["plot"] is not None),
+        ("--sweep", params["sweep"] is not None),
+        ("--mode forward", ModeChoice(params["mode"]) == ModeChoice.forward),
+        ("--descend", params["descend"] is not None),
+    )
+    return [option for option, asked in given if asked]
+
+
+def _claims(params: Mapping[str, Any]) -> list[str]:
+    return [option for option, given in (("--claim", params["claim"]), ("--claims", params["claims_file"])) if given]
+
+
 def _practice_conflicts(params: Mapping[str, Any]) -> None:
     """Options that cannot go with --quiz or --blank say so before any work: a quiz asks instead
     of showing, and reads its answers from stdin; a worksheet must not give the answers away."""
-    views = [
-        option
-        for option, given in (
-            ("--plot", params["plot"] is not None),
-            ("--sweep", params["sweep"] is not None),
-            ("--mode forward", ModeChoice(params["mode"]) == ModeChoice.forward),
-            ("--descend", params["descend"] is not None),
-        )
-        if given
-    ]
-    claims = [option for option, given in (("--claim", params["claim"]), ("--claims", params["claims_file"])) if given]
+    views, claims = _views(params), _claims(params)
     if params["quiz"] is not None:
         shown = ["--check"] * bool(params["check"] or params["check_only"]) + claims + views
         shown += ["--blank"] * params["blank"] + ["--cost"] * params["cost"]
@@ -590,8 +610,8 @@ def _known_options(command: typer.core.TyperCommand) -> tuple[dict[str, bool], t
             spellings = (*param.opts, *param.secondary_opts)
             for spelling in spellings:
                 known[spelling] = not getattr(param, "is_flag", False)
-            if param.name == "file":
-                file_options = spellings
+            if param.name in ("file", "example", "random_exercise"):  # they give the program
+                file_options += spellings
     known["-h"] = known["--help"] = False
     return known, file_options
 

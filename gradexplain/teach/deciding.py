@@ -22,7 +22,7 @@ from gradexplain.engine.interpreter import Interpreter
 from gradexplain.engine.kernels import Kernel
 from gradexplain.errors import GradexplainError
 from gradexplain.forward import forward
-from gradexplain.graph import Graph
+from gradexplain.graph import Graph, Node
 from gradexplain.numbers import Number, is_exact
 from gradexplain.teach.claims import NUMERIC, SYMBOLIC, Claim, Reading, claimed_value
 from gradexplain.teach.mistakes import EARLY, NONE, Catalogue, Diagnosis, Sample
@@ -190,5 +190,12 @@ def _diagnose(reading: Reading, compared: list[tuple[Sample, Number]], context: 
     if found is not None:
         return found
     if len(points) > 1 and agrees(claimed, truth, reading.written):  # right here, wrong elsewhere
-        return Diagnosis(EARLY, route=catalogue.route(node))
+        kinked = any(_has_kink(n) for n in context.graph.nodes)
+        return Diagnosis(EARLY, route=catalogue.route(node), detail="kink" if kinked else "")
     return Diagnosis(NONE, route=catalogue.route(node))
+
+
+def _has_kink(node: Node) -> bool:
+    """Whether a node applies a function with a kink (relu, abs, max, min, clip)."""
+    steps = node.recipe.steps if node.recipe is not None else ()
+    return any(getattr(step.primitive, "at_kink", None) is not None for step in steps)

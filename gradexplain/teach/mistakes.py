@@ -17,8 +17,9 @@ only when the answer agrees with its prediction everywhere, under the one tolera
 - EXTRA_FACTOR: the gradient times a local derivative it does not hold, or holds once only: one
   multiplied in twice (σ′ again after cross-entropy's ∂J/∂a has cancelled it), or one off the
   way from the variable to the output;
-- WRONG_NODE: an activation's local derivative taken at the wrong node: at its own output
-  instead of its argument (σ′(a) for σ′(z), where a = σ(z));
+- WRONG_NODE: an activation's local derivative (a node a = σ(z), tanh, relu, …) taken at the
+  wrong node: at its own output instead of its argument (σ′(a) for σ′(z)); like EXTRA_FACTOR,
+  offered for a number only in the quiz, not for a claim compared at one point;
 - WRONG_VARIABLE: the gradient of another node (not one that is 0 here: many are);
 - EARLY: a formula right at the user's point and wrong at others, which none of the above
   explains: numbers were put in for names too early (deciding.py finds it; no prediction).
@@ -176,7 +177,7 @@ class Catalogue:
         yield Candidate(Diagnosis(FACTOR), lambda s: s.gradients[node], fitted=True)
         if near is None or len(samples) > 1:  # for a number at one point, a product is a coincidence
             yield from self._extra_factors(node, above, samples, off_the_way=near is not None)
-        yield from self._wrong_nodes(node, above)
+            yield from self._wrong_nodes(node, above)
         yield from self._wrong_variables(node, samples, near)
 
     def values(self, node: int, sample: Sample) -> Iterator[Candidate]:
@@ -227,7 +228,7 @@ class Catalogue:
         argument's (σ′(a) for σ′(z)), worked out from the derivative's formula."""
         for key in above:
             expression, consumer = self.expressions.get(key), key[0]
-            if expression is None or _constant(expression) or len(self.graph.nodes[consumer].args) != 1:
+            if expression is None or _constant(expression) or not _activation(self.graph, consumer):
                 continue
             said = Diagnosis(WRONG_NODE, self.edges[key], node=consumer)
             yield Candidate(said, lambda s, k=key, e=expression, c=consumer: self._at_output(node, k, e, c, s))
@@ -246,7 +247,10 @@ class Catalogue:
         found = complex(wrong.evalf(30))
         if found.imag != 0 or not math.isfinite(found.real):
             return None
-        return float(gradient) / float(local) * found.real
+        try:
+            return float(gradient) / float(local) * found.real
+        except (OverflowError, ZeroDivisionError):  # a gradient beyond a double's range: no prediction
+            return None
 
     def _missing_paths(self, node: int) -> Iterator[Candidate]:
         paths = self.paths(node, MOST_PATHS)
@@ -454,6 +458,15 @@ def _paths(catalogue: Catalogue, start: int, most: int) -> list[tuple[Key, ...]]
             continue
         stack.append(iter(consumers[consumer[0]]))
     return paths
+
+
+def _activation(graph: Graph, index: int) -> bool:
+    """Whether a node is one activation applied to one argument (a = sigmoid(z), h = tanh(z))."""
+    node = graph.nodes[index]
+    primitive = node.recipe.direct if node.recipe is not None else None
+    return (
+        primitive is not None and len(node.args) == 1 and (primitive.group == "activations" or primitive.name == "tanh")
+    )
 
 
 def _constant(expr: sp.Expr | None) -> bool:

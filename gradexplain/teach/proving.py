@@ -166,7 +166,8 @@ class _Symbols:
 
 
 def _exact(value: Number) -> sp.Expr:
-    """A value as SymPy's number: a rational exactly, a double as the nearest rational."""
+    """A value as SymPy's number: a rational exactly, a double as the rational it is exactly
+    (its binary value: sqrt(2) given as a double is not the irrational sqrt(2))."""
     rational = Fraction(value)
     return sp.Rational(rational.numerator, rational.denominator)
 
