@@ -81,6 +81,7 @@ class PrecisePass:
     values: list[Any]
     adjoints: list[Any]
     steps: list[Any]
+    chosen: tuple[int, ...] = ()  # exact values the run computed from doubles (max, min, clip chose them)
 
     def output_at(self, changed: dict[int, Number], order: Sequence[int]) -> Any:
         """The output with the inputs in `changed` moved (`order`: the nodes downstream of them)."""
@@ -97,20 +98,22 @@ def precise_pass(
     the run's for those inputs, its steps recorded."""
     system = Precise(digits)
     interpreter = Interpreter(graph, system)
-    given = [
-        system.input(value) if node.is_input or _exact_from_exact(node, value, values) else None
-        for node, value in zip(graph.nodes, values, strict=True)
-    ]
+    given: list[Any] = [None] * len(values)
+    chosen: list[int] = []
+    for node, value in zip(graph.nodes, values, strict=True):
+        if node.is_input:
+            given[node.index] = system.input(value)
+        elif type(value) is Fraction:
+            if all(type(values[arg]) is Fraction for arg in node.args):
+                given[node.index] = system.input(value)
+            else:
+                chosen.append(node.index)
     precise, _ = interpreter.forward(given, notes=False, keep_given=True)
     if wanted is None:
         adjoints, _ = interpreter.backward(precise)
-        return PrecisePass(system, interpreter, precise, adjoints, [])
+        return PrecisePass(system, interpreter, precise, adjoints, [], tuple(chosen))
     adjoints, steps = interpreter.backward(precise, wanted, record=Edge)
-    return PrecisePass(system, interpreter, precise, adjoints, steps)
-
-
-def _exact_from_exact(node: Any, value: Number, values: Sequence[Number]) -> bool:
-    return type(value) is Fraction and all(type(values[arg]) is Fraction for arg in node.args)
+    return PrecisePass(system, interpreter, precise, adjoints, steps, tuple(chosen))
 
 
 # ── comparing a double with a precise value ────────────────────────────────────────────────
@@ -240,8 +243,8 @@ class _Auditor:
         for index, value in enumerate(values):
             if isinstance(value, float):
                 compare(value, passed.values[index], "value", index)
-            elif not nodes[index].is_input and not _exact_from_exact(nodes[index], value, values):
-                self._check_choice(index, value, passed)
+        for index in passed.chosen:
+            self._check_choice(index, values[index], passed)
         for index, gradient in enumerate(gradients):
             if isinstance(gradient, float):
                 compare(gradient, passed.adjoints[index], "gradient", index)
@@ -371,11 +374,11 @@ def _replaced(
         elif place.part == "terms":
             terms.setdefault(place.step, {})[place.term] = better
         else:
-            steps[place.step] = replace(steps[place.step], **{place.part: better})
+            steps[place.step] = steps[place.step]._replace(**{place.part: better})
     corrected = {place.index for place in found if place.kind == "gradient"}
     for position, step in enumerate(steps):
         if isinstance(step, EdgeStep) and step.node in corrected:
-            steps[position] = replace(step, upstream=gradients[step.node])
+            steps[position] = step._replace(upstream=gradients[step.node])
         elif isinstance(step, SumStep) and (step.node in corrected or position in terms):
             better_terms = terms.get(position, {})
             new_terms = tuple(better_terms.get(k, term) for k, term in enumerate(step.terms))
