@@ -68,8 +68,7 @@ def explain(
     backprop against nudging every input (Explanation.cost). `claims` are the user's gradients
     to check, such as "dJ/dw = x*(w*x + b - y)" (Explanation.claims: each decided, and a wrong
     one diagnosed); a ClaimText says where one was written, for error messages.
-    Raises GradexplainError (with a message, a span and a hint) for any problem with the input,
-    including input beyond `limits` (see gradexplain.limits).
+    Raises GradexplainError (a message, a span, a hint) for any problem with the input or its `limits`.
     """
     options = {"target": target, "origin": origin, "wrt": wrt, "check_only": check_only, "check": check}
     options |= {"central": central, "cost": cost, "symbolic_limit": symbolic_limit, "limits": limits}
