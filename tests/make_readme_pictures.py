@@ -1,10 +1,11 @@
-"""Makes the documentation's pictures of the views in docs/images/views/ (run it after changing how they look):
+"""Makes the documentation's pictures (run it after changing how they look):
 
     python tests/make_readme_pictures.py
 
-plot.svg, sweep.svg and descent.svg are what `gradexplain ... -o FILE` writes; forward_mode.png
-is a screenshot (headless Chromium) of the HTML tables of forward mode beside the backward pass
-for Baydin et al.'s example, cropped to its content.
+docs/images/views/: plot.svg, sweep.svg and descent.svg are what `gradexplain ... -o FILE` writes;
+forward_mode.png is a screenshot (headless Chromium) of the HTML tables of forward mode beside the
+backward pass for Baydin et al.'s example, cropped to its content. docs/images/lab.png is the lab
+page of the lecture's unit in Chromium (driven by Playwright), half worked, one answer wrong.
 """
 
 from __future__ import annotations
@@ -57,8 +58,33 @@ def main() -> None:
         assert box is not None
         left, top, right, bottom = box
         image.crop((max(0, left - 16), max(0, top - 16), right + 16, bottom + 16)).save(OUT / "forward_mode.png")
-    for path in sorted(OUT.iterdir()):
+    _lab_picture(ROOT / "docs" / "images" / "lab.png")
+    for path in [*sorted(OUT.iterdir()), ROOT / "docs" / "images" / "lab.png"]:
         print(path.relative_to(ROOT), path.stat().st_size)
+
+
+def _lab_picture(target: Path) -> None:
+    """The lecture's lab page with six boxes answered right, ∂J/∂c answered 1 (the local
+    derivative ∂ℓJ/∂d left out) and its hint shown, as a student sees it at 1100 × 900."""
+    from playwright.sync_api import sync_playwright
+
+    lecture = (ROOT / "gradexplain" / "examples" / "linear_regression.gx").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        page_file = Path(folder) / "lecture.lab.html"
+        page_file.write_bytes(render_bytes(explain(lecture), "lab").data)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(page_file.as_uri())
+            answers = [("value", "c", "-4"), ("value", "a", "4"), ("value", "d", "2"), ("value", "J", "2")]
+            answers += [("gradient", "d", "2"), ("gradient", "a", "2"), ("gradient", "c", "1")]
+            for kind, node, answer in answers:
+                box = page.locator(f'input[data-kind="{kind}"][data-node="{node}"]')
+                box.fill(answer)
+                box.press("Enter")
+            page.get_by_role("button", name="Hint for ∂J/∂c", exact=True).click()
+            page.screenshot(path=str(target), full_page=False)
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -331,7 +331,9 @@ def entry(page, node: str, kind: str):
 
 
 def feedback(page, node: str, kind: str) -> str:
-    return page.locator(f'[data-feedback][data-node="{node}"][data-kind="{kind}"]').inner_text()
+    """A box's feedback as text, its local marks (a subscript ℓ on the page) written ∂ₗ as Python's."""
+    shown = page.locator(f'[data-feedback][data-node="{node}"][data-kind="{kind}"]')
+    return shown.evaluate("""e => [...e.childNodes].map(n => n.nodeName === 'SUB' ? 'ₗ' : n.textContent).join('')""")
 
 
 def button(page, node: str, kind: str, action: str):
@@ -360,6 +362,7 @@ def test_feedback_hints_reveal_score_and_reset(open_page):
     for _ in range(3):
         button(page, "w", GRADIENT, "hint").click()
     hints = page.locator("li[data-box]", has=entry(page, "w", GRADIENT)).locator("[data-hints] li").all_inner_texts()
+    hints = [hint.replace("∂ℓ", "∂ₗ") for hint in hints]  # the page writes the local mark as a subscript ℓ
     assert hints == [*asked["w", GRADIENT].hints, "no more hints: press Show to see the answer"]
 
     button(page, "d", VALUE, "show").click()

@@ -536,6 +536,18 @@
       state[index].state = value;
       rows[index].setAttribute("data-state", value);
     }
+    function showText(element, text) {  // the local mark ∂ₗ as ∂ and a subscript ℓ: ₗ reads as ı in many fonts
+      element.textContent = "";
+      text.split("∂ₗ").forEach(function (piece, i) {
+        if (i > 0) {
+          var mark = document.createElement("sub");
+          mark.textContent = "ℓ";
+          element.appendChild(document.createTextNode("∂"));
+          element.appendChild(mark);
+        }
+        element.appendChild(document.createTextNode(piece));
+      });
+    }
     function done(index) { return state[index].state === "right" || state[index].state === "shown"; }
     function check(index) {
       var input = part(index, "input"), feedback = part(index, "[data-feedback]");
@@ -543,7 +555,7 @@
       var text = pyStrip(input.value);
       if (text === "") { feedback.textContent = "type an answer first, or press Hint"; return null; }
       var verdict = lab.judge(index, input.value);
-      feedback.textContent = verdict.message;
+      showText(feedback, verdict.message);
       if (verdict.right) {
         setState(index, "right");
         input.readOnly = true;
@@ -561,7 +573,7 @@
     function hint(index) {
       var list = part(index, "[data-hints]"), item = document.createElement("li"), box = boxes[index];
       var n = state[index].hints++;
-      item.textContent = n < box.hints.length ? box.hints[n] : words.noMoreHints;
+      showText(item, n < box.hints.length ? box.hints[n] : words.noMoreHints);
       if (n > box.hints.length) return;  // said once is enough
       list.appendChild(item);
     }
