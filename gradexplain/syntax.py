@@ -535,6 +535,8 @@ def _method(tokens: list[Token], position: int, operands: list[Expr]) -> int:
             hint=f"did you mean .{close[0]}()?" if close else methods,
         )
     closing = tokens[position + 3]
+    if closing.kind in ("END", "SEP"):
+        raise ParseError("'(' is never closed", span=tokens[position + 2].span, hint="add the matching ')'")
     if closing.kind != "RPAREN":
         raise ParseError(
             f".{name.text}() takes no arguments: it applies {function} to what is before the dot",
@@ -563,6 +565,9 @@ def _close_call(frame: _Frame | Token, closing: Token, operands: list[Expr]) -> 
         )
     operands.append(Call(frame.function, args, span, frame.spelled))
 
+
+# Python's words that can follow a value (a if c else b, a and b): never a product.
+_PYTHON_WORDS = frozenset({"if", "else", "and", "or", "not", "in", "is", "for"})
 
 # Python's functions that are not primitives, and what to write instead.
 _PYTHON_FUNCTIONS = {
@@ -631,6 +636,12 @@ def _unexpected(token: Token, *, after_operand: bool, tokens: list[Token], posit
                 "'=' can only follow a name at the start of a statement",
                 span=token.span,
                 hint="write one assignment per line, as in  J = w*x",
+            )
+        if token.kind == "NAME" and token.text in _PYTHON_WORDS:
+            return ParseError(
+                f"'{token.text}' is Python's, not part of the language",
+                span=token.span,
+                hint="a formula has no conditions: relu(x), abs(x), max(a, b) and min(a, b) express most of them",
             )
         if token.kind in ("NAME", "NUMBER", "LPAREN") and previous is not None:
             return ParseError(

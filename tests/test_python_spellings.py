@@ -86,6 +86,8 @@ def test_a_wrong_method_is_an_input_error_with_a_caret(formula, message):
         ("import torch\nJ = a", "'import' statements are not part of the language", "leave the imports out"),
         ("J = a\nJ += a", "augmented assignment '+=' is not part of the language", "write it with a new name"),
         ("if a: J = a", "'if' statements are not part of the language", "relu(x), abs(x), max(a, b)"),
+        ("a.relu() if a else 1", "'if' is Python's, not part of the language", "relu(x), abs(x), max(a, b)"),
+        ("a.relu(", "'(' is never closed", "add the matching ')'"),
     ],
 )
 def test_python_that_the_language_lacks_gets_a_specific_hint(source, message, hint):
