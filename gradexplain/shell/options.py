@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
@@ -24,7 +23,7 @@ from gradexplain.errors import GradexplainError, InputError, MissingValuesError,
 from gradexplain.limits import DESCRIPTIONS, with_overrides
 from gradexplain.shell import writer
 from gradexplain.shell.argv import SplitArgs, check_dashed, split_argv
-from gradexplain.shell.help_text import EPILOG, HELP, HELP_WIDTH, cap_help_width, help_for_rich
+from gradexplain.shell.help_text import EPILOG, HELP, cap_help_width, help_for_rich
 from gradexplain.shell.request import (
     DEFAULT_EPS,
     DEFAULT_EPS_RANGE,
@@ -313,7 +312,7 @@ FUNCTIONS = typer.Option(
 @app.command(
     help=help_for_rich(HELP),
     epilog=EPILOG,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH},
+    context_settings={"help_option_names": ["-h", "--help"]},  # the width: cap_help_width
 )
 def main(
     ctx: typer.Context,
@@ -515,7 +514,7 @@ def _practice(
             "an exercise's JSON holds its answers: the exercise is practice",
             hint="add --key for the answer key, or practise with --quiz, --format lab or a worksheet (--format text)",
         )
-    person = sys.stdin is not None and sys.stdin.isatty() and writer.stdout_is_terminal()
+    person = writer.person_at_terminal()
     if chosen == "auto" and not output.to_file and person and not notebook:
         return output, QuizOptions(QuizPart.both.value, tries)
     writer.warn(("a worksheet: every box is left for you; the same command with --key prints the answers",), "note")

@@ -11,7 +11,6 @@ refused with a message, so no input (`--quiz < /dev/zero`) grows without end.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
@@ -114,7 +113,7 @@ def run_quiz(
 ) -> Score:
     """The whole session: the graph with its boxes blank, each box in turn, then the score."""
     limits = limits or Limits()
-    person = sys.stdin is not None and sys.stdin.isatty() and writer.stdout_is_terminal()
+    person = writer.person_at_terminal()
     terminal = rich_terminal(limits) if person else plain_terminal(limits)
     questions = boxes(explanation, part, notation)
     terminal.say(graph_text.rstrip("\n"), "")

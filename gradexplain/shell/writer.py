@@ -80,6 +80,11 @@ def stdout_is_terminal() -> bool:
     return sys.stdout is not None and sys.stdout.isatty()
 
 
+def person_at_terminal() -> bool:
+    """Whether a person types the input and reads the output: both are a terminal."""
+    return sys.stdin is not None and sys.stdin.isatty() and stdout_is_terminal()
+
+
 def _to_stdout(write: Callable[[], object]) -> None:
     """Write to stdout. A reader that stops early (`gradexplain ... | head`) has all it wanted;
     any other failure (a full disk) is said. Either way stdout then points at /dev/null, so that

@@ -104,7 +104,8 @@ def decide_claims(
             except GradexplainError:  # outside the formula's domain: draw another point
                 continue
     symbols = _Symbols(graph, kernels, symbolic_limit, {index: values[index] for index in fixed})
-    context = _Context(graph, tuple(samples), symbols, interpreter, Catalogue.of(graph, done.steps, sample))
+    catalogue = Catalogue.of(graph, done.steps, sample)
+    context = _Context(graph, tuple(samples), symbols, interpreter, catalogue, any(map(_has_kink, graph.nodes)))
     return tuple(_decide(reading, context) for reading in readings)
 
 
@@ -117,6 +118,7 @@ class _Context:
     symbols: _Symbols
     interpreter: Interpreter  # in exact arithmetic: what computes a claim's right side
     catalogue: Catalogue
+    kinked: bool  # whether a node applies a function with a kink (relu, abs, max, min, clip)
 
 
 def _decide(reading: Reading, context: _Context) -> Claim:
@@ -190,8 +192,7 @@ def _diagnose(reading: Reading, compared: list[tuple[Sample, Number]], context: 
     if found is not None:
         return found
     if len(points) > 1 and agrees(claimed, truth, reading.written):  # right here, wrong elsewhere
-        kinked = any(_has_kink(n) for n in context.graph.nodes)
-        return Diagnosis(EARLY, route=catalogue.route(node), detail="kink" if kinked else "")
+        return Diagnosis(EARLY, route=catalogue.route(node), detail="kink" if context.kinked else "")
     return Diagnosis(NONE, route=catalogue.route(node))
 
 

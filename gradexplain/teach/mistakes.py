@@ -42,7 +42,7 @@ from gradexplain.backward import EdgeStep, Step
 from gradexplain.engine.arithmetic import DomainError
 from gradexplain.engine.kernels import template_of
 from gradexplain.formulas import formula_text, with_names
-from gradexplain.graph import Graph, slot
+from gradexplain.graph import Graph, Node, slot
 from gradexplain.numbers import Number
 from gradexplain.teach.tolerance import AGREEMENT, Written, agrees, widest
 
@@ -469,6 +469,19 @@ def _activation(graph: Graph, index: int) -> bool:
     )
 
 
+def _split_constant(node: Node) -> tuple[Fraction, sp.Expr] | None:
+    """A node's formula as a constant q (not 0 or ±1) times the rest: (1/2, d**2) for d**2/2."""
+    if node.recipe is None:
+        return None
+    try:
+        constant, rest = template_of(node.recipe).as_coeff_Mul()
+    except DomainError:  # too large to write out: no constant to explain
+        return None
+    if not constant.is_Rational or abs(constant) in (0, 1):
+        return None
+    return Fraction(int(constant.p), int(constant.q)), rest
+
+
 def _constant(expr: sp.Expr | None) -> bool:
     return expr is not None and bool(expr.is_number)
 
@@ -500,16 +513,8 @@ class _Constants:
 
     def factor(self, node: int) -> Fraction | None:
         """The constant q of a node whose formula is q times the rest (½ in d**2/2, 0.5*v4), if not ±1."""
-        recipe = self.graph.nodes[node].recipe
-        if recipe is None:
-            return None
-        try:
-            constant = template_of(recipe).as_coeff_Mul()[0]
-        except DomainError:
-            return None
-        if not constant.is_Rational or abs(constant) in (0, 1):
-            return None
-        return Fraction(int(constant.p), int(constant.q))
+        split = _split_constant(self.graph.nodes[node])
+        return None if split is None else split[0]
 
     def own(self, key: Key) -> tuple[Fraction, Fraction, str] | None:
         """For a node whose formula is a constant q times the rest (d**2/2): q, the constant of the
@@ -520,14 +525,10 @@ class _Constants:
 
     def _find_own(self, key: Key) -> tuple[Fraction, Fraction, str] | None:
         node = self.graph.nodes[key[0]]
-        if node.recipe is None:
+        split = _split_constant(node)
+        if split is None:
             return None
-        try:
-            constant, rest = template_of(node.recipe).as_coeff_Mul()
-        except DomainError:  # too large to write out: no constant to explain
-            return None
-        if not constant.is_Rational or abs(constant) in (0, 1):
-            return None
+        constant, rest = split
         inner = _coefficient(sp.diff(rest, slot(key[1])))
         if inner is None:
             return None
@@ -538,7 +539,7 @@ class _Constants:
         else:
             slots = {slot(i): i for i in range(len(node.args))}
             detail = formula_text(with_names(rest, slots, self.graph.argument_names(node)))
-        return Fraction(int(constant.p), int(constant.q)), inner, detail
+        return constant, inner, detail
 
 
 @dataclass(frozen=True, slots=True)
