@@ -172,18 +172,15 @@ def render_report(
     report: Report, picture: str | None, title: str, missing: str | None = None, plots: str | None = None
 ) -> str:
     first, *rest = report.heading
-    lines = [
-        *page_head(title, STYLE),
-        f"<h1>{escape(first)}</h1>",
-        *(f"<p>{escape(line)}</p>" for line in rest),
-    ]
+    heading = [f"<h1>{escape(first)}</h1>", *(f"<p>{escape(line)}</p>" for line in rest), "<h2>Computation graph</h2>"]
+    lines = page_head(title, STYLE)
     if picture is None:
-        lines += ["<h2>Computation graph</h2>", f'<p class="missing">{escape(missing or NO_PICTURE)}</p>']
+        lines += [*heading, f'<p class="missing">{escape(missing or NO_PICTURE)}</p>']
     else:
         label = "The computation graph: each box shows a node's value and its gradient; arrows carry local derivatives."
-        lines += [  # the heading and the drawing on the drawing's own page in print
+        lines += [  # in print, the page's heading and the drawing on a landscape page of their own
             '<section class="drawing">',
-            "<h2>Computation graph</h2>",
+            *heading,
             f'<figure role="img" aria-label="{escape(label)}">',
             readable_svg(picture),
             "</figure>",

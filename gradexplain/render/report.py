@@ -102,8 +102,8 @@ def with_values(explanation: Explanation, node: Node, shown: Shown, latex: bool 
         if isinstance(piece, Ref) and shown.blank and not explanation.graph.nodes[node.args[piece.slot]].is_input:
             parts.append(BLANK_MATH if latex else BLANK)
         elif isinstance(piece, Ref):
-            text = shown.operand(explanation.values[node.args[piece.slot]], piece.paren_if_negative)
-            text = f"({text})" if piece.paren_always and not text.startswith("(") else text
+            value = explanation.values[node.args[piece.slot]]
+            text = shown.operand(value, piece.paren_if_negative, piece.paren_always)
             parts.append(latex_number(text) if latex else text)
         else:
             parts.append(piece)

@@ -108,9 +108,11 @@ class Shown:
         digits = digits_that_add_up(operands, result, combine, self.digits)
         return Shown(digits, self.math, rounded=True, notation=self.notation, blank=self.blank)
 
-    def operand(self, value: Number, paren_if_negative: bool = True) -> str:
+    def operand(self, value: Number, paren_if_negative: bool = True, paren_always: bool = False) -> str:
+        """A value where a formula uses it: in parentheses when negative (`2*(-2)`), or always
+        (before a method's dot: `(2).relu()`)."""
         text = self(value)
-        return f"({text})" if paren_if_negative and text.startswith("-") else text
+        return f"({text})" if paren_always or (paren_if_negative and text.startswith("-")) else text
 
     def gradient(self, of: str, by: str, words: str = "") -> Cell:
         """The gradient of `of` with respect to `by` in the chosen notation, `words` after it."""
